@@ -1,0 +1,16 @@
+//! The wasm backend: the toolset (and any WASI program) in wasmtime, confined to the policy's
+//! zones and limits. The engine and linker are built once per sandbox; each run gets a fresh store.
+
+mod cache;
+mod engine;
+mod limiter;
+mod output;
+mod run;
+mod toolset;
+mod zones;
+
+pub(crate) use cache::CacheLocation;
+pub use engine::CompileEvent;
+pub(crate) use engine::{RunState, WasmEngine};
+pub(crate) use run::{RunRequest, Stopped, WasmOutcome};
+pub(crate) use zones::ZoneMounts;

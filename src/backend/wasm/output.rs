@@ -1,0 +1,183 @@
+//! Captured stdout and stderr under `limits.max_output_bytes`: the first half and the last half
+//! are kept and one marker line says how many bytes were dropped between them.
+
+use bytes::Bytes;
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use tokio::io::AsyncWrite;
+use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
+use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
+
+/// How much a guest may write in one call: large, since capture never blocks.
+const WRITE_BUDGET: usize = 1024 * 1024;
+
+/// One captured stream: a shared handle given to WASI, read back after the run.
+#[derive(Clone)]
+pub(crate) struct CapturedOutput {
+    name: &'static str,
+    inner: Arc<Mutex<Capture>>,
+}
+
+struct Capture {
+    head: Vec<u8>,
+    tail: VecDeque<u8>,
+    head_limit: usize,
+    tail_limit: usize,
+    dropped: u64,
+}
+
+impl CapturedOutput {
+    /// A capture named `stdout` or `stderr` keeping at most `limit` bytes.
+    pub(crate) fn new(name: &'static str, limit: u64) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let head_limit = limit / 2;
+        let capture = Capture {
+            head: Vec::new(),
+            tail: VecDeque::new(),
+            head_limit,
+            tail_limit: limit - head_limit,
+            dropped: 0,
+        };
+        CapturedOutput {
+            name,
+            inner: Arc::new(Mutex::new(capture)),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Capture> {
+        // A panic while holding the lock cannot leave the buffers inconsistent: use them anyway.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn write(&self, mut bytes: &[u8]) {
+        let mut capture = self.lock();
+        let room = capture.head_limit.saturating_sub(capture.head.len());
+        let into_head = room.min(bytes.len());
+        capture.head.extend_from_slice(&bytes[..into_head]);
+        bytes = &bytes[into_head..];
+        if bytes.is_empty() {
+            return;
+        }
+        let tail_limit = capture.tail_limit;
+        if bytes.len() >= tail_limit {
+            let skipped = bytes.len() - tail_limit;
+            capture.dropped += (capture.tail.len() + skipped) as u64;
+            capture.tail.clear();
+            capture.tail.extend(&bytes[skipped..]);
+            return;
+        }
+        let overflow = (capture.tail.len() + bytes.len()).saturating_sub(tail_limit);
+        capture.tail.drain(..overflow);
+        capture.dropped += overflow as u64;
+        capture.tail.extend(bytes);
+    }
+
+    /// The kept bytes, with the marker line where bytes were dropped, and whether any were.
+    pub(crate) fn finish(&self, limit: u64) -> (Vec<u8>, bool) {
+        let capture = self.lock();
+        let mut text = capture.head.clone();
+        let truncated = capture.dropped > 0;
+        if truncated {
+            if text.last().is_some_and(|&b| b != b'\n') {
+                text.push(b'\n');
+            }
+            let marker = format!(
+                "[zonebox: {} bytes of {} dropped here: limits.max_output_bytes = {limit} keeps the first and last {} bytes]\n",
+                capture.dropped,
+                self.name,
+                limit / 2
+            );
+            text.extend_from_slice(marker.as_bytes());
+        }
+        text.extend(capture.tail.iter());
+        (text, truncated)
+    }
+}
+
+impl IsTerminal for CapturedOutput {
+    fn is_terminal(&self) -> bool {
+        false
+    }
+}
+
+impl StdoutStream for CapturedOutput {
+    fn p2_stream(&self) -> Box<dyn OutputStream> {
+        Box::new(self.clone())
+    }
+
+    fn async_stream(&self) -> Box<dyn AsyncWrite + Send + Sync> {
+        Box::new(self.clone())
+    }
+}
+
+#[wasmtime_wasi::async_trait]
+impl OutputStream for CapturedOutput {
+    fn write(&mut self, bytes: Bytes) -> StreamResult<()> {
+        CapturedOutput::write(self, &bytes);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> StreamResult<()> {
+        Ok(())
+    }
+
+    fn check_write(&mut self) -> StreamResult<usize> {
+        Ok(WRITE_BUDGET)
+    }
+}
+
+#[wasmtime_wasi::async_trait]
+impl Pollable for CapturedOutput {
+    async fn ready(&mut self) {}
+}
+
+impl AsyncWrite for CapturedOutput {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        CapturedOutput::write(&self, buf);
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_everything_under_the_limit() {
+        let out = CapturedOutput::new("stdout", 100);
+        out.write(b"hello\n");
+        assert_eq!(out.finish(100), (b"hello\n".to_vec(), false));
+    }
+
+    #[test]
+    fn keeps_head_and_tail_with_one_marker() {
+        let out = CapturedOutput::new("stdout", 10);
+        for chunk in [&b"abc"[..], b"defgh", b"ijklmnop", b"qrstuvwxyz"] {
+            out.write(chunk);
+        }
+        let (text, truncated) = out.finish(10);
+        let text = String::from_utf8(text).unwrap();
+        assert!(truncated);
+        assert!(
+            text.starts_with("abcde\n[zonebox: 16 bytes of stdout dropped here"),
+            "{text}"
+        );
+        assert!(text.ends_with("]\nvwxyz"), "{text}");
+    }
+}

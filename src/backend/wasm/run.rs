@@ -1,0 +1,119 @@
+//! One run of a wasm program: a fresh store with the WASI context, limits and captured output,
+//! then `_start` under the wall clock, and the way it ended.
+
+use super::engine::{RunState, WasmEngine};
+use super::limiter::RunLimiter;
+use super::output::CapturedOutput;
+use super::zones::ZoneMounts;
+use crate::error::Error;
+use crate::policy::Limits;
+use wasmtime::{InstancePre, Store, Trap};
+use wasmtime_wasi::p2::pipe::MemoryInputPipe;
+use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
+
+/// Everything one run needs.
+pub(crate) struct RunRequest<'a> {
+    pub(crate) argv: &'a [String],
+    pub(crate) env: &'a [(String, String)],
+    pub(crate) workdir: &'a str,
+    pub(crate) stdin: bytes::Bytes,
+    pub(crate) limits: &'a Limits,
+    pub(crate) mounts: &'a ZoneMounts,
+}
+
+/// Why a run was stopped before its program ended by itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Stopped {
+    WallClock,
+    Memory,
+    Cpu,
+    Stack,
+    /// A trap that is no limit: the program is broken or hostile.
+    Crash(String),
+}
+
+/// How a run ended, with what it wrote.
+pub(crate) struct WasmOutcome {
+    pub(crate) exit_code: i32,
+    pub(crate) stopped: Option<Stopped>,
+    pub(crate) stdout: CapturedOutput,
+    pub(crate) stderr: CapturedOutput,
+}
+
+impl WasmEngine {
+    /// Runs `program` (the toolset or a caller's module) under `request`'s limits.
+    pub(crate) async fn run(
+        &self,
+        program: &InstancePre<RunState>,
+        request: RunRequest<'_>,
+    ) -> Result<WasmOutcome, Error> {
+        let stdout = CapturedOutput::new("stdout", request.limits.max_output_bytes);
+        let stderr = CapturedOutput::new("stderr", request.limits.max_output_bytes);
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.stdin(MemoryInputPipe::new(request.stdin))
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .args(request.argv)
+            .envs(request.env)
+            .env("PWD", request.workdir);
+        for mount in &request.mounts.mounts {
+            wasi.preopened_dir(&mount.host, &mount.guest, mount.perms)
+                .map_err(|e| Error::Zone {
+                    guest: mount.guest.clone(),
+                    reason: format!("cannot open {}: {e}", mount.host.display()),
+                })?;
+        }
+        let state = RunState {
+            wasi: wasi.build_p1(),
+            limiter: RunLimiter::new(request.limits.memory_bytes),
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limiter);
+        if let Some(fuel) = request.limits.cpu_fuel.filter(|_| self.fuel_metered) {
+            store
+                .set_fuel(fuel)
+                .map_err(|e| Error::Engine(format!("setting fuel: {e}")))?;
+        }
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_async_yield_and_update(1);
+
+        let execution = async {
+            let result = match program.instantiate_async(&mut store).await {
+                Ok(instance) => match instance.get_typed_func::<(), ()>(&mut store, "_start") {
+                    Ok(start) => start.call_async(&mut store, ()).await,
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            };
+            (result, store.data().limiter.memory_refused)
+        };
+        let (exit_code, stopped) =
+            match tokio::time::timeout(request.limits.timeout, execution).await {
+                Err(_elapsed) => (124, Some(Stopped::WallClock)),
+                Ok((Ok(()), _)) => (0, None),
+                Ok((Err(error), memory_refused)) => classify(&error, memory_refused),
+            };
+        Ok(WasmOutcome {
+            exit_code,
+            stopped,
+            stdout,
+            stderr,
+        })
+    }
+}
+
+/// Turns a run's error into an exit code and, for limits and crashes, the reason.
+fn classify(error: &wasmtime::Error, memory_refused: bool) -> (i32, Option<Stopped>) {
+    if let Some(exit) = error.downcast_ref::<I32Exit>() {
+        return (exit.0, None);
+    }
+    if memory_refused {
+        return (137, Some(Stopped::Memory));
+    }
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => (137, Some(Stopped::Cpu)),
+        Some(Trap::StackOverflow) => (137, Some(Stopped::Stack)),
+        Some(trap) => (134, Some(Stopped::Crash(trap.to_string()))),
+        None => (134, Some(Stopped::Crash(format!("{error:#}")))),
+    }
+}

@@ -1,0 +1,88 @@
+//! Command-line interface: argument definitions and dispatch. Exit codes: the command's own
+//! status for `run`; 2 for a bad flag, policy or command line; 125 when zonebox itself fails.
+
+mod policy_cmd;
+mod progress;
+mod run;
+mod tools;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use zonebox::{Policy, PolicyOverrides};
+
+/// Exit status for a bad flag, policy or command line.
+pub(crate) const EXIT_USAGE: u8 = 2;
+/// Exit status when zonebox itself fails (not the command).
+pub(crate) const EXIT_INTERNAL: u8 = 125;
+
+#[derive(Parser)]
+#[command(
+    name = "zonebox",
+    version,
+    about = "Run shell commands in a WebAssembly sandbox confined to policy zones"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a command line under a policy; exits with the command's own status.
+    Run(run::RunArgs),
+    /// Work with policy files.
+    #[command(subcommand)]
+    Policy(policy_cmd::PolicyCommand),
+    /// List the toolset's commands, one a line.
+    Tools(tools::ToolsArgs),
+}
+
+/// The policy a command works under: `--policy FILE`, else the bundled default, then the flags.
+#[derive(clap::Args)]
+pub(crate) struct PolicyChoice {
+    /// Policy file (TOML); without it the bundled default policy is used.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    #[command(flatten)]
+    overrides: PolicyOverrides,
+}
+
+impl PolicyChoice {
+    pub(crate) fn load(&self) -> anyhow::Result<Policy> {
+        let base_dir = std::env::current_dir()?;
+        let policy = match &self.policy {
+            Some(path) => Policy::from_file_with(path, &self.overrides, &base_dir)?,
+            None => Policy::from_toml_with(
+                zonebox::policy::DEFAULT_POLICY_TOML,
+                zonebox::policy::DEFAULT_SOURCE,
+                &self.overrides,
+                &base_dir,
+            )?,
+        };
+        Ok(policy)
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Policy(command) => policy_cmd::run(command),
+        Command::Tools(args) => tools::run(args),
+    };
+    result.unwrap_or_else(|error| {
+        eprintln!("zonebox: {error:#}");
+        ExitCode::from(exit_code_for(&error))
+    })
+}
+
+/// Bad input exits 2; anything else is zonebox's own failure.
+pub(crate) fn exit_code_for(error: &anyhow::Error) -> u8 {
+    let usage = error.downcast_ref::<zonebox::PolicyError>().is_some()
+        || matches!(
+            error.downcast_ref::<zonebox::Error>(),
+            Some(zonebox::Error::Policy(_) | zonebox::Error::CommandLine(_))
+        );
+    if usage { EXIT_USAGE } else { EXIT_INTERNAL }
+}

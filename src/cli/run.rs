@@ -1,0 +1,81 @@
+//! `zonebox run`: one command line under a policy; output passes through (or as one JSON object)
+//! and zonebox exits with the command's status.
+
+use super::{PolicyChoice, progress};
+use serde::Serialize;
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub(crate) struct RunArgs {
+    #[command(flatten)]
+    policy: PolicyChoice,
+    /// Print one JSON object (stdout, stderr, exit_code, backend, duration_ms, truncated, limit)
+    /// instead of passing the output through.
+    #[arg(long)]
+    json: bool,
+    /// Give the command zonebox's own standard input (by default it reads an empty input).
+    #[arg(long)]
+    stdin: bool,
+    /// The command line, as one argument: zonebox run 'ls -la /workspace'
+    #[arg(value_name = "COMMAND LINE", allow_hyphen_values = true)]
+    line: String,
+    /// Refused: the command line must be one argument (quote it).
+    #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    extra: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    stdout: &'a str,
+    stderr: &'a str,
+    exit_code: i32,
+    backend: zonebox::Backend,
+    duration_ms: f64,
+    truncated: bool,
+    limit: Option<zonebox::LimitKind>,
+}
+
+pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    if !args.extra.is_empty() {
+        let joined = std::iter::once(args.line.as_str())
+            .chain(args.extra.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ");
+        eprintln!(
+            "zonebox: the command line must be one argument; quote it: zonebox run '{joined}'"
+        );
+        return Ok(ExitCode::from(super::EXIT_USAGE));
+    }
+    let policy = args.policy.load()?;
+    let mut stdin = Vec::new();
+    if args.stdin {
+        std::io::stdin().read_to_end(&mut stdin)?;
+    }
+    let sandbox = progress::sandbox(policy)?;
+    let output = sandbox.run_with_stdin(&args.line, stdin)?;
+    if args.json {
+        let stdout = output.stdout_text();
+        let stderr = output.stderr_text();
+        let json = JsonOutput {
+            stdout: &stdout,
+            stderr: &stderr,
+            exit_code: output.exit_code,
+            backend: output.backend,
+            duration_ms: output.duration.as_secs_f64() * 1000.0,
+            truncated: output.truncated,
+            limit: output.limit,
+        };
+        println!("{}", serde_json::to_string(&json)?);
+    } else {
+        // A closed stdout (e.g. `| head`) is not zonebox's failure: ignore write errors here.
+        let _ = std::io::stdout().write_all(&output.stdout);
+        let _ = std::io::stderr().write_all(&output.stderr);
+    }
+    Ok(ExitCode::from(exit_status_byte(output.exit_code)))
+}
+
+/// A process exit status is one byte, as the shell sees it.
+fn exit_status_byte(code: i32) -> u8 {
+    (code & 0xff) as u8
+}

@@ -1,0 +1,23 @@
+//! `zonebox tools`: the toolset's commands, one a line (with `--long`, and what each does).
+
+use super::progress;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub(crate) struct ToolsArgs {
+    /// Also print what each command does.
+    #[arg(long, short)]
+    long: bool,
+}
+
+pub(crate) fn run(args: ToolsArgs) -> anyhow::Result<ExitCode> {
+    let sandbox = progress::sandbox(zonebox::Policy::default_policy()?)?;
+    for tool in sandbox.tools()? {
+        if args.long {
+            println!("{:<10} {}", tool.name, tool.summary);
+        } else {
+            println!("{}", tool.name);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,27 @@
+//! zonebox runs AI agents' shell commands in a sandbox that starts in microseconds.
+//!
+//! A [`Policy`] says which host directories (zones) a command sees and how, its environment and
+//! its limits. A [`Sandbox`] runs command lines under that policy: toolset commands (`ls`, `cat`,
+//! `head`, …) run as WebAssembly in wasmtime, where nothing outside the zones exists.
+//!
+//! ```no_run
+//! use zonebox::{Policy, Sandbox};
+//! let sandbox = Sandbox::new(Policy::default_policy()?)?;
+//! let output = sandbox.run("head -n 3 README.md")?;
+//! assert_eq!(output.exit_code, 0);
+//! # Ok::<(), zonebox::Error>(())
+//! ```
+
+mod backend;
+mod error;
+mod output;
+pub mod policy;
+mod sandbox;
+pub mod shell;
+
+pub use backend::Backend;
+pub use backend::wasm::CompileEvent;
+pub use error::{Error, Result};
+pub use output::{LimitKind, Output};
+pub use policy::{Policy, PolicyError, PolicyOverrides};
+pub use sandbox::{Sandbox, SandboxBuilder, ToolInfo, WasmProgram};

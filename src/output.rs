@@ -1,0 +1,63 @@
+//! What a run returns: the command's output, exit code, which backend ran it, and any limit hit.
+
+use crate::backend::Backend;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::time::Duration;
+
+/// The result of a command that ran (successfully or not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Standard output, head and tail kept under `limits.max_output_bytes`.
+    pub stdout: Vec<u8>,
+    /// Standard error, likewise; a limit that stopped the run adds one line naming it.
+    pub stderr: Vec<u8>,
+    /// The command's exit status: 124 when the wall clock stopped it, 137 for memory, CPU or
+    /// stack limits, 134 when the program crashed, 127 for a command not found.
+    pub exit_code: i32,
+    pub backend: Backend,
+    pub duration: Duration,
+    /// True when stdout or stderr lost bytes to the output limit.
+    pub truncated: bool,
+    /// The limit that stopped the run, if one did.
+    pub limit: Option<LimitKind>,
+}
+
+impl Output {
+    pub fn stdout_text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.stdout)
+    }
+
+    pub fn stderr_text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.stderr)
+    }
+
+    pub fn success(&self) -> bool {
+        self.exit_code == 0
+    }
+}
+
+/// A limit that stopped a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitKind {
+    /// `limits.timeout_secs`.
+    WallClock,
+    /// `limits.memory_mib`.
+    Memory,
+    /// `limits.cpu_fuel`.
+    Cpu,
+    /// The wasm call stack (runaway recursion).
+    Stack,
+}
+
+impl LimitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LimitKind::WallClock => "wall_clock",
+            LimitKind::Memory => "memory",
+            LimitKind::Cpu => "cpu",
+            LimitKind::Stack => "stack",
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Option parsing on top of lexopt, with GNU's wording for mistakes.
+
+use super::ToolError;
+use std::ffi::OsString;
+
+pub use lexopt::{Arg, Parser};
+
+/// A parser over a tool's arguments (not including `argv[0]`).
+pub fn parser(args: Vec<OsString>) -> Parser {
+    Parser::from_args(args)
+}
+
+/// The error for an option the tool does not have: named, exit 2.
+pub fn unknown(arg: Arg<'_>) -> ToolError {
+    match arg {
+        Arg::Short(c) => ToolError::usage(format!("invalid option -- '{c}'")),
+        Arg::Long(name) => ToolError::usage(format!("unrecognized option '--{name}'")),
+        Arg::Value(value) => {
+            ToolError::usage(format!("extra operand '{}'", value.to_string_lossy()))
+        }
+    }
+}
+
+/// An option value as text.
+pub fn text(value: OsString) -> String {
+    value.to_string_lossy().into_owned()
+}
+
+/// The next value of an option that takes one, as text.
+pub fn value_text(parser: &mut Parser) -> Result<String, ToolError> {
+    Ok(text(parser.value()?))
+}
+
+pub fn describe_lexopt_error(error: lexopt::Error) -> String {
+    match error {
+        lexopt::Error::MissingValue {
+            option: Some(option),
+        } => {
+            format!(
+                "option requires an argument -- '{}'",
+                option.trim_start_matches('-')
+            )
+        }
+        lexopt::Error::UnexpectedValue { option, .. } => {
+            format!("option '{option}' doesn't allow an argument")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Returns the arguments with a leading `-NUM` rewritten as `-n NUM` (head, tail: `head -5`).
+pub fn expand_numeric_shorthand(mut args: Vec<OsString>, option: &str) -> Vec<OsString> {
+    if let Some(first) = args.first().and_then(|a| a.to_str()) {
+        let digits = first.strip_prefix('-').unwrap_or("");
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let count = digits.to_string();
+            args.splice(0..1, [OsString::from(option), OsString::from(count)]);
+        }
+    }
+    args
+}

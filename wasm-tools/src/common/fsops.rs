@@ -1,0 +1,196 @@
+//! File-system operations that cp and mv share: copying trees, keeping times, same-file checks.
+
+use std::fs::{self, FileTimes, Metadata};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// How a copy treats what it finds.
+#[derive(Clone, Copy, Default)]
+pub struct CopyOptions {
+    pub recursive: bool,
+    pub preserve_times: bool,
+    pub no_clobber: bool,
+    pub update_older: bool,
+    /// Copy symbolic links as links (cp -r, -a, -P) instead of what they point at.
+    pub keep_links: bool,
+}
+
+/// The path an operand lands at: inside `target` when it is a directory.
+pub fn destination_for(source: &Path, target: &Path, target_is_dir: bool) -> PathBuf {
+    if target_is_dir {
+        target.join(source.file_name().unwrap_or(source.as_os_str()))
+    } else {
+        target.to_path_buf()
+    }
+}
+
+/// True when both paths name the same existing file.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (
+        super::fileinfo::identity(a, true),
+        super::fileinfo::identity(b, true),
+    ) {
+        (Ok(x), Ok(y)) => x.device == y.device && x.inode == y.inode,
+        _ => false,
+    }
+}
+
+/// Copies `source` to `dest`, recursing into directories when asked. Errors name the path.
+pub fn copy(
+    source: &Path,
+    dest: &Path,
+    options: CopyOptions,
+    report: &mut dyn FnMut(String),
+) -> bool {
+    let metadata = if options.keep_links {
+        fs::symlink_metadata(source)
+    } else {
+        fs::metadata(source)
+    };
+    let metadata = match metadata {
+        Ok(metadata) => metadata,
+        Err(error) => {
+            report(format!(
+                "cannot stat '{}': {}",
+                source.display(),
+                super::io::describe(&error)
+            ));
+            return false;
+        }
+    };
+    if metadata.is_dir() {
+        if !options.recursive {
+            report(format!(
+                "-r not specified; omitting directory '{}'",
+                source.display()
+            ));
+            return false;
+        }
+        if dest.starts_with(source) && dest != source {
+            report(format!(
+                "cannot copy a directory, '{}', into itself, '{}'",
+                source.display(),
+                dest.display()
+            ));
+            return false;
+        }
+        return copy_directory(source, dest, &metadata, options, report);
+    }
+    if let Ok(existing) = fs::symlink_metadata(dest) {
+        if options.no_clobber {
+            return true;
+        }
+        if options.update_older && !is_newer(&metadata, &existing) {
+            return true;
+        }
+        if same_file(source, dest) {
+            report(format!(
+                "'{}' and '{}' are the same file",
+                source.display(),
+                dest.display()
+            ));
+            return false;
+        }
+        if existing.is_dir() {
+            report(format!(
+                "cannot overwrite directory '{}' with non-directory",
+                dest.display()
+            ));
+            return false;
+        }
+    }
+    let result = if metadata.file_type().is_symlink() {
+        fs::read_link(source).and_then(|target| {
+            let _ = fs::remove_file(dest);
+            super::fileinfo::symlink(&target, dest)
+        })
+    } else {
+        fs::copy(source, dest)
+            .map(|_| ())
+            .and_then(|()| keep_times(dest, &metadata, options.preserve_times))
+    };
+    match result {
+        Ok(()) => true,
+        Err(error) => {
+            report(format!(
+                "cannot create regular file '{}': {}",
+                dest.display(),
+                super::io::describe(&error)
+            ));
+            false
+        }
+    }
+}
+
+fn copy_directory(
+    source: &Path,
+    dest: &Path,
+    metadata: &Metadata,
+    options: CopyOptions,
+    report: &mut dyn FnMut(String),
+) -> bool {
+    if let Err(error) = fs::create_dir(dest) {
+        if error.kind() != io::ErrorKind::AlreadyExists || !dest.is_dir() {
+            report(format!(
+                "cannot create directory '{}': {}",
+                dest.display(),
+                super::io::describe(&error)
+            ));
+            return false;
+        }
+    }
+    let entries = match sorted_entries(source) {
+        Ok(entries) => entries,
+        Err(error) => {
+            report(format!(
+                "cannot open directory '{}': {}",
+                source.display(),
+                super::io::describe(&error)
+            ));
+            return false;
+        }
+    };
+    let mut ok = true;
+    for name in entries {
+        ok &= copy(&source.join(&name), &dest.join(&name), options, report);
+    }
+    if let Err(error) = keep_times(dest, metadata, options.preserve_times) {
+        report(format!(
+            "preserving times for '{}': {}",
+            dest.display(),
+            super::io::describe(&error)
+        ));
+        ok = false;
+    }
+    ok
+}
+
+/// The names in a directory, sorted by their bytes.
+pub fn sorted_entries(dir: &Path) -> io::Result<Vec<std::ffi::OsString>> {
+    let mut names = fs::read_dir(dir)?
+        .map(|entry| entry.map(|e| e.file_name()))
+        .collect::<io::Result<Vec<_>>>()?;
+    names.sort();
+    Ok(names)
+}
+
+fn is_newer(source: &Metadata, dest: &Metadata) -> bool {
+    match (source.modified(), dest.modified()) {
+        (Ok(s), Ok(d)) => s > d,
+        _ => true,
+    }
+}
+
+fn keep_times(dest: &Path, source: &Metadata, preserve: bool) -> io::Result<()> {
+    if !preserve {
+        return Ok(());
+    }
+    let mut times = FileTimes::new();
+    if let Ok(accessed) = source.accessed() {
+        times = times.set_accessed(accessed);
+    }
+    if let Ok(modified) = source.modified() {
+        times = times.set_modified(modified);
+    }
+    fs::File::open(dest)?.set_times(times)
+}

@@ -1,0 +1,87 @@
+//! Standard streams, inputs named on the command line (`-` is stdin), and error wording.
+
+use super::ToolError;
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Stdout, Write};
+use std::path::Path;
+
+thread_local! {
+    static STDOUT: RefCell<BufWriter<Stdout>> = RefCell::new(BufWriter::with_capacity(64 * 1024, io::stdout()));
+}
+
+/// Writes to the tool's buffered standard output.
+pub fn out(bytes: &[u8]) -> Result<(), ToolError> {
+    STDOUT
+        .with(|stdout| stdout.borrow_mut().write_all(bytes))
+        .map_err(ToolError::from)
+}
+
+/// Formats to the tool's buffered standard output.
+pub fn outf(args: std::fmt::Arguments<'_>) -> Result<(), ToolError> {
+    STDOUT
+        .with(|stdout| stdout.borrow_mut().write_fmt(args))
+        .map_err(ToolError::from)
+}
+
+pub fn flush_stdout() -> Result<(), ToolError> {
+    STDOUT
+        .with(|stdout| stdout.borrow_mut().flush())
+        .map_err(ToolError::from)
+}
+
+/// Prints `tool: message` on stderr, after what is pending on stdout, for errors that do not stop the tool.
+pub fn warn(tool: &str, message: impl std::fmt::Display) {
+    let _ = flush_stdout();
+    eprintln!("{tool}: {message}");
+}
+
+/// An I/O error as GNU tools word it: the system's text without Rust's `(os error N)`.
+pub fn describe(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    }
+}
+
+/// `path: reason`, the usual shape of a per-file error.
+pub fn path_error(path: &str, error: &io::Error) -> String {
+    format!("{path}: {}", describe(error))
+}
+
+/// Opens a named input for reading; `-` is standard input.
+pub fn open_input(name: &str) -> io::Result<Box<dyn BufRead>> {
+    if name == "-" {
+        Ok(Box::new(BufReader::with_capacity(64 * 1024, io::stdin())))
+    } else {
+        if Path::new(name).is_dir() {
+            return Err(io::Error::other("Is a directory"));
+        }
+        let file = File::open(name)?;
+        Ok(Box::new(BufReader::with_capacity(64 * 1024, file)))
+    }
+}
+
+/// The inputs to read: the operands, or `-` when there are none.
+pub fn inputs_or_stdin(operands: Vec<String>) -> Vec<String> {
+    if operands.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        operands
+    }
+}
+
+/// Copies one input to stdout in large blocks.
+pub fn copy_to_stdout(input: &mut dyn Read) -> Result<(), ToolError> {
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let n = match input.read(&mut buffer) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        out(&buffer[..n])?;
+    }
+}

@@ -1,0 +1,96 @@
+//! What every tool shares: the error type with its exit code, and the process set-up.
+
+pub mod args;
+pub mod cformat;
+pub mod count;
+pub mod escape;
+pub mod fileinfo;
+pub mod fsops;
+pub mod headers;
+pub mod io;
+pub mod time;
+
+use std::ffi::{OsStr, OsString};
+
+/// A tool's entry point: its own name (for messages) and its arguments after `argv[0]`.
+pub type ToolMain = fn(&'static str, Vec<OsString>) -> ToolResult;
+
+/// The exit status of a tool that ran to its end, or the error that stopped it.
+pub type ToolResult = Result<i32, ToolError>;
+
+/// An error that ends a tool: printed as `tool: message`, then the tool exits with `code`.
+#[derive(Debug)]
+pub struct ToolError {
+    pub code: i32,
+    pub message: Option<String>,
+}
+
+impl ToolError {
+    /// A failure of the tool's work (exit 1).
+    pub fn failure(message: impl Into<String>) -> Self {
+        ToolError {
+            code: 1,
+            message: Some(message.into()),
+        }
+    }
+
+    /// A mistake in how the tool was called (exit 2, as the toolset's contract says).
+    pub fn usage(message: impl Into<String>) -> Self {
+        ToolError {
+            code: 2,
+            message: Some(message.into()),
+        }
+    }
+
+    /// The reader of our output has gone: end quietly, as a process killed by SIGPIPE would.
+    pub fn broken_pipe() -> Self {
+        ToolError {
+            code: 141,
+            message: None,
+        }
+    }
+}
+
+impl From<lexopt::Error> for ToolError {
+    fn from(error: lexopt::Error) -> Self {
+        ToolError::usage(args::describe_lexopt_error(error))
+    }
+}
+
+impl From<std::io::Error> for ToolError {
+    fn from(error: std::io::Error) -> Self {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            ToolError::broken_pipe()
+        } else {
+            ToolError::failure(io::describe(&error))
+        }
+    }
+}
+
+/// Prints the error, if any, and turns the result into the process exit status.
+pub fn finish(tool: &str, result: ToolResult) -> i32 {
+    let result = result.and_then(|code| io::flush_stdout().map(|()| code));
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            if let Some(message) = error.message {
+                eprintln!("{tool}: {message}");
+            }
+            error.code
+        }
+    }
+}
+
+/// The host passes the working directory as `PWD`; WASI has no other way to say it.
+pub fn enter_working_directory() {
+    if let Some(dir) = std::env::var_os("PWD") {
+        // A failure leaves the cwd at `/`; tools then report paths as they find them.
+        let _ = std::env::set_current_dir(dir);
+    }
+}
+
+/// The last component of a path given as `argv[0]`.
+pub fn basename_of(path: &OsStr) -> String {
+    let text = path.to_string_lossy();
+    text.rsplit('/').next().unwrap_or_default().to_string()
+}

@@ -1,0 +1,44 @@
+//! The dispatch table: every tool of the toolset, by name. Adding a tool is one line here.
+
+use crate::common::ToolMain;
+use crate::tools;
+
+/// One command of the toolset.
+pub struct Tool {
+    pub name: &'static str,
+    pub main: ToolMain,
+    pub summary: &'static str,
+}
+
+macro_rules! table {
+    ($($name:literal => $main:path, $summary:literal;)*) => {
+        pub const TOOLS: &[Tool] = &[$(Tool { name: $name, main: $main, summary: $summary }),*];
+    };
+}
+
+table! {
+    "cat" => tools::cat::main, "concatenate files to standard output";
+    "cp" => tools::cp::main, "copy files and directories";
+    "echo" => tools::echo::main, "print arguments";
+    "env" => tools::env::main, "print the environment";
+    "false" => tools::truth::main_false, "exit with status 1";
+    "head" => tools::head::main, "print the first lines or bytes of files";
+    "ls" => tools::ls::main, "list directory contents";
+    "mkdir" => tools::mkdir::main, "make directories";
+    "mv" => tools::mv::main, "move or rename files";
+    "printf" => tools::printf::main, "format and print data";
+    "pwd" => tools::pwd::main, "print the working directory";
+    "rm" => tools::rm::main, "remove files and directories";
+    "rmdir" => tools::rmdir::main, "remove empty directories";
+    "seq" => tools::seq::main, "print a sequence of numbers";
+    "sleep" => tools::sleep::main, "wait for a time";
+    "tail" => tools::tail::main, "print the last lines or bytes of files";
+    "touch" => tools::touch::main, "change file times, creating files";
+    "true" => tools::truth::main_true, "exit with status 0";
+    "wc" => tools::wc::main, "count lines, words, characters and bytes";
+    "yes" => tools::yes::main, "print a line repeatedly";
+}
+
+pub fn find(name: &str) -> Option<&'static Tool> {
+    TOOLS.iter().find(|tool| tool.name == name)
+}

@@ -1,0 +1,78 @@
+//! mkdir: make directories (-p -v). File modes (-m) do not exist in the sandbox and are refused.
+
+use crate::common::args::{self, Arg};
+use crate::common::io::{describe, outf, warn};
+use crate::common::{ToolError, ToolResult};
+use std::ffi::OsString;
+use std::fs;
+use std::path::Path;
+
+pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+    let mut parser = args::parser(argv);
+    let mut parents = false;
+    let mut verbose = false;
+    let mut operands = Vec::new();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Arg::Short('p') | Arg::Long("parents") => parents = true,
+            Arg::Short('v') | Arg::Long("verbose") => verbose = true,
+            Arg::Short('m') | Arg::Long("mode") => {
+                return Err(ToolError::usage(
+                    "option '-m' is not supported: the sandbox's files have no modes",
+                ));
+            }
+            Arg::Value(value) => operands.push(args::text(value)),
+            other => return Err(args::unknown(other)),
+        }
+    }
+    if operands.is_empty() {
+        return Err(ToolError::usage("missing operand"));
+    }
+    let mut status = 0;
+    for name in operands {
+        let result = if parents {
+            create_parents(Path::new(&name), verbose)
+        } else {
+            create_one(&name, verbose)
+        };
+        if let Err(error) = result {
+            warn(
+                tool,
+                format!("cannot create directory '{name}': {}", describe(&error)),
+            );
+            status = 1;
+        }
+    }
+    Ok(status)
+}
+
+fn create_one(name: &str, verbose: bool) -> std::io::Result<()> {
+    fs::create_dir(name)?;
+    if verbose {
+        let _ = outf(format_args!("mkdir: created directory '{name}'\n"));
+    }
+    Ok(())
+}
+
+/// Creates each missing ancestor in turn, so that -v can name each one as GNU does.
+fn create_parents(path: &Path, verbose: bool) -> std::io::Result<()> {
+    let mut built = std::path::PathBuf::new();
+    for component in path.components() {
+        built.push(component);
+        if built.is_dir() {
+            continue;
+        }
+        match fs::create_dir(&built) {
+            Ok(()) if verbose => {
+                let _ = outf(format_args!(
+                    "mkdir: created directory '{}'\n",
+                    built.display()
+                ));
+            }
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && built.is_dir() => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}

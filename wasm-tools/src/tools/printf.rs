@@ -1,0 +1,213 @@
+//! printf: format and print arguments; the format is reused until the arguments are used up.
+
+use crate::common::cformat::{self, Amount};
+use crate::common::escape::{EscapeStyle, expand};
+use crate::common::io::{out, warn};
+use crate::common::{ToolError, ToolResult};
+use std::ffi::OsString;
+
+pub fn main(tool: &'static str, args: Vec<OsString>) -> ToolResult {
+    let mut words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if words.first().is_some_and(|w| w == "--") {
+        words.remove(0);
+    }
+    if words.is_empty() {
+        return Err(ToolError::usage("missing operand"));
+    }
+    let format = words.remove(0);
+    let mut printer = Printer {
+        tool,
+        args: words,
+        next: 0,
+        status: 0,
+        output: Vec::new(),
+    };
+    loop {
+        let used_before = printer.next;
+        if printer.render(format.as_bytes()) {
+            break;
+        }
+        if printer.next == used_before || printer.next >= printer.args.len() {
+            break;
+        }
+    }
+    out(&printer.output)?;
+    Ok(printer.status)
+}
+
+struct Printer {
+    tool: &'static str,
+    args: Vec<String>,
+    next: usize,
+    status: i32,
+    output: Vec<u8>,
+}
+
+impl Printer {
+    fn take(&mut self) -> Option<String> {
+        let arg = self.args.get(self.next).cloned();
+        self.next += 1;
+        arg
+    }
+
+    /// Renders the format once; returns true when `\c` asked to stop.
+    fn render(&mut self, format: &[u8]) -> bool {
+        let mut i = 0;
+        while i < format.len() {
+            match format[i] {
+                b'%' if format.get(i + 1) == Some(&b'%') => {
+                    self.output.push(b'%');
+                    i += 2;
+                }
+                b'%' => match cformat::parse(&format[i + 1..]) {
+                    Some(parsed) => {
+                        i += 1 + parsed.length;
+                        if self.convert(parsed) {
+                            return true;
+                        }
+                    }
+                    None => {
+                        let rest = String::from_utf8_lossy(&format[i..]);
+                        warn(
+                            self.tool,
+                            format!(
+                                "%{}: invalid conversion specification",
+                                rest.chars().nth(1).unwrap_or(' ')
+                            ),
+                        );
+                        self.status = 1;
+                        return true;
+                    }
+                },
+                b'\\' => {
+                    let end = (i + 2..=format.len())
+                        .find(|&e| e == format.len() || format[e] == b'%' || format[e] == b'\\')
+                        .unwrap_or(format.len());
+                    let expanded = expand(&format[i..end], EscapeStyle::Format);
+                    self.output.extend_from_slice(&expanded.bytes);
+                    if expanded.stop {
+                        return true;
+                    }
+                    i = end;
+                }
+                byte => {
+                    self.output.push(byte);
+                    i += 1;
+                }
+            }
+        }
+        false
+    }
+
+    fn amount(&mut self, amount: Amount) -> Option<usize> {
+        match amount {
+            Amount::None => None,
+            Amount::Given(n) => Some(n),
+            Amount::FromArgument => {
+                let arg = self.take().unwrap_or_default();
+                Some(self.integer(&arg).clamp(0, 1 << 20) as usize)
+            }
+        }
+    }
+
+    /// Writes one conversion; returns true when a `%b` argument held `\c`.
+    fn convert(&mut self, parsed: cformat::Parsed) -> bool {
+        let mut spec = parsed.spec;
+        spec.width = self.amount(parsed.width);
+        spec.precision = self.amount(parsed.precision);
+        let arg = self.take();
+        let text = match spec.conversion {
+            b's' => cformat::text(&spec, arg.as_deref().unwrap_or("")),
+            b'c' => cformat::text(
+                &spec,
+                &arg.unwrap_or_default().chars().take(1).collect::<String>(),
+            ),
+            b'b' => {
+                let expanded = expand(arg.unwrap_or_default().as_bytes(), EscapeStyle::Echo);
+                let text = String::from_utf8_lossy(&expanded.bytes).into_owned();
+                self.output
+                    .extend_from_slice(cformat::text(&spec, &text).as_bytes());
+                return expanded.stop;
+            }
+            b'd' | b'i' | b'o' | b'u' | b'x' | b'X' => {
+                let value = self.integer(arg.as_deref().unwrap_or("0"));
+                cformat::integer(&spec, value)
+            }
+            _ => {
+                let value = self.float(arg.as_deref().unwrap_or("0"));
+                cformat::float(&spec, value)
+            }
+        };
+        self.output.extend_from_slice(text.as_bytes());
+        false
+    }
+
+    fn integer(&mut self, text: &str) -> i128 {
+        match parse_integer(text) {
+            Some(value) => value,
+            None => {
+                self.invalid(text);
+                // GNU prints the digits it could read.
+                text.trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '-')
+                    .collect::<String>()
+                    .parse()
+                    .unwrap_or(0)
+            }
+        }
+    }
+
+    fn float(&mut self, text: &str) -> f64 {
+        if let Some(quoted) = char_constant(text) {
+            return f64::from(quoted);
+        }
+        match text.trim().parse::<f64>() {
+            Ok(value) => value,
+            Err(_) => match parse_integer(text) {
+                Some(value) => value as f64,
+                None => {
+                    self.invalid(text);
+                    0.0
+                }
+            },
+        }
+    }
+
+    fn invalid(&mut self, text: &str) {
+        let _ = out(&std::mem::take(&mut self.output));
+        warn(self.tool, format!("'{text}': expected a numeric value"));
+        self.status = 1;
+    }
+}
+
+/// A leading quote means the character's code: `printf %d "'A"` prints 65.
+fn char_constant(text: &str) -> Option<u32> {
+    let rest = text.strip_prefix(['\'', '"'])?;
+    Some(rest.chars().next().map_or(0, u32::from))
+}
+
+fn parse_integer(text: &str) -> Option<i128> {
+    if let Some(code) = char_constant(text) {
+        return Some(i128::from(code));
+    }
+    let trimmed = text.trim();
+    let (negative, digits) = match trimmed.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, trimmed.strip_prefix('+').unwrap_or(trimmed)),
+    };
+    let magnitude = if let Some(hex) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        i128::from_str_radix(hex, 16).ok()?
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        i128::from_str_radix(&digits[1..], 8).ok()?
+    } else {
+        digits.parse().ok()?
+    };
+    Some(if negative { -magnitude } else { magnitude })
+}
