@@ -13,7 +13,7 @@ pub struct Output {
     /// Standard error, likewise; a limit that stopped the run adds one line naming it.
     pub stderr: Vec<u8>,
     /// The command's exit status: 124 when the wall clock stopped it, 137 for memory, CPU or
-    /// stack limits, 134 when the program crashed, 127 for a command not found.
+    /// stack or open-files limits, 134 when the program crashed, 127 for a command not found.
     pub exit_code: i32,
     pub backend: Backend,
     pub duration: Duration,
@@ -49,6 +49,8 @@ pub enum LimitKind {
     Cpu,
     /// The wasm call stack (runaway recursion).
     Stack,
+    /// `limits.max_open_files`.
+    OpenFiles,
 }
 
 impl LimitKind {
@@ -58,6 +60,7 @@ impl LimitKind {
             LimitKind::Memory => "memory",
             LimitKind::Cpu => "cpu",
             LimitKind::Stack => "stack",
+            LimitKind::OpenFiles => "open_files",
         }
     }
 }

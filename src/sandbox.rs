@@ -3,7 +3,8 @@
 
 use crate::backend::Backend;
 use crate::backend::wasm::{
-    CacheLocation, CompileEvent, RunRequest, RunState, Stopped, WasmEngine, WasmOutcome, ZoneMounts,
+    CacheLocation, CompileEvent, RunRequest, RunState, Stopped, TOOL_NAMES, WasmEngine,
+    WasmOutcome, ZoneMounts,
 };
 use crate::error::{Error, Result};
 use crate::output::{LimitKind, Output};
@@ -89,6 +90,24 @@ pub struct ToolInfo {
     pub summary: String,
 }
 
+/// True when the toolset has a command of this name.
+fn is_tool(name: &str) -> bool {
+    TOOL_NAMES.binary_search(&name).is_ok()
+}
+
+/// What a shell prints for a command it cannot find, with its status.
+fn not_found(name: &str) -> Output {
+    Output {
+        stdout: Vec::new(),
+        stderr: format!("{name}: command not found\n").into_bytes(),
+        exit_code: 127,
+        backend: Backend::Wasm,
+        duration: std::time::Duration::ZERO,
+        truncated: false,
+        limit: None,
+    }
+}
+
 impl Sandbox {
     /// A sandbox for `policy`, with the default compiled-code cache.
     pub fn new(policy: Policy) -> Result<Sandbox> {
@@ -121,6 +140,10 @@ impl Sandbox {
     /// Runs a command line from async code (needs a Tokio runtime with the time driver).
     pub async fn run_async(&self, line: &str, stdin: Vec<u8>) -> Result<Output> {
         let command = shell::parse_simple_command(line)?;
+        let name = command.argv[0].rsplit('/').next().unwrap_or_default();
+        if !is_tool(name) {
+            return Ok(not_found(&command.argv[0]));
+        }
         self.execute(&self.engine.toolset, &command.argv, stdin)
             .await
     }
@@ -226,6 +249,13 @@ impl Sandbox {
                     "stopped by the stack limit: the call stack was exhausted (runaway recursion)"
                         .to_string(),
                 ),
+            ),
+            Some(Stopped::OpenFiles) => (
+                Some(LimitKind::OpenFiles),
+                Some(format!(
+                    "stopped by the open-files limit: limits.max_open_files = {}",
+                    limits.max_open_files
+                )),
             ),
             Some(Stopped::Crash(reason)) => (
                 None,

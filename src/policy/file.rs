@@ -90,7 +90,7 @@ mod tests {
     #[test]
     fn unknown_keys_and_wrong_types_name_the_key() {
         let error = PolicyFile::parse("[limits]\ntimeout = 5\n", "p.toml").unwrap_err();
-        assert_eq!(error.problems[0].key, "limits");
+        assert_eq!(error.problems[0].key, "limits.timeout");
         assert!(
             error.to_string().contains("unknown field `timeout`"),
             "{error}"

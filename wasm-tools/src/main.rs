@@ -7,15 +7,16 @@ mod tools;
 
 use std::ffi::OsString;
 
+const MULTICALL_NAME: &str = "zonebox-tools";
+
 fn main() {
     let mut args: Vec<OsString> = std::env::args_os().collect();
     let invoked = args
         .first()
         .map(|a| common::basename_of(a))
         .unwrap_or_default();
-    let tool_name = if registry::find(&invoked).is_some() {
-        invoked
-    } else {
+    // Called by a tool's name (the host's way), or as `zonebox-tools TOOL ARGS…`.
+    let tool_name = if invoked == MULTICALL_NAME {
         args.remove(0);
         match args.first().map(|a| a.to_string_lossy().into_owned()) {
             Some(flag) if flag == "--list" => {
@@ -30,13 +31,16 @@ fn main() {
                 std::process::exit(2);
             }
         }
+    } else {
+        invoked
     };
     common::enter_working_directory();
     let code = match registry::find(&tool_name) {
         Some(tool) => common::finish(tool.name, (tool.main)(tool.name, args.split_off(1))),
+        // The host answers unknown names itself (with 127, which WASI cannot exit with).
         None => {
-            eprintln!("{tool_name}: command not found");
-            127
+            eprintln!("{tool_name}: not a command of the zonebox toolset");
+            2
         }
     };
     std::process::exit(code);

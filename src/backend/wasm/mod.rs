@@ -13,4 +13,5 @@ pub(crate) use cache::CacheLocation;
 pub use engine::CompileEvent;
 pub(crate) use engine::{RunState, WasmEngine};
 pub(crate) use run::{RunRequest, Stopped, WasmOutcome};
+pub(crate) use toolset::TOOL_NAMES;
 pub(crate) use zones::ZoneMounts;

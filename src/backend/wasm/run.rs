@@ -9,7 +9,10 @@ use crate::error::Error;
 use crate::policy::Limits;
 use wasmtime::{InstancePre, Store, Trap};
 use wasmtime_wasi::p2::pipe::MemoryInputPipe;
-use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
+use wasmtime_wasi::{I32Exit, ResourceTableError, WasiCtxBuilder, WasiView};
+
+/// Resource-table room for handles that live only during one WASI call.
+const TRANSIENT_HANDLES: usize = 8;
 
 /// Everything one run needs.
 pub(crate) struct RunRequest<'a> {
@@ -28,6 +31,7 @@ pub(crate) enum Stopped {
     Memory,
     Cpu,
     Stack,
+    OpenFiles,
     /// A trap that is no limit: the program is broken or hostile.
     Crash(String),
 }
@@ -63,8 +67,17 @@ impl WasmEngine {
                     reason: format!("cannot open {}: {e}", mount.host.display()),
                 })?;
         }
+        let mut wasi = wasi.build_p1();
+        // wasmtime-wasi's p1 context has no descriptor cap of its own; its resource table does.
+        // The table holds the three stdio streams, one entry per zone, each open file or
+        // directory, and short-lived handles (a directory listing, a sleep's pollable).
+        let table_capacity = 3
+            + request.mounts.mounts.len()
+            + request.limits.max_open_files as usize
+            + TRANSIENT_HANDLES;
+        wasi.ctx().table.set_max_capacity(table_capacity);
         let state = RunState {
-            wasi: wasi.build_p1(),
+            wasi,
             limiter: RunLimiter::new(request.limits.memory_bytes),
         };
         let mut store = Store::new(&self.engine, state);
@@ -109,6 +122,12 @@ fn classify(error: &wasmtime::Error, memory_refused: bool) -> (i32, Option<Stopp
     }
     if memory_refused {
         return (137, Some(Stopped::Memory));
+    }
+    if matches!(
+        error.downcast_ref::<ResourceTableError>(),
+        Some(ResourceTableError::Full)
+    ) {
+        return (137, Some(Stopped::OpenFiles));
     }
     match error.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => (137, Some(Stopped::Cpu)),

@@ -29,6 +29,20 @@ pub struct Parsed {
     pub length: usize,
 }
 
+impl Parsed {
+    /// The spec with the widths and precisions written in the format (`*` ones left unset).
+    pub fn written_spec(&self) -> Spec {
+        let mut spec = self.spec.clone();
+        if let Amount::Given(width) = self.width {
+            spec.width = Some(width);
+        }
+        if let Amount::Given(precision) = self.precision {
+            spec.precision = Some(precision);
+        }
+        spec
+    }
+}
+
 /// Parses a conversion starting just after `%`; `None` when it is malformed or unknown.
 pub fn parse(format: &[u8]) -> Option<Parsed> {
     let mut spec = Spec::default();
@@ -171,7 +185,8 @@ pub fn integer(spec: &Spec, value: i128) -> String {
 /// `%f %F %e %E %g %G %a %A` of a floating-point number.
 pub fn float(spec: &Spec, value: f64) -> String {
     let upper = spec.conversion.is_ascii_uppercase();
-    let negative = value.is_sign_negative() && !(value == 0.0 && !value.is_sign_negative());
+    // C prints the sign of -0.0 too.
+    let negative = value.is_sign_negative();
     let magnitude = value.abs();
     let body = if !magnitude.is_finite() {
         let text = if magnitude.is_nan() { "nan" } else { "inf" };
@@ -272,7 +287,7 @@ mod tests {
     use super::*;
 
     fn spec(format: &str) -> Spec {
-        parse(format.as_bytes()).unwrap().spec
+        parse(format.as_bytes()).unwrap().written_spec()
     }
 
     #[test]

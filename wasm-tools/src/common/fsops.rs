@@ -129,15 +129,15 @@ fn copy_directory(
     options: CopyOptions,
     report: &mut dyn FnMut(String),
 ) -> bool {
-    if let Err(error) = fs::create_dir(dest) {
-        if error.kind() != io::ErrorKind::AlreadyExists || !dest.is_dir() {
-            report(format!(
-                "cannot create directory '{}': {}",
-                dest.display(),
-                super::io::describe(&error)
-            ));
-            return false;
-        }
+    if let Err(error) = fs::create_dir(dest)
+        && (error.kind() != io::ErrorKind::AlreadyExists || !dest.is_dir())
+    {
+        report(format!(
+            "cannot create directory '{}': {}",
+            dest.display(),
+            super::io::describe(&error)
+        ));
+        return false;
     }
     let entries = match sorted_entries(source) {
         Ok(entries) => entries,

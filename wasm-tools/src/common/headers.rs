@@ -90,7 +90,7 @@ impl Options {
                 out(format!("{}==> {shown} <==\n", if index > 0 { "\n" } else { "" }).as_bytes())?;
             }
             if let Err(error) = each(&mut input) {
-                if error.code == 141 {
+                if error.is_broken_pipe() {
                     return Err(error);
                 }
                 warn(

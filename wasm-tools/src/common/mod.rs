@@ -12,6 +12,9 @@ pub mod time;
 
 use std::ffi::{OsStr, OsString};
 
+/// Exit status for a write to a reader that has gone.
+pub const BROKEN_PIPE_EXIT: i32 = 1;
+
 /// A tool's entry point: its own name (for messages) and its arguments after `argv[0]`.
 pub type ToolMain = fn(&'static str, Vec<OsString>) -> ToolResult;
 
@@ -42,12 +45,18 @@ impl ToolError {
         }
     }
 
-    /// The reader of our output has gone: end quietly, as a process killed by SIGPIPE would.
+    /// The reader of our output has gone: end quietly. (WASI exit codes stop at 125, so the
+    /// host, which knows the reader went away, reports SIGPIPE's 141 where the shell expects it.)
     pub fn broken_pipe() -> Self {
         ToolError {
-            code: 141,
+            code: BROKEN_PIPE_EXIT,
             message: None,
         }
+    }
+
+    /// True for [`ToolError::broken_pipe`]: the tool must stop, not go on to its next input.
+    pub fn is_broken_pipe(&self) -> bool {
+        self.code == BROKEN_PIPE_EXIT && self.message.is_none()
     }
 }
 

@@ -74,7 +74,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             });
         match result {
             Ok(()) => {}
-            Err(error) if error.code == 141 => return Err(error),
+            Err(error) if error.is_broken_pipe() => return Err(error),
             Err(error) => {
                 warn(
                     tool,

@@ -26,7 +26,7 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
                 }
                 let Some((key, value)) = word.split_once('=') else {
                     return Err(ToolError {
-                        code: 127,
+                        code: 125,
                         message: Some(format!(
                             "'{word}': running a command from env needs the zonebox shell; run '{word}' directly"
                         )),

@@ -75,7 +75,13 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     for name in operands {
-        match fs::metadata(&name).or_else(|_| fs::symlink_metadata(&name)) {
+        // `link/` names what the link points at; a bare `link` may be listed as itself.
+        let metadata = if name.ends_with('/') {
+            fs::metadata(&name)
+        } else {
+            fs::metadata(&name).or_else(|_| fs::symlink_metadata(&name))
+        };
+        match metadata {
             Ok(metadata) if metadata.is_dir() && !options.directory => dirs.push(name),
             Ok(_) => {
                 let path = PathBuf::from(&name);
@@ -140,11 +146,16 @@ fn list_directory(
     };
     let mut entries = Vec::new();
     if options.all {
+        // A zone's parent is outside the sandbox: show `..` with the zone's own attributes.
+        let own = fs::metadata(path).ok();
         for special in [".", ".."] {
+            let metadata = fs::metadata(path.join(special))
+                .ok()
+                .or_else(|| own.clone());
             entries.push(Entry {
                 name: special.into(),
                 path: path.join(special),
-                metadata: fs::metadata(path.join(special)).ok(),
+                metadata,
             });
         }
     }
@@ -212,9 +223,9 @@ fn sort(options: &Options, entries: &mut [Entry]) {
     };
     let size = |e: &Entry| e.metadata.as_ref().map_or(0, Metadata::len);
     if options.by_size {
-        entries.sort_by(|a, b| size(b).cmp(&size(a)));
+        entries.sort_by_key(|e| std::cmp::Reverse(size(e)));
     } else if options.by_time {
-        entries.sort_by(|a, b| modified(b).cmp(&modified(a)));
+        entries.sort_by_key(|e| std::cmp::Reverse(modified(e)));
     }
     if options.reverse {
         entries.reverse();

@@ -54,23 +54,23 @@ fn create_one(name: &str, verbose: bool) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Creates each missing ancestor in turn, so that -v can name each one as GNU does.
+/// Creates each missing ancestor in turn, so that -v can name each one as GNU does. The walk
+/// starts below the deepest existing ancestor: `/` itself is not visible in the sandbox.
 fn create_parents(path: &Path, verbose: bool) -> std::io::Result<()> {
-    let mut built = std::path::PathBuf::new();
-    for component in path.components() {
-        built.push(component);
-        if built.is_dir() {
-            continue;
-        }
-        match fs::create_dir(&built) {
+    let missing: Vec<&Path> = path
+        .ancestors()
+        .take_while(|dir| !dir.as_os_str().is_empty() && !dir.is_dir())
+        .collect();
+    for dir in missing.into_iter().rev() {
+        match fs::create_dir(dir) {
             Ok(()) if verbose => {
                 let _ = outf(format_args!(
                     "mkdir: created directory '{}'\n",
-                    built.display()
+                    dir.display()
                 ));
             }
             Ok(()) => {}
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && built.is_dir() => {}
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {}
             Err(error) => return Err(error),
         }
     }

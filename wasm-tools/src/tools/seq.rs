@@ -118,13 +118,7 @@ fn render_format(format: &str, value: f64) -> String {
         } else if bytes[i] == b'%' {
             match cformat::parse(&bytes[i + 1..]) {
                 Some(parsed) => {
-                    let mut spec = parsed.spec;
-                    if let cformat::Amount::Given(width) = parsed.width {
-                        spec.width = Some(width);
-                    }
-                    if let cformat::Amount::Given(precision) = parsed.precision {
-                        spec.precision = Some(precision);
-                    }
+                    let spec = parsed.written_spec();
                     result.push_str(&cformat::float(&spec, value));
                     i += 1 + parsed.length;
                 }

@@ -1,23 +1,23 @@
 //! yes: print a line (the arguments, or `y`) until the reader goes away.
 
 use crate::common::ToolResult;
+use crate::common::args::{self, Arg};
 use crate::common::io::out;
 use std::ffi::OsString;
 
-pub fn main(_tool: &'static str, args: Vec<OsString>) -> ToolResult {
-    let words: Vec<String> = args
-        .iter()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    let args: &[String] = if words.first().is_some_and(|w| w == "--") {
-        &words[1..]
-    } else {
-        &words
-    };
-    let mut line = if args.is_empty() {
+pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+    let mut parser = args::parser(argv);
+    let mut words = Vec::new();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Arg::Value(value) => words.push(args::text(value)),
+            other => return Err(args::unknown(other)),
+        }
+    }
+    let mut line = if words.is_empty() {
         "y".to_string()
     } else {
-        args.join(" ")
+        words.join(" ")
     };
     line.push('\n');
     // Fill a block with whole lines so that each write is large.

@@ -1,0 +1,157 @@
+//! Hostile wasm programs (tests/integration/programs/*.wat) under the sandbox's limits.
+
+use crate::support::{Host, TestLimits, program};
+use zonebox::LimitKind;
+
+#[test]
+fn a_busy_loop_is_stopped_by_the_wall_clock() {
+    let host = Host::new();
+    let limits = TestLimits {
+        timeout_secs: 0.5,
+        ..TestLimits::default()
+    };
+    let sandbox = host.sandbox_with(&limits);
+    let output = sandbox
+        .run_wasm(&program(&sandbox, "busy_loop"), &[], Vec::new())
+        .unwrap();
+    assert_eq!(output.exit_code, 124);
+    assert_eq!(output.limit, Some(LimitKind::WallClock));
+    assert!(
+        output.duration.as_secs_f64() >= 0.5,
+        "not stopped before the limit"
+    );
+    assert!(
+        output.stderr_text().contains("limits.timeout_secs = 0.5"),
+        "{}",
+        output.stderr_text()
+    );
+}
+
+#[test]
+fn a_memory_hog_is_stopped_by_the_memory_limit() {
+    let host = Host::new();
+    let limits = TestLimits {
+        memory_mib: 32,
+        ..TestLimits::default()
+    };
+    let sandbox = host.sandbox_with(&limits);
+    let output = sandbox
+        .run_wasm(&program(&sandbox, "memory_hog"), &[], Vec::new())
+        .unwrap();
+    assert_eq!(output.exit_code, 137);
+    assert_eq!(output.limit, Some(LimitKind::Memory));
+    assert!(
+        output.stderr_text().contains("limits.memory_mib = 32"),
+        "{}",
+        output.stderr_text()
+    );
+}
+
+#[test]
+fn deep_recursion_is_stopped_by_the_stack_limit() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    let output = sandbox
+        .run_wasm(&program(&sandbox, "deep_recursion"), &[], Vec::new())
+        .unwrap();
+    assert_eq!(output.exit_code, 137);
+    assert_eq!(output.limit, Some(LimitKind::Stack));
+}
+
+#[test]
+fn a_write_flood_is_capped_then_stopped() {
+    let host = Host::new();
+    let limits = TestLimits {
+        timeout_secs: 0.5,
+        max_output_bytes: 4096,
+        ..TestLimits::default()
+    };
+    let sandbox = host.sandbox_with(&limits);
+    let output = sandbox
+        .run_wasm(&program(&sandbox, "write_flood"), &[], Vec::new())
+        .unwrap();
+    assert_eq!(output.exit_code, 124);
+    assert!(output.truncated);
+    let stdout = output.stdout_text();
+    assert!(stdout.len() < 4096 + 200, "kept {} bytes", stdout.len());
+    assert_eq!(stdout.matches("[zonebox: ").count(), 1, "one marker line");
+    assert!(
+        stdout.starts_with("flood flood") && stdout.ends_with("flood\n"),
+        "head and tail are kept"
+    );
+}
+
+#[test]
+fn cpu_fuel_stops_a_busy_loop_deterministically() {
+    let host = Host::new();
+    let limits = TestLimits {
+        cpu_fuel: Some(10_000_000),
+        ..TestLimits::default()
+    };
+    let sandbox = host.sandbox_with(&limits);
+    let output = sandbox
+        .run_wasm(&program(&sandbox, "busy_loop"), &[], Vec::new())
+        .unwrap();
+    assert_eq!(output.exit_code, 137);
+    assert_eq!(output.limit, Some(LimitKind::Cpu));
+    assert!(
+        output.stderr_text().contains("limits.cpu_fuel = 10000000"),
+        "{}",
+        output.stderr_text()
+    );
+}
+
+#[test]
+fn open_files_are_capped() {
+    let host = Host::new();
+    let roomy = host.sandbox_with(&TestLimits {
+        max_open_files: 64,
+        ..TestLimits::default()
+    });
+    let output = roomy
+        .run_wasm(&program(&roomy, "open_files"), &[], Vec::new())
+        .unwrap();
+    assert_eq!(
+        (output.exit_code, output.limit),
+        (0, None),
+        "32 opens fit in 64: {}",
+        output.stderr_text()
+    );
+    let tight = host.sandbox_with(&TestLimits {
+        max_open_files: 4,
+        ..TestLimits::default()
+    });
+    let output = tight
+        .run_wasm(&program(&tight, "open_files"), &[], Vec::new())
+        .unwrap();
+    assert_eq!(output.exit_code, 137);
+    assert_eq!(output.limit, Some(LimitKind::OpenFiles));
+}
+
+#[test]
+fn guessed_descriptors_absolute_paths_and_dotdot_reach_nothing() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    let output = sandbox
+        .run_wasm(&program(&sandbox, "escape_fds"), &[], Vec::new())
+        .unwrap();
+    assert_eq!(
+        output.exit_code, 0,
+        "attempt {} succeeded",
+        output.exit_code
+    );
+}
+
+#[test]
+fn a_module_that_is_not_wasm_is_a_clear_error() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    let error = sandbox
+        .compile_program("junk", b"\0asm\x01\0\0\0garbage")
+        .err()
+        .expect("invalid module");
+    assert!(
+        error.to_string().starts_with("wasm program junk: "),
+        "{error}"
+    );
+}

@@ -1,0 +1,13 @@
+//! zonebox's integration tests, one binary (wasmtime makes each test binary slow to link).
+//! They drive the public library and the `zonebox` CLI as a user would, and check the host's
+//! state afterwards: what must have happened, and what must not.
+
+mod support;
+
+mod cache;
+mod cli;
+mod hostile;
+mod limits;
+mod policy;
+mod tools;
+mod zones;
