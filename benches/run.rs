@@ -1,0 +1,69 @@
+//! Criterion benchmarks of the library and CLI paths: a command in-process, building a sandbox
+//! from the warm cache, and the CLI as a fresh process with a warm and a cold cache.
+//!
+//! `cargo bench --bench run` (results in target/criterion). Numbers belong here and in the
+//! README, never in tests.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::process::Command;
+use std::time::Duration;
+use zonebox::{Policy, Sandbox};
+
+fn cache_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join("zonebox-bench-cache")
+}
+
+fn build_sandbox() -> Sandbox {
+    let policy = Policy::default_policy().expect("default policy");
+    Sandbox::builder(policy)
+        .cache_dir(cache_dir())
+        .build()
+        .expect("sandbox")
+}
+
+fn in_process(c: &mut Criterion) {
+    let sandbox = build_sandbox();
+    let mut group = c.benchmark_group("in_process");
+    group.bench_function("echo_hi", |b| {
+        b.iter(|| sandbox.run("echo hi").expect("runs"))
+    });
+    group.bench_function("cat_cargo_toml", |b| {
+        b.iter(|| sandbox.run("cat Cargo.toml").expect("runs"))
+    });
+    group.bench_function("ls_la_src", |b| {
+        b.iter(|| sandbox.run("ls -la src").expect("runs"))
+    });
+    group.bench_function("sandbox_new_warm_cache", |b| b.iter(build_sandbox));
+    group.finish();
+}
+
+fn cli(c: &mut Criterion) {
+    let binary = env!("CARGO_BIN_EXE_zonebox");
+    let run = |cache: &std::path::Path| {
+        let status = Command::new(binary)
+            .args(["run", "echo hi"])
+            .env("ZONEBOX_CACHE_DIR", cache)
+            .output()
+            .expect("spawn");
+        assert!(status.status.success());
+    };
+    run(&cache_dir());
+    let mut group = c.benchmark_group("cli_process");
+    group.bench_function("echo_hi_warm_cache", |b| b.iter(|| run(&cache_dir())));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.bench_function("echo_hi_cold_cache", |b| {
+        b.iter_with_setup(
+            || tempfile::tempdir().expect("temp dir"),
+            |cold| run(cold.path()),
+        )
+    });
+    group.bench_function("native_echo_process", |b| {
+        b.iter(|| Command::new("/bin/echo").arg("hi").output().expect("spawn"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, in_process, cli);
+criterion_main!(benches);
