@@ -7,6 +7,7 @@ mod support;
 mod cache;
 mod cli;
 mod hostile;
+mod library;
 mod limits;
 mod policy;
 mod tools;

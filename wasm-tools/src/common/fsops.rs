@@ -15,12 +15,61 @@ pub struct CopyOptions {
     pub keep_links: bool,
 }
 
-/// The path an operand lands at: inside `target` when it is a directory.
-pub fn destination_for(source: &Path, target: &Path, target_is_dir: bool) -> PathBuf {
-    if target_is_dir {
-        target.join(source.file_name().unwrap_or(source.as_os_str()))
-    } else {
-        target.to_path_buf()
+/// Where cp and mv send their operands: `SOURCE DEST`, `SOURCE... DIR`, or `-t DIR SOURCE...`
+/// (`-T` treats DEST as a file even when it is a directory).
+pub struct Targets {
+    pub operands: Vec<PathBuf>,
+    pub target_directory: Option<PathBuf>,
+    pub no_target_directory: bool,
+}
+
+impl Targets {
+    pub fn new() -> Self {
+        Targets {
+            operands: Vec::new(),
+            target_directory: None,
+            no_target_directory: false,
+        }
+    }
+
+    /// Each source with the path it lands at.
+    pub fn pairs(mut self) -> Result<Vec<(PathBuf, PathBuf)>, super::ToolError> {
+        use super::ToolError;
+        let target = match self.target_directory.take() {
+            Some(dir) => dir,
+            None => match self.operands.len() {
+                0 => return Err(ToolError::usage("missing file operand")),
+                1 => {
+                    return Err(ToolError::usage(format!(
+                        "missing destination file operand after '{}'",
+                        self.operands[0].display()
+                    )));
+                }
+                _ => self.operands.pop().unwrap_or_default(),
+            },
+        };
+        if self.operands.is_empty() {
+            return Err(ToolError::usage("missing file operand"));
+        }
+        let into_dir = !self.no_target_directory && target.is_dir();
+        if self.operands.len() > 1 && !into_dir {
+            return Err(ToolError::failure(format!(
+                "target '{}' is not a directory",
+                target.display()
+            )));
+        }
+        Ok(self
+            .operands
+            .into_iter()
+            .map(|source| {
+                let dest = if into_dir {
+                    target.join(source.file_name().unwrap_or(source.as_os_str()))
+                } else {
+                    target.clone()
+                };
+                (source, dest)
+            })
+            .collect())
     }
 }
 

@@ -1,47 +1,37 @@
 //! mv: rename, or copy then remove across zones (-f -n -u -v -T -t).
 
+use crate::common::ToolResult;
 use crate::common::args::{self, Arg};
-use crate::common::fsops::{self, CopyOptions};
+use crate::common::fsops::{self, CopyOptions, Targets};
 use crate::common::io::{describe, outf, warn};
-use crate::common::{ToolError, ToolResult};
-use crate::tools::cp::split_target;
 use std::ffi::OsString;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     let mut parser = args::parser(argv);
     let mut no_clobber = false;
     let mut update_older = false;
     let mut verbose = false;
-    let mut no_target_directory = false;
-    let mut target_directory: Option<PathBuf> = None;
-    let mut operands: Vec<PathBuf> = Vec::new();
+    let mut targets = Targets::new();
     while let Some(arg) = parser.next()? {
         match arg {
             Arg::Short('f') | Arg::Long("force") => no_clobber = false,
             Arg::Short('n') | Arg::Long("no-clobber") => no_clobber = true,
             Arg::Short('u') | Arg::Long("update") => update_older = true,
             Arg::Short('v') | Arg::Long("verbose") => verbose = true,
-            Arg::Short('T') | Arg::Long("no-target-directory") => no_target_directory = true,
-            Arg::Short('t') | Arg::Long("target-directory") => {
-                target_directory = Some(parser.value()?.into())
+            Arg::Short('T') | Arg::Long("no-target-directory") => {
+                targets.no_target_directory = true
             }
-            Arg::Value(value) => operands.push(value.into()),
+            Arg::Short('t') | Arg::Long("target-directory") => {
+                targets.target_directory = Some(parser.value()?.into())
+            }
+            Arg::Value(value) => targets.operands.push(value.into()),
             other => return Err(args::unknown(other)),
         }
     }
-    let (sources, target) = split_target(tool, operands, target_directory)?;
-    let target_is_dir = !no_target_directory && target.is_dir();
-    if sources.len() > 1 && !target_is_dir {
-        return Err(ToolError::failure(format!(
-            "target '{}' is not a directory",
-            target.display()
-        )));
-    }
     let mut status = 0;
-    for source in sources {
-        let dest = fsops::destination_for(&source, &target, target_is_dir);
+    for (source, dest) in targets.pairs()? {
         if let Err(error) = fs::symlink_metadata(&source) {
             warn(
                 tool,
