@@ -38,9 +38,9 @@ impl Targets {
         let target = match self.target_directory.take() {
             Some(dir) => dir,
             None => match self.operands.len() {
-                0 => return Err(ToolError::usage("missing file operand")),
+                0 => return Err(ToolError::operand("missing file operand")),
                 1 => {
-                    return Err(ToolError::usage(format!(
+                    return Err(ToolError::operand(format!(
                         "missing destination file operand after '{}'",
                         self.operands[0].display()
                     )));
@@ -49,7 +49,7 @@ impl Targets {
             },
         };
         if self.operands.is_empty() {
-            return Err(ToolError::usage("missing file operand"));
+            return Err(ToolError::operand("missing file operand"));
         }
         let into_dir = !self.no_target_directory && target.is_dir();
         if self.operands.len() > 1 && !into_dir {

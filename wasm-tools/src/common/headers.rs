@@ -73,7 +73,8 @@ impl Options {
         let files = inputs_or_stdin(self.files.clone());
         let show_headers = self.headers.unwrap_or(files.len() > 1);
         let mut status = 0;
-        for (index, name) in files.iter().enumerate() {
+        let mut printed_header = false;
+        for name in &files {
             let mut input = match open_input(name) {
                 Ok(input) => input,
                 Err(error) => {
@@ -87,7 +88,9 @@ impl Options {
             };
             if show_headers {
                 let shown = if name == "-" { "standard input" } else { name };
-                out(format!("{}==> {shown} <==\n", if index > 0 { "\n" } else { "" }).as_bytes())?;
+                let separator = if printed_header { "\n" } else { "" };
+                out(format!("{separator}==> {shown} <==\n").as_bytes())?;
+                printed_header = true;
             }
             if let Err(error) = each(&mut input) {
                 if error.is_broken_pipe() {

@@ -8,6 +8,7 @@ pub mod fileinfo;
 pub mod fsops;
 pub mod headers;
 pub mod io;
+pub mod locale;
 pub mod time;
 
 use std::ffi::{OsStr, OsString};
@@ -37,7 +38,12 @@ impl ToolError {
         }
     }
 
-    /// A mistake in how the tool was called (exit 2, as the toolset's contract says).
+    /// A missing, extra or malformed operand: GNU coreutils exit 1 for these.
+    pub fn operand(message: impl Into<String>) -> Self {
+        ToolError::failure(message)
+    }
+
+    /// An option the tool does not have or cannot honour (exit 2, as the toolset's contract says).
     pub fn usage(message: impl Into<String>) -> Self {
         ToolError {
             code: 2,

@@ -15,7 +15,8 @@ pub fn main(tool: &'static str, args: Vec<OsString>) -> ToolResult {
         words.remove(0);
     }
     if words.is_empty() {
-        return Err(ToolError::usage("missing operand"));
+        // bash's printf, which agents' shells run, exits 2 here.
+        return Err(ToolError::usage("usage: printf format [arguments]"));
     }
     let format = words.remove(0);
     let mut printer = Printer {

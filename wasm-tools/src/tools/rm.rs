@@ -27,7 +27,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         }
     }
     if operands.is_empty() && !force {
-        return Err(ToolError::usage("missing operand"));
+        return Err(ToolError::operand("missing operand"));
     }
     let mut status = 0;
     for name in operands {

@@ -32,18 +32,18 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         [last] => ("1", "1", last.as_str()),
         [first, last] => (first.as_str(), "1", last.as_str()),
         [first, step, last] => (first.as_str(), step.as_str(), last.as_str()),
-        [] => return Err(ToolError::usage("missing operand")),
-        [_, _, _, extra, ..] => return Err(ToolError::usage(format!("extra operand '{extra}'"))),
+        [] => return Err(ToolError::operand("missing operand")),
+        [_, _, _, extra, ..] => return Err(ToolError::operand(format!("extra operand '{extra}'"))),
     };
     let parse = |text: &str| -> Result<f64, ToolError> {
         text.parse::<f64>()
             .ok()
             .filter(|v| !v.is_nan())
-            .ok_or_else(|| ToolError::usage(format!("invalid floating point argument: '{text}'")))
+            .ok_or_else(|| ToolError::operand(format!("invalid floating point argument: '{text}'")))
     };
     let (start, increment, end) = (parse(first)?, parse(step)?, parse(last)?);
     if increment == 0.0 {
-        return Err(ToolError::usage(format!(
+        return Err(ToolError::operand(format!(
             "invalid Zero increment value: '{step}'"
         )));
     }

@@ -48,7 +48,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         }
     }
     if operands.is_empty() {
-        return Err(ToolError::usage("missing file operand"));
+        return Err(ToolError::operand("missing file operand"));
     }
     if !access && !modification {
         access = true;

@@ -64,11 +64,12 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     }
     let named = !files.is_empty();
     let inputs = inputs_or_stdin(files);
+    let utf8 = crate::common::locale::is_utf8();
     let mut status = 0;
     let mut results = Vec::new();
     let mut total = Counts::default();
     for name in &inputs {
-        match open_input(name).and_then(|mut input| count(&mut input)) {
+        match open_input(name).and_then(|mut input| count(&mut input, utf8)) {
             Ok(counts) => {
                 total.lines += counts.lines;
                 total.words += counts.words;
@@ -118,7 +119,8 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     Ok(status)
 }
 
-fn count(input: &mut dyn Read) -> std::io::Result<Counts> {
+/// Counts one input; characters are UTF-8 characters in a UTF-8 locale and bytes otherwise.
+fn count(input: &mut dyn Read, utf8: bool) -> std::io::Result<Counts> {
     let mut counts = Counts::default();
     let mut buffer = vec![0u8; 64 * 1024];
     let mut in_word = false;
@@ -158,5 +160,8 @@ fn count(input: &mut dyn Read) -> std::io::Result<Counts> {
         }
     }
     counts.longest = counts.longest.max(line_length);
+    if !utf8 {
+        counts.chars = counts.bytes;
+    }
     Ok(counts)
 }

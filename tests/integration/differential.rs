@@ -1,0 +1,96 @@
+//! The differential suite: every line of tests/differential/cases.txt must print what GNU printed
+//! (tests/differential/expected.jsonl, re-derived by tests/differential/generate), with the same
+//! exit status, when run by zonebox over the same fixture tree.
+
+use crate::support::cache_dir;
+use std::path::Path;
+use zonebox::{Policy, Sandbox};
+
+struct Expectation {
+    line: String,
+    stdout: String,
+    exit: i32,
+}
+
+fn suite_dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/differential"))
+}
+
+fn cases() -> Vec<String> {
+    let text = std::fs::read_to_string(suite_dir().join("cases.txt")).expect("cases.txt");
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+fn expectations() -> Vec<Expectation> {
+    let text = std::fs::read_to_string(suite_dir().join("expected.jsonl")).expect("expected.jsonl");
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let record: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            Expectation {
+                line: record["line"].as_str().expect("line").to_string(),
+                stdout: record["stdout"].as_str().expect("stdout").to_string(),
+                exit: record["exit"].as_i64().expect("exit") as i32,
+            }
+        })
+        .collect()
+}
+
+fn sandbox() -> Sandbox {
+    let fixture = suite_dir().join("fixture").display().to_string();
+    let policy = format!(
+        "workdir = \"/workspace\"\nnetwork = \"none\"\n\
+         [[zones]]\nhost = {fixture:?}\nguest = \"/workspace\"\nmode = \"ro\"\n\
+         [[zones]]\nguest = \"/tmp\"\nmode = \"scratch\"\n\
+         [env]\nset = {{ LC_ALL = \"C\", TZ = \"UTC\", HOME = \"/tmp\" }}\n\
+         [limits]\ntimeout_secs = 10\nmemory_mib = 256\nmax_output_bytes = 1048576\nmax_open_files = 256\n"
+    );
+    let policy = Policy::from_toml(&policy, "differential policy").expect("policy");
+    Sandbox::builder(policy)
+        .cache_dir(cache_dir())
+        .build()
+        .expect("sandbox")
+}
+
+#[test]
+fn expectations_are_current_with_the_cases() {
+    let lines: Vec<String> = expectations().into_iter().map(|e| e.line).collect();
+    assert_eq!(
+        lines,
+        cases(),
+        "cases.txt changed: run python3 tests/differential/generate"
+    );
+}
+
+#[test]
+fn zonebox_prints_what_gnu_prints() {
+    let sandbox = sandbox();
+    let expectations = expectations();
+    let mut failures = Vec::new();
+    for expected in &expectations {
+        let output = sandbox
+            .run(&expected.line)
+            .unwrap_or_else(|e| panic!("{}: {e}", expected.line));
+        if output.stdout_text() != expected.stdout || output.exit_code != expected.exit {
+            failures.push(format!(
+                "{}\n  GNU     {:?} (exit {})\n  zonebox {:?} (exit {})\n  stderr  {:?}",
+                expected.line,
+                expected.stdout,
+                expected.exit,
+                output.stdout_text(),
+                output.exit_code,
+                output.stderr_text()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ from GNU:\n{}",
+        failures.len(),
+        expectations.len(),
+        failures.join("\n")
+    );
+}
