@@ -39,6 +39,20 @@ fn expectations() -> Vec<Expectation> {
         .collect()
 }
 
+/// A case ending in `< FILE` reads that fixture file on stdin (bash redirects it the same way).
+fn split_stdin(line: &str) -> (&str, Vec<u8>) {
+    match line.rsplit_once(" < ") {
+        Some((command, file)) if !file.contains(' ') => {
+            let path = suite_dir().join("fixture").join(file);
+            (
+                command,
+                std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+            )
+        }
+        _ => (line, Vec::new()),
+    }
+}
+
 fn sandbox() -> Sandbox {
     let fixture = suite_dir().join("fixture").display().to_string();
     let policy = format!(
@@ -71,8 +85,9 @@ fn zonebox_prints_what_gnu_prints() {
     let expectations = expectations();
     let mut failures = Vec::new();
     for expected in &expectations {
+        let (line, stdin) = split_stdin(&expected.line);
         let output = sandbox
-            .run(&expected.line)
+            .run_with_stdin(line, stdin)
             .unwrap_or_else(|e| panic!("{}: {e}", expected.line));
         if output.stdout_text() != expected.stdout || output.exit_code != expected.exit {
             failures.push(format!(

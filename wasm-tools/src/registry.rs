@@ -17,24 +17,37 @@ macro_rules! table {
 }
 
 table! {
+    "basename" => tools::basename::main, "strip directories and suffixes from names";
     "cat" => tools::cat::main, "concatenate files to standard output";
+    "comm" => tools::comm::main, "compare two sorted files line by line";
     "cp" => tools::cp::main, "copy files and directories";
+    "cut" => tools::cut::main, "select bytes, characters or fields of lines";
+    "dirname" => tools::dirname::main, "strip the last component from names";
     "echo" => tools::echo::main, "print arguments";
     "env" => tools::env::main, "print the environment";
     "false" => tools::truth::main_false, "exit with status 1";
+    "fold" => tools::fold::main, "wrap lines to a width";
     "head" => tools::head::main, "print the first lines or bytes of files";
     "ls" => tools::ls::main, "list directory contents";
     "mkdir" => tools::mkdir::main, "make directories";
     "mv" => tools::mv::main, "move or rename files";
+    "nl" => tools::nl::main, "number lines";
+    "paste" => tools::paste::main, "join corresponding lines of files";
     "printf" => tools::printf::main, "format and print data";
     "pwd" => tools::pwd::main, "print the working directory";
+    "rev" => tools::rev::main, "reverse the characters of each line";
     "rm" => tools::rm::main, "remove files and directories";
     "rmdir" => tools::rmdir::main, "remove empty directories";
     "seq" => tools::seq::main, "print a sequence of numbers";
     "sleep" => tools::sleep::main, "wait for a time";
+    "sort" => tools::sort::main, "sort lines";
+    "tac" => tools::tac::main, "print lines in reverse order";
     "tail" => tools::tail::main, "print the last lines or bytes of files";
+    "tee" => tools::tee::main, "copy standard input to files and standard output";
     "touch" => tools::touch::main, "change file times, creating files";
+    "tr" => tools::tr::main, "translate, squeeze or delete bytes";
     "true" => tools::truth::main_true, "exit with status 0";
+    "uniq" => tools::uniq::main, "collapse adjacent equal lines";
     "wc" => tools::wc::main, "count lines, words, characters and bytes";
     "yes" => tools::yes::main, "print a line repeatedly";
 }

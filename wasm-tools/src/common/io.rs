@@ -85,3 +85,47 @@ pub fn copy_to_stdout(input: &mut dyn Read) -> Result<(), ToolError> {
         out(&buffer[..n])?;
     }
 }
+
+/// Runs `each` on every named input (stdin when there are none), reporting inputs that cannot
+/// be opened or read as `tool: name: reason`; returns the exit status (1 if any failed).
+pub fn each_input(
+    tool: &str,
+    names: Vec<String>,
+    mut each: impl FnMut(&str, &mut dyn BufRead) -> Result<(), ToolError>,
+) -> Result<i32, ToolError> {
+    let mut status = 0;
+    for name in inputs_or_stdin(names) {
+        let result = open_input(&name)
+            .map_err(ToolError::from)
+            .and_then(|mut input| each(&name, &mut input));
+        match result {
+            Ok(()) => {}
+            Err(error) if error.is_broken_pipe() => return Err(error),
+            Err(error) => {
+                warn(
+                    tool,
+                    format!("{name}: {}", error.message.unwrap_or_default()),
+                );
+                status = 1;
+            }
+        }
+    }
+    Ok(status)
+}
+
+/// Reads every record (line, or NUL-terminated with `-z`) of an input, terminators kept.
+pub fn records(input: &mut dyn BufRead, delimiter: u8) -> Result<Vec<Vec<u8>>, ToolError> {
+    let mut all = Vec::new();
+    loop {
+        let mut record = Vec::new();
+        if input.read_until(delimiter, &mut record)? == 0 {
+            return Ok(all);
+        }
+        all.push(record);
+    }
+}
+
+/// A record without its terminator.
+pub fn chomp(record: &[u8], delimiter: u8) -> &[u8] {
+    record.strip_suffix(&[delimiter]).unwrap_or(record)
+}

@@ -1,7 +1,7 @@
 //! cat: concatenate files (-n -b -s -E -T -v -A -e -t -u).
 
 use crate::common::args::{self, Arg};
-use crate::common::io::{self, copy_to_stdout, inputs_or_stdin, open_input, out, warn};
+use crate::common::io::{self, copy_to_stdout, each_input, out};
 use crate::common::{ToolError, ToolResult};
 use std::ffi::OsString;
 use std::io::BufRead;
@@ -57,34 +57,17 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             other => return Err(args::unknown(other)),
         }
     }
-    let mut status = 0;
     let mut state = LineState {
         number: 0,
         previous_blank: false,
     };
-    for name in inputs_or_stdin(files) {
-        let result = open_input(&name)
-            .map_err(ToolError::from)
-            .and_then(|mut input| {
-                if options.plain() {
-                    copy_to_stdout(&mut input)
-                } else {
-                    decorate(&options, &mut state, &mut input)
-                }
-            });
-        match result {
-            Ok(()) => {}
-            Err(error) if error.is_broken_pipe() => return Err(error),
-            Err(error) => {
-                warn(
-                    tool,
-                    format!("{name}: {}", error.message.unwrap_or_default()),
-                );
-                status = 1;
-            }
+    each_input(tool, files, |_, input| {
+        if options.plain() {
+            copy_to_stdout(input)
+        } else {
+            decorate(&options, &mut state, input)
         }
-    }
-    Ok(status)
+    })
 }
 
 /// Numbering and blank-squeezing continue across files, as in GNU cat.

@@ -1,21 +1,34 @@
 //! One module per tool; each exposes `main(name, args) -> ToolResult`.
 
+pub mod basename;
 pub mod cat;
+pub mod comm;
 pub mod cp;
+pub mod cut;
+pub mod dirname;
 pub mod echo;
 pub mod env;
+pub mod fold;
 pub mod head;
 pub mod ls;
 pub mod mkdir;
 pub mod mv;
+pub mod nl;
+pub mod paste;
 pub mod printf;
 pub mod pwd;
+pub mod rev;
 pub mod rm;
 pub mod rmdir;
 pub mod seq;
 pub mod sleep;
+pub mod sort;
+pub mod tac;
 pub mod tail;
+pub mod tee;
 pub mod touch;
+pub mod tr;
 pub mod truth;
+pub mod uniq;
 pub mod wc;
 pub mod yes;

@@ -1,0 +1,37 @@
+//! rev: reverse the characters of each line.
+
+use crate::common::ToolResult;
+use crate::common::args::{self, Arg};
+use crate::common::io::{each_input, out};
+use std::ffi::OsString;
+
+pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+    let mut parser = args::parser(argv);
+    let mut files = Vec::new();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Arg::Value(value) => files.push(args::text(value)),
+            other => return Err(args::unknown(other)),
+        }
+    }
+    each_input(tool, files, |_, input| {
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            if input.read_until(b'\n', &mut line)? == 0 {
+                return Ok(());
+            }
+            let newline = line.last() == Some(&b'\n');
+            let body = String::from_utf8_lossy(if newline {
+                &line[..line.len() - 1]
+            } else {
+                &line
+            });
+            let mut reversed: String = body.chars().rev().collect();
+            if newline {
+                reversed.push('\n');
+            }
+            out(reversed.as_bytes())?;
+        }
+    })
+}
