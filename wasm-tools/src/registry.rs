@@ -24,9 +24,12 @@ table! {
     "cut" => tools::cut::main, "select bytes, characters or fields of lines";
     "dirname" => tools::dirname::main, "strip the last component from names";
     "echo" => tools::echo::main, "print arguments";
+    "egrep" => tools::grep::main, "print lines matching extended regular expressions";
     "env" => tools::env::main, "print the environment";
     "false" => tools::truth::main_false, "exit with status 1";
+    "fgrep" => tools::grep::main, "print lines containing fixed strings";
     "fold" => tools::fold::main, "wrap lines to a width";
+    "grep" => tools::grep::main, "print lines matching patterns";
     "head" => tools::head::main, "print the first lines or bytes of files";
     "ls" => tools::ls::main, "list directory contents";
     "mkdir" => tools::mkdir::main, "make directories";

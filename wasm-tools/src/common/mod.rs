@@ -6,9 +6,11 @@ pub mod count;
 pub mod escape;
 pub mod fileinfo;
 pub mod fsops;
+pub mod glob;
 pub mod headers;
 pub mod io;
 pub mod locale;
+pub mod posix_regex;
 pub mod time;
 
 use std::ffi::{OsStr, OsString};

@@ -9,6 +9,7 @@ pub mod dirname;
 pub mod echo;
 pub mod env;
 pub mod fold;
+pub mod grep;
 pub mod head;
 pub mod ls;
 pub mod mkdir;
