@@ -45,7 +45,7 @@ pub fn parse_simple_command(line: &str) -> Result<SimpleCommand, ParseError> {
             '`' => return Err(needs_shell(at, "command substitution ('`')")),
             '*' | '?' | '[' => return Err(needs_shell(at, "a glob pattern")),
             '~' if word.is_none() => return Err(needs_shell(at, "tilde expansion")),
-            '{' if word.is_none() => {
+            '{' if word.is_none() && chars.peek().map(|&(_, next)| next) != Some('}') => {
                 return Err(needs_shell(at, "a brace group or brace expansion"));
             }
             '\'' => {
@@ -155,6 +155,10 @@ mod tests {
         assert_eq!(words("echo ''"), ["echo", ""]);
         assert_eq!(words("env A=B"), ["env", "A=B"]);
         assert_eq!(words("echo a=b"), ["echo", "a=b"]);
+        assert_eq!(
+            words("find . -exec cat {} \\;"),
+            ["find", ".", "-exec", "cat", "{}", ";"]
+        );
     }
 
     #[test]

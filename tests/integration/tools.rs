@@ -19,6 +19,10 @@ const CASES: &[(&str, &str, i32)] = &[
     ("ls --color=always", "", 2),
     ("env ls", "", 125),
     ("yes --bogus", "", 2),
+    ("find . -exec cat {} \\;", "", 2),
+    ("find . -perm 644", "", 2),
+    ("grep -P '(?<=a)b' lines.txt", "", 2),
+    ("grep 'a\\(b\\)\\1' lines.txt", "", 2),
 ];
 
 fn workspace(host: &Host) {
@@ -84,6 +88,9 @@ fn file_tools_change_the_read_write_zone_as_gnu_does() {
         ("rm /out/never-existed", 1),
         ("rm -rf /", 1),
         ("rm -r /out/.", 1),
+        ("touch /out/a.tmp /out/b.tmp /out/keep.txt", 0),
+        ("find /out -name '*.tmp' -delete", 0),
+        ("find /workspace -name '*.txt' -delete", 1),
     ];
     for (line, code) in steps {
         let output = run(&sandbox, line);
@@ -107,6 +114,15 @@ fn file_tools_change_the_read_write_zone_as_gnu_does() {
         .as_secs();
     assert_eq!(seconds, 981_173_106, "touch -d sets the time (UTC)");
     assert!(out.join("fresh").is_file());
+    assert!(
+        !out.join("a.tmp").exists()
+            && !out.join("b.tmp").exists()
+            && out.join("keep.txt").is_file()
+    );
+    assert!(
+        host.workspace().join("hello.txt").is_file(),
+        "find -delete cannot touch the ro zone"
+    );
     let listing = run(&sandbox, "ls -l /out/moved");
     assert!(
         listing

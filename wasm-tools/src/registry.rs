@@ -28,6 +28,7 @@ table! {
     "env" => tools::env::main, "print the environment";
     "false" => tools::truth::main_false, "exit with status 1";
     "fgrep" => tools::grep::main, "print lines containing fixed strings";
+    "find" => tools::find::main, "search for files in a directory tree";
     "fold" => tools::fold::main, "wrap lines to a width";
     "grep" => tools::grep::main, "print lines matching patterns";
     "head" => tools::head::main, "print the first lines or bytes of files";

@@ -8,6 +8,7 @@ pub mod cut;
 pub mod dirname;
 pub mod echo;
 pub mod env;
+pub mod find;
 pub mod fold;
 pub mod grep;
 pub mod head;
