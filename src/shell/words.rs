@@ -43,7 +43,15 @@ pub fn parse_simple_command(line: &str) -> Result<SimpleCommand, ParseError> {
             '(' | ')' => return Err(needs_shell(at, "a subshell or function")),
             '$' => return Err(needs_shell(at, "expansion ('$')")),
             '`' => return Err(needs_shell(at, "command substitution ('`')")),
-            '*' | '?' | '[' => return Err(needs_shell(at, "a glob pattern")),
+            '*' | '?' => return Err(needs_shell(at, "a glob pattern")),
+            // `[` opens a glob only with a `]` later in the same word; alone it is the test command.
+            '[' if line[at..]
+                .split([' ', '\t'])
+                .next()
+                .is_some_and(|rest| rest.contains(']')) =>
+            {
+                return Err(needs_shell(at, "a glob pattern"));
+            }
             '~' if word.is_none() => return Err(needs_shell(at, "tilde expansion")),
             '{' if word.is_none() && chars.peek().map(|&(_, next)| next) != Some('}') => {
                 return Err(needs_shell(at, "a brace group or brace expansion"));
@@ -155,6 +163,7 @@ mod tests {
         assert_eq!(words("echo ''"), ["echo", ""]);
         assert_eq!(words("env A=B"), ["env", "A=B"]);
         assert_eq!(words("echo a=b"), ["echo", "a=b"]);
+        assert_eq!(words("[ -f x ]"), ["[", "-f", "x", "]"]);
         assert_eq!(
             words("find . -exec cat {} \\;"),
             ["find", ".", "-exec", "cat", "{}", ";"]

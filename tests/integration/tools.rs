@@ -22,6 +22,29 @@ const CASES: &[(&str, &str, i32)] = &[
     ("find . -exec cat {} \\;", "", 2),
     ("find . -perm 644", "", 2),
     ("grep -P '(?<=a)b' lines.txt", "", 2),
+    ("whoami", "user\n", 0),
+    ("id", "uid=1000(user) gid=1000(user) groups=1000(user)\n", 0),
+    ("id -un", "user\n", 0),
+    ("id -u", "1000\n", 0),
+    ("hostname", "zonebox\n", 0),
+    ("uname", "WASI\n", 0),
+    ("uname -sm", "WASI wasm32\n", 0),
+    ("nproc", "1\n", 0),
+    ("which ls grep", "/bin/ls\n/bin/grep\n", 0),
+    ("which python3", "", 1),
+    ("printenv HOME", "/tmp\n", 0),
+    ("printenv NOPE", "", 1),
+    ("realpath dir/../lines.txt", "/workspace/lines.txt\n", 0),
+    ("realpath -e nowhere", "", 1),
+    ("realpath -m /workspace/a/../b", "/workspace/b\n", 0),
+    ("readlink -f ./dir/", "/workspace/dir\n", 0),
+    ("readlink lines.txt", "", 1),
+    ("test -w lines.txt", "", 1),
+    ("test -w /tmp", "", 0),
+    ("test -r lines.txt", "", 0),
+    ("[ -x /bin/ls ]", "", 0),
+    ("date -s 2020-01-01", "", 2),
+    ("truncate -s 0 lines.txt", "", 1),
     ("grep 'a\\(b\\)\\1' lines.txt", "", 2),
 ];
 
@@ -91,6 +114,11 @@ fn file_tools_change_the_read_write_zone_as_gnu_does() {
         ("touch /out/a.tmp /out/b.tmp /out/keep.txt", 0),
         ("find /out -name '*.tmp' -delete", 0),
         ("find /workspace -name '*.txt' -delete", 1),
+        ("truncate -s 10 /out/sized", 0),
+        ("truncate -s +5 /out/sized", 0),
+        ("ln -s sized /out/link", 0),
+        ("ln -s /workspace/hello.txt /out/absolute", 1),
+        ("ln -s /out/link /workspace/nope", 1),
     ];
     for (line, code) in steps {
         let output = run(&sandbox, line);
@@ -130,6 +158,39 @@ fn file_tools_change_the_read_write_zone_as_gnu_does() {
             .starts_with("total 4\n-rw-r--r-- 1 user user 14 Feb  3  2001 nested.txt\n"),
         "{}",
         listing.stdout_text()
+    );
+    assert_eq!(fs::metadata(out.join("sized")).unwrap().len(), 15);
+    assert_eq!(
+        fs::read_link(out.join("link")).unwrap(),
+        std::path::Path::new("sized")
+    );
+    assert_eq!(
+        run(&sandbox, "wc -c /out/link").stdout_text(),
+        "15 /out/link\n",
+        "a relative link resolves"
+    );
+    assert!(!out.join("absolute").exists());
+    let refused = run(&sandbox, "ln -s /workspace/hello.txt /out/absolute");
+    assert!(
+        refused
+            .stderr_text()
+            .contains("refuses links to absolute paths"),
+        "{}",
+        refused.stderr_text()
+    );
+    let made = run(&sandbox, "mktemp -d");
+    assert_eq!(made.exit_code, 0);
+    assert!(
+        made.stdout_text().starts_with("/tmp/tmp.")
+            && made.stdout_text().len() == "/tmp/tmp.XXXXXXXXXX\n".len(),
+        "{}",
+        made.stdout_text()
+    );
+    let made = run(&sandbox, "mktemp -p /out report.XXXX");
+    let name = made.stdout_text().trim().to_string();
+    assert!(
+        name.starts_with("/out/report.") && out.join(name.trim_start_matches("/out/")).is_file(),
+        "{name}"
     );
     let verbose = run(&sandbox, "cp -v /workspace/hello.txt /out/v.txt");
     assert_eq!(

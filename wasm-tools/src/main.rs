@@ -34,6 +34,7 @@ fn main() {
     } else {
         invoked
     };
+    install_panic_hook(&tool_name);
     common::enter_working_directory();
     let code = match registry::find(&tool_name) {
         Some(tool) => common::finish(tool.name, (tool.main)(tool.name, args.split_off(1))),
@@ -45,3 +46,15 @@ fn main() {
     };
     std::process::exit(code);
 }
+
+/// A bug in a tool ends it with a message and status 70 (EX_SOFTWARE), never with a wasm trap.
+fn install_panic_hook(tool: &str) {
+    let tool = tool.to_string();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = common::io::flush_stdout();
+        eprintln!("{tool}: internal error: {info}; please report this zonebox bug");
+        std::process::exit(INTERNAL_ERROR_EXIT);
+    }));
+}
+
+const INTERNAL_ERROR_EXIT: i32 = 70;

@@ -1,0 +1,168 @@
+//! readlink and realpath: resolve symbolic links and print canonical paths. Resolution is done
+//! lexically over the guest's paths, following each link the sandbox lets us read.
+
+use crate::common::args::{self, Arg};
+use crate::common::io::{describe, out, warn};
+use crate::common::{ToolError, ToolResult};
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+
+/// How much of the path must exist.
+#[derive(Clone, Copy, PartialEq)]
+enum Existence {
+    /// Every component (-e).
+    All,
+    /// All but the last (readlink -f, realpath's default).
+    AllButLast,
+    /// None (-m).
+    Missing,
+}
+
+pub fn readlink(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+    let mut parser = args::parser(argv);
+    let mut mode: Option<Existence> = None;
+    let mut newline = true;
+    let mut terminator = b'\n';
+    let mut quiet = false;
+    let mut names = Vec::new();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Arg::Short('f') | Arg::Long("canonicalize") => mode = Some(Existence::AllButLast),
+            Arg::Short('e') | Arg::Long("canonicalize-existing") => mode = Some(Existence::All),
+            Arg::Short('m') | Arg::Long("canonicalize-missing") => mode = Some(Existence::Missing),
+            Arg::Short('n') | Arg::Long("no-newline") => newline = false,
+            Arg::Short('z') | Arg::Long("zero") => terminator = 0,
+            Arg::Short('q' | 's') | Arg::Long("quiet" | "silent") => quiet = true,
+            Arg::Short('v') | Arg::Long("verbose") => quiet = false,
+            Arg::Value(value) => names.push(args::text(value)),
+            other => return Err(args::unknown(other)),
+        }
+    }
+    if names.is_empty() {
+        return Err(ToolError::operand("missing operand"));
+    }
+    let mut status = 0;
+    let last = names.len() - 1;
+    for (index, name) in names.iter().enumerate() {
+        let result = match mode {
+            None => std::fs::read_link(name).map(|target| target.display().to_string()),
+            Some(mode) => canonical(Path::new(name), mode).map(|p| p.display().to_string()),
+        };
+        match result {
+            Ok(text) => {
+                out(text.as_bytes())?;
+                if newline || index < last {
+                    out(&[terminator])?;
+                }
+            }
+            Err(error) => {
+                if mode.is_some() && !quiet {
+                    warn(tool, format!("{name}: {}", describe(&error)));
+                }
+                status = 1;
+            }
+        }
+    }
+    Ok(status)
+}
+
+pub fn realpath(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+    let mut parser = args::parser(argv);
+    let mut mode = Existence::AllButLast;
+    let mut terminator = b'\n';
+    let mut quiet = false;
+    let mut names = Vec::new();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Arg::Short('e') | Arg::Long("canonicalize-existing") => mode = Existence::All,
+            Arg::Short('m') | Arg::Long("canonicalize-missing") => mode = Existence::Missing,
+            Arg::Short('z') | Arg::Long("zero") => terminator = 0,
+            Arg::Short('q') | Arg::Long("quiet") => quiet = true,
+            Arg::Value(value) => names.push(args::text(value)),
+            other => return Err(args::unknown(other)),
+        }
+    }
+    if names.is_empty() {
+        return Err(ToolError::operand("missing operand"));
+    }
+    let mut status = 0;
+    for name in &names {
+        match canonical(Path::new(name), mode) {
+            Ok(path) => {
+                out(path.display().to_string().as_bytes())?;
+                out(&[terminator])?;
+            }
+            Err(error) => {
+                if !quiet {
+                    warn(tool, format!("{name}: {}", describe(&error)));
+                }
+                status = 1;
+            }
+        }
+    }
+    Ok(status)
+}
+
+/// The absolute path with `.`, `..` and symbolic links resolved.
+fn canonical(path: &Path, mode: Existence) -> std::io::Result<PathBuf> {
+    let start = if path.is_absolute() {
+        PathBuf::from("/")
+    } else {
+        std::env::current_dir()?
+    };
+    let mut pending: Vec<std::ffi::OsString> = path
+        .components()
+        .rev()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_os_string()),
+            Component::ParentDir => Some("..".into()),
+            _ => None,
+        })
+        .collect();
+    let mut resolved = start;
+    let mut links_followed = 0;
+    while let Some(part) = pending.pop() {
+        if part == ".." {
+            resolved.pop();
+            continue;
+        }
+        let candidate = resolved.join(&part);
+        match std::fs::symlink_metadata(&candidate) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                links_followed += 1;
+                if links_followed > 40 {
+                    return Err(std::io::Error::other("Too many levels of symbolic links"));
+                }
+                let target = std::fs::read_link(&candidate)?;
+                if target.is_absolute() {
+                    resolved = PathBuf::from("/");
+                }
+                for component in target.components().rev() {
+                    match component {
+                        Component::Normal(p) => pending.push(p.to_os_string()),
+                        Component::ParentDir => pending.push("..".into()),
+                        _ => {}
+                    }
+                }
+            }
+            Ok(metadata) => {
+                if !pending.is_empty() && !metadata.is_dir() && mode != Existence::Missing {
+                    return Err(std::io::Error::from_raw_os_error(54));
+                }
+                resolved = candidate;
+            }
+            Err(error) => {
+                let allowed = match mode {
+                    Existence::Missing => true,
+                    Existence::AllButLast => pending.is_empty(),
+                    Existence::All => false,
+                };
+                if !allowed {
+                    return Err(error);
+                }
+                resolved = candidate;
+            }
+        }
+    }
+    Ok(resolved)
+}
