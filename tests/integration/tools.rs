@@ -119,6 +119,9 @@ fn file_tools_change_the_read_write_zone_as_gnu_does() {
         ("ln -s sized /out/link", 0),
         ("ln -s /workspace/hello.txt /out/absolute", 1),
         ("ln -s /out/link /workspace/nope", 1),
+        ("cp /workspace/sub/nested.txt /out/edit.txt", 0),
+        ("sed -i.bak 's/two/TWO/' /out/edit.txt", 0),
+        ("sed -i 's/one/1/' /workspace/sub/nested.txt", 4),
     ];
     for (line, code) in steps {
         let output = run(&sandbox, line);
@@ -170,6 +173,18 @@ fn file_tools_change_the_read_write_zone_as_gnu_does() {
         "a relative link resolves"
     );
     assert!(!out.join("absolute").exists());
+    assert_eq!(
+        fs::read_to_string(out.join("edit.txt")).unwrap(),
+        "one\nTWO\nthree\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("edit.txt.bak")).unwrap(),
+        "one\ntwo\nthree\n"
+    );
+    assert_eq!(
+        fs::read_to_string(host.workspace().join("sub/nested.txt")).unwrap(),
+        "one\ntwo\nthree\n"
+    );
     let refused = run(&sandbox, "ln -s /workspace/hello.txt /out/absolute");
     assert!(
         refused

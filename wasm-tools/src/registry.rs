@@ -58,6 +58,7 @@ table! {
     "rev" => tools::rev::main, "reverse the characters of each line";
     "rm" => tools::rm::main, "remove files and directories";
     "rmdir" => tools::rmdir::main, "remove empty directories";
+    "sed" => tools::sed::main, "stream editor";
     "seq" => tools::seq::main, "print a sequence of numbers";
     "sha1sum" => tools::checksum::sum, "compute or check SHA-1 digests";
     "sha224sum" => tools::checksum::sum, "compute or check SHA-224 digests";

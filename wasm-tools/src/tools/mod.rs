@@ -31,6 +31,7 @@ pub mod pwd;
 pub mod rev;
 pub mod rm;
 pub mod rmdir;
+pub mod sed;
 pub mod seq;
 pub mod sleep;
 pub mod sort;
