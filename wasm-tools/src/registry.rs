@@ -27,6 +27,7 @@ table! {
     "cp" => tools::cp::main, "copy files and directories";
     "cut" => tools::cut::main, "select bytes, characters or fields of lines";
     "date" => tools::date::main, "print or format the date and time (UTC)";
+    "diff" => tools::diff::main, "compare files line by line";
     "dirname" => tools::dirname::main, "strip the last component from names";
     "echo" => tools::echo::main, "print arguments";
     "egrep" => tools::grep::main, "print lines matching extended regular expressions";

@@ -8,6 +8,7 @@ pub mod comm;
 pub mod cp;
 pub mod cut;
 pub mod date;
+pub mod diff;
 pub mod dirname;
 pub mod echo;
 pub mod env;
