@@ -225,3 +225,129 @@ fn stdin_reaches_the_command() {
     let output = sandbox.run_with_stdin("cat -n", "only\n").unwrap();
     assert_eq!(output.stdout_text(), "     1\tonly\n");
 }
+
+#[test]
+fn archives_round_trip_in_a_read_write_zone() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    let out = host.out();
+    let steps: &[(&str, i32)] = &[
+        ("cp /workspace/hello.txt /out/h.txt", 0),
+        ("gzip /out/h.txt", 0),
+        ("gzip -t /out/h.txt.gz", 0),
+        ("gunzip -k /out/h.txt.gz", 0),
+        ("gzip -9 -c /workspace/sub/nested.txt", 0),
+        ("tar czf /out/tree.tgz -C /workspace sub hello.txt", 0),
+        ("mkdir /out/unpacked", 0),
+        ("tar xzf /out/tree.tgz -C /out/unpacked", 0),
+        ("tar cf /out/plain.tar sub", 0),
+        ("tar xf /out/tree.tgz -C /workspace", 2),
+        ("gzip /workspace/hello.txt", 1),
+    ];
+    for (line, code) in steps {
+        let output = run(&sandbox, line);
+        assert_eq!(output.exit_code, *code, "{line}: {}", output.stderr_text());
+    }
+    assert!(
+        out.join("h.txt.gz").is_file(),
+        "gunzip -k keeps the archive"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("h.txt")).unwrap(),
+        "hello from the workspace\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("unpacked/sub/nested.txt")).unwrap(),
+        "one\ntwo\nthree\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("unpacked/hello.txt")).unwrap(),
+        "hello from the workspace\n"
+    );
+    let listing = run(&sandbox, "tar tf /out/plain.tar");
+    assert_eq!(listing.stdout_text(), "sub/\nsub/nested.txt\n");
+    let verbose = run(&sandbox, "tar tvzf /out/tree.tgz");
+    assert!(
+        verbose
+            .stdout_text()
+            .starts_with("drwxr-xr-x user/user         0 "),
+        "{}",
+        verbose.stdout_text()
+    );
+    let host_gzip = std::process::Command::new("gzip")
+        .arg("-dc")
+        .arg(out.join("h.txt.gz"))
+        .output();
+    if let Ok(decoded) = host_gzip {
+        assert_eq!(
+            String::from_utf8_lossy(&decoded.stdout),
+            "hello from the workspace\n",
+            "GNU gzip reads what zonebox wrote"
+        );
+    }
+    assert!(
+        host.workspace().join("hello.txt").is_file()
+            && !host.workspace().join("hello.txt.gz").exists()
+    );
+}
+
+/// A one-file ustar archive whose entry is named `name`, written byte by byte, as no
+/// well-behaved tool would write `../` names.
+fn tar_with_entry(name: &str, content: &[u8]) -> Vec<u8> {
+    let mut header = [0u8; 512];
+    header[..name.len()].copy_from_slice(name.as_bytes());
+    header[100..107].copy_from_slice(b"0000644");
+    header[108..115].copy_from_slice(b"0000000");
+    header[116..123].copy_from_slice(b"0000000");
+    header[124..135].copy_from_slice(format!("{:011o}", content.len()).as_bytes());
+    header[136..147].copy_from_slice(b"00000000000");
+    header[156] = b'0';
+    header[257..263].copy_from_slice(b"ustar\0");
+    header[263..265].copy_from_slice(b"00");
+    header[148..156].copy_from_slice(b"        ");
+    let checksum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+    header[148..155].copy_from_slice(format!("{checksum:06o}\0").as_bytes());
+    let mut archive = header.to_vec();
+    let mut body = vec![0u8; content.len().div_ceil(512) * 512];
+    body[..content.len()].copy_from_slice(content);
+    archive.extend_from_slice(&body);
+    archive.extend_from_slice(&[0u8; 1024]);
+    archive
+}
+
+#[test]
+fn tar_refuses_entries_that_climb_out_of_the_target() {
+    let host = Host::new();
+    fs::write(
+        host.out().join("evil.tar"),
+        tar_with_entry("../escape.txt", b"evil\n"),
+    )
+    .unwrap();
+    fs::write(
+        host.out().join("good.tar"),
+        tar_with_entry("fine.txt", b"fine\n"),
+    )
+    .unwrap();
+    let sandbox = host.sandbox();
+    let output = run(&sandbox, "tar xf /out/good.tar -C /out");
+    assert_eq!(
+        output.exit_code,
+        0,
+        "the hand-made archive is valid: {}",
+        output.stderr_text()
+    );
+    assert_eq!(
+        fs::read_to_string(host.out().join("fine.txt")).unwrap(),
+        "fine\n"
+    );
+    let output = run(&sandbox, "tar xf /out/evil.tar -C /out");
+    assert_eq!(output.exit_code, 2);
+    assert!(
+        output
+            .stderr_text()
+            .contains("refusing to extract outside the target directory"),
+        "{}",
+        output.stderr_text()
+    );
+    assert!(!host.root.path().join("escape.txt").exists());
+}

@@ -39,9 +39,12 @@ table! {
     "find" => tools::find::main, "search for files in a directory tree";
     "fold" => tools::fold::main, "wrap lines to a width";
     "grep" => tools::grep::main, "print lines matching patterns";
+    "gunzip" => tools::gzip::main, "expand gzip files";
+    "gzip" => tools::gzip::main, "compress files";
     "head" => tools::head::main, "print the first lines or bytes of files";
     "hostname" => tools::identity::hostname, "print the sandbox's host name";
     "id" => tools::identity::id, "print the sandbox's user and group ids";
+    "jq" => tools::jq::main, "filter and transform JSON (the jq language, by jaq)";
     "ln" => tools::ln::main, "make links";
     "ls" => tools::ls::main, "list directory contents";
     "md5sum" => tools::checksum::sum, "compute or check MD5 digests";
@@ -70,6 +73,7 @@ table! {
     "sort" => tools::sort::main, "sort lines";
     "tac" => tools::tac::main, "print lines in reverse order";
     "tail" => tools::tail::main, "print the last lines or bytes of files";
+    "tar" => tools::tar::main, "create, extract and list tar archives";
     "tee" => tools::tee::main, "copy standard input to files and standard output";
     "test" => tools::test::main, "evaluate a conditional expression";
     "touch" => tools::touch::main, "change file times, creating files";
@@ -83,6 +87,7 @@ table! {
     "which" => tools::identity::which, "locate a command of the toolset";
     "whoami" => tools::identity::whoami, "print the sandbox's user name";
     "yes" => tools::yes::main, "print a line repeatedly";
+    "zcat" => tools::gzip::main, "print gzip files expanded";
 }
 
 pub fn find(name: &str) -> Option<&'static Tool> {
