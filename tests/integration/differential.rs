@@ -47,10 +47,17 @@ fn sort_lines(text: &str) -> String {
     lines.iter().map(|line| format!("{line}\n")).collect()
 }
 
+fn is_fixture_path(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
+}
+
 /// A case ending in `< FILE` reads that fixture file on stdin (bash redirects it the same way).
 fn split_stdin(line: &str) -> (&str, Vec<u8>) {
     match line.rsplit_once(" < ") {
-        Some((command, file)) if !file.contains(' ') => {
+        Some((command, file)) if is_fixture_path(file) => {
             let path = suite_dir().join("fixture").join(file);
             (
                 command,

@@ -19,6 +19,7 @@ macro_rules! table {
 table! {
     "[" => tools::test::main, "evaluate a conditional expression";
     "base64" => tools::checksum::base64, "encode or decode base64";
+    "awk" => tools::awk::main, "pattern scanning and text processing language (POSIX awk)";
     "basename" => tools::basename::main, "strip directories and suffixes from names";
     "cat" => tools::cat::main, "concatenate files to standard output";
     "cksum" => tools::checksum::cksum, "print CRC checksums and byte counts";

@@ -295,7 +295,7 @@ mod tests {
         assert_eq!(integer(&spec("05d"), -42), "-0042");
         assert_eq!(integer(&spec("#x"), 255), "0xff");
         assert_eq!(integer(&spec("-4d|"), 7), "7   ");
-        assert_eq!(float(&spec(".2f"), 3.14159), "3.14");
+        assert_eq!(float(&spec(".2f"), 1.23456), "1.23");
         assert_eq!(float(&spec("e"), 12345.678), "1.234568e+04");
         assert_eq!(float(&spec("g"), 0.0001), "0.0001");
         assert_eq!(float(&spec("g"), 1e20), "1e+20");

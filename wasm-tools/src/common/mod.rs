@@ -86,7 +86,9 @@ impl From<std::io::Error> for ToolError {
 
 /// Prints the error, if any, and turns the result into the process exit status.
 pub fn finish(tool: &str, result: ToolResult) -> i32 {
-    let result = result.and_then(|code| io::flush_stdout().map(|()| code));
+    // What the tool wrote before it failed still reaches the reader, ahead of the error.
+    let flushed = io::flush_stdout();
+    let result = result.and_then(|code| flushed.map(|()| code));
     match result {
         Ok(code) => code,
         Err(error) => {

@@ -5,7 +5,7 @@
 use crate::common::args::{self, Arg};
 use crate::common::io::{flush_stdout, out, warn};
 use crate::common::{ToolError, ToolResult};
-use jaq_all::data::{Ctx, Data, Filter, Runner};
+use jaq_all::data::{Ctx, Data, DataKind, Filter, Runner};
 use jaq_all::jaq_core::{Exn, ValT, Vars};
 use jaq_all::jaq_std::input::RcIter;
 use jaq_all::json::Val;
@@ -191,11 +191,35 @@ fn global_variables(options: &Options) -> (Vec<String>, Vec<Val>) {
     (names, values)
 }
 
+/// `@csv` and `@tsv`, which jaq keeps with its multi-format writers; only these two are taken.
+fn tabular_formats() -> [jaq_all::jaq_core::native::Fun<DataKind>; 2] {
+    use jaq_all::jaq_core::native::{bome, run, v};
+    use jaq_fmts::write::tabular::Row;
+    fn format(value: &Val, csv: bool) -> Result<Val, jaq_all::json::Error> {
+        let name = if csv { "CSV" } else { "TSV" };
+        let row = Row::try_from(value).map_err(|e| {
+            jaq_all::json::Error::str(format_args!("cannot serialise {value} as {name}: {e}"))
+        })?;
+        let mut bytes = Vec::new();
+        let written = if csv {
+            row.write_csv(&mut bytes)
+        } else {
+            row.write_tsv(&mut bytes)
+        };
+        written.map_err(|e| jaq_all::json::Error::str(e.to_string()))?;
+        Ok(Val::utf8_str(bytes))
+    }
+    [
+        run(("@csv", v(0), |cv| bome(format(&cv.1, true)))),
+        run(("@tsv", v(0), |cv| bome(format(&cv.1, false)))),
+    ]
+}
+
 fn compile(code: &str, variable_names: &[String]) -> Result<Filter, ToolError> {
     jaq_all::compile_with(
         code,
         jaq_all::defs(),
-        jaq_all::data::base_funs(),
+        jaq_all::data::base_funs().chain(tabular_formats()),
         variable_names,
     )
     .map_err(|reports| {

@@ -1,5 +1,6 @@
 //! One module per tool; each exposes `main(name, args) -> ToolResult`.
 
+pub mod awk;
 pub mod basename;
 pub mod cat;
 pub mod checksum;
