@@ -351,3 +351,112 @@ fn tar_refuses_entries_that_climb_out_of_the_target() {
     );
     assert!(!host.root.path().join("escape.txt").exists());
 }
+
+#[test]
+fn split_patch_and_line_end_tools_write_only_the_read_write_zone() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    let out = host.out();
+    fs::write(out.join("five.txt"), "1\n2\n3\n4\n5\n").unwrap();
+    fs::write(out.join("greeting.txt"), "hello\nworld\n").unwrap();
+    fs::write(
+        out.join("fix.diff"),
+        "--- a/greeting.txt\n+++ b/greeting.txt\n@@ -1,2 +1,2 @@\n hello\n-world\n+sandbox\n",
+    )
+    .unwrap();
+    fs::write(out.join("crlf.txt"), "a\r\nb\r\n").unwrap();
+    let steps: &[(&str, i32)] = &[
+        ("split -l 2 /out/five.txt /out/part-", 0),
+        ("split -b 4 -d -a 3 /out/five.txt /out/bytes-", 0),
+        ("patch -p1 -d /out -i /out/fix.diff", 0),
+        ("patch -R -p1 -d /out -i /out/fix.diff", 0),
+        ("patch -p1 -i /out/fix.diff /out/greeting.txt", 0),
+        ("patch -R /out/greeting.txt /out/fix.diff", 0),
+        ("patch /workspace/hello.txt /out/fix.diff", 2),
+        ("dos2unix -q /out/crlf.txt", 0),
+        ("link /out/five.txt /out/five-link.txt", 0),
+        ("unlink /out/five-link.txt", 0),
+        ("split -l 1 /workspace/hello.txt /workspace/x", 1),
+        ("awk '{ print > \"/out/awk.txt\" }' /workspace/hello.txt", 0),
+        ("awk 'BEGIN { print \"x\" > \"/workspace/no.txt\" }'", 2),
+    ];
+    for (line, code) in steps {
+        let output = run(&sandbox, line);
+        assert_eq!(output.exit_code, *code, "{line}: {}", output.stderr_text());
+    }
+    let read = |name: &str| fs::read_to_string(out.join(name)).unwrap();
+    assert_eq!(read("part-aa"), "1\n2\n");
+    assert_eq!(read("part-ac"), "5\n");
+    assert_eq!(read("bytes-000"), "1\n2\n");
+    assert_eq!(read("bytes-002"), "5\n");
+    assert_eq!(
+        read("greeting.txt"),
+        "hello\nworld\n",
+        "patched, then reversed"
+    );
+    assert_eq!(read("crlf.txt"), "a\nb\n");
+    assert_eq!(read("awk.txt"), "hello from the workspace\n");
+    assert!(!out.join("five-link.txt").exists());
+    assert!(host.workspace().join("hello.txt").is_file());
+    assert!(!host.workspace().join("no.txt").exists() && !host.workspace().join("xaa").exists());
+}
+
+#[test]
+fn awk_and_jq_survive_hostile_input() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    let out = host.out();
+    let mut binary: Vec<u8> = (0..=255u8).cycle().take(200_000).collect();
+    binary.extend_from_slice(&[0xff, 0xfe, b'\n']);
+    fs::write(out.join("binary.dat"), &binary).unwrap();
+    fs::write(out.join("long.txt"), "x".repeat(3_000_000) + "\n").unwrap();
+    fs::write(out.join("deep.json"), "[".repeat(100_000)).unwrap();
+    let cases: &[(&str, i32)] = &[
+        ("awk 'END { print NR > \"/dev/null\" }' /out/binary.dat", 0),
+        ("awk '{ n += length($0) } END { print n }' /out/long.txt", 0),
+        ("awk 'function f(n) { return f(n + 1) } BEGIN { f(1) }'", 2),
+        ("awk 'BEGIN { \"date\" | getline d }'", 2),
+        ("awk 'BEGIN { system(\"rm -rf /\") }'", 2),
+        (
+            "awk 'BEGIN { while ((getline l < \"/etc/passwd\") > 0) n++; print n + 0 }'",
+            0,
+        ),
+        ("jq . /out/binary.dat", 2),
+        ("jq . /out/deep.json", 2),
+        ("jq -n '[range(10)] | .[100000000]'", 0),
+    ];
+    for (line, code) in cases {
+        let output = run(&sandbox, line);
+        assert_eq!(output.exit_code, *code, "{line}: {}", output.stderr_text());
+    }
+    let deep_program = format!(
+        "awk 'BEGIN {{ x = {}1{} }}'",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    let deep_signs = format!("awk 'BEGIN {{ x = {}1 }}'", "- ".repeat(5000));
+    let deep_blocks = format!("awk 'BEGIN {}{}'", "{".repeat(5000), "}".repeat(5000));
+    let deep_filter = format!("jq -n '{}1{}'", "[".repeat(5000), "]".repeat(5000));
+    for (line, code) in [
+        (deep_program, 1),
+        (deep_signs, 1),
+        (deep_blocks, 1),
+        (deep_filter, 3),
+    ] {
+        let output = run(&sandbox, &line);
+        assert_eq!(
+            output.exit_code,
+            code,
+            "{}: {}",
+            &line[..40],
+            output.stderr_text()
+        );
+    }
+    let long = run(&sandbox, "awk '{ print length($0) }' /out/long.txt");
+    assert_eq!(long.stdout_text(), "3000000\n");
+    let outside = run(
+        &sandbox,
+        "awk 'BEGIN { while ((getline l < \"/etc/passwd\") > 0) n++; print n + 0 }'",
+    );
+    assert_eq!(outside.stdout_text(), "0\n", "no host file is readable");
+}

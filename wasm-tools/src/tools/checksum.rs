@@ -1,10 +1,10 @@
 //! md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum: print or check (-c) digests;
-//! cksum: POSIX CRC and size; base64: encode or decode (-d, -w COLS, -i).
+//! b2sum (BLAKE2b); cksum: POSIX CRC and size; sum: BSD and System V sums; base64 and base32:
+//! encode or decode (-d, -w COLS, -i).
 
 use crate::common::args::{self, Arg};
 use crate::common::io::{describe, each_input, open_input, out, warn};
 use crate::common::{ToolError, ToolResult};
-use base64::Engine;
 use std::ffi::OsString;
 use std::io::Read;
 
@@ -16,6 +16,7 @@ fn digest(tool: &str, data: &[u8]) -> String {
         "sha224sum" => sha2::Sha224::digest(data).to_vec(),
         "sha384sum" => sha2::Sha384::digest(data).to_vec(),
         "sha512sum" => sha2::Sha512::digest(data).to_vec(),
+        "b2sum" => blake2::Blake2b512::digest(data).to_vec(),
         _ => sha2::Sha256::digest(data).to_vec(),
     };
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -173,7 +174,8 @@ pub fn cksum(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     })
 }
 
-pub fn base64(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+/// base64 and base32: the same tool over two alphabets.
+pub fn encode(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     let mut parser = args::parser(argv);
     let (mut decode, mut ignore_garbage) = (false, false);
     let mut wrap = 76usize;
@@ -195,7 +197,14 @@ pub fn base64(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     if files.len() > 1 {
         return Err(ToolError::operand(format!("extra operand '{}'", files[1])));
     }
-    let engine = base64::engine::general_purpose::STANDARD;
+    let (engine, alphabet) = if tool == "base32" {
+        (&data_encoding::BASE32, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567=")
+    } else {
+        (
+            &data_encoding::BASE64,
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=",
+        )
+    };
     each_input(tool, files, |_, input| {
         let mut data = Vec::new();
         input.read_to_end(&mut data)?;
@@ -203,9 +212,7 @@ pub fn base64(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             let cleaned: Vec<u8> = data
                 .into_iter()
                 .filter(|b| !b.is_ascii_whitespace())
-                .filter(|b| {
-                    !ignore_garbage || b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')
-                })
+                .filter(|b| !ignore_garbage || alphabet.as_bytes().contains(b))
                 .collect();
             let decoded = engine
                 .decode(&cleaned)
@@ -222,5 +229,44 @@ pub fn base64(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             out(b"\n")?;
         }
         Ok(())
+    })
+}
+
+/// `sum`: the BSD checksum with 1 KiB blocks (default, -r) or the System V one with 512-byte
+/// blocks (-s).
+pub fn bsd_sum(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+    let mut parser = args::parser(argv);
+    let mut system_v = false;
+    let mut files = Vec::new();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Arg::Short('r') => system_v = false,
+            Arg::Short('s') | Arg::Long("sysv") => system_v = true,
+            Arg::Value(value) => files.push(args::text(value)),
+            other => return Err(args::unknown(other)),
+        }
+    }
+    let show_names = !files.is_empty();
+    each_input(tool, files, |name, input| {
+        let mut data = Vec::new();
+        input.read_to_end(&mut data)?;
+        let suffix = if show_names {
+            format!(" {name}")
+        } else {
+            String::new()
+        };
+        let line = if system_v {
+            let total: u64 = data.iter().map(|&b| u64::from(b)).sum();
+            let r = (total & 0xffff) + ((total & 0xffff_ffff) >> 16);
+            let checksum = (r & 0xffff) + (r >> 16);
+            format!("{checksum} {}{suffix}\n", data.len().div_ceil(512))
+        } else {
+            let mut checksum: u16 = 0;
+            for &byte in &data {
+                checksum = checksum.rotate_right(1).wrapping_add(u16::from(byte));
+            }
+            format!("{checksum:05} {:5}{suffix}\n", data.len().div_ceil(1024))
+        };
+        out(line.as_bytes())
     })
 }

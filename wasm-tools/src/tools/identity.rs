@@ -29,6 +29,38 @@ fn no_operands(
     Ok(())
 }
 
+/// `arch`: the machine name, as `uname -m` says it.
+pub fn arch(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+    no_operands(argv, |_| false)?;
+    out(b"wasm32\n")?;
+    Ok(0)
+}
+
+/// `groups`: the sandbox user's one group.
+pub fn groups(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+    no_operands(argv, |_| false)?;
+    out(format!("{USER}\n").as_bytes())?;
+    Ok(0)
+}
+
+/// `tty`: a sandboxed command never has a terminal on stdin.
+pub fn tty(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+    let mut silent = false;
+    no_operands(argv, |arg| {
+        silent |= matches!(arg, Arg::Short('s') | Arg::Long("silent" | "quiet"));
+        silent
+    })?;
+    if !silent {
+        out(b"not a tty\n")?;
+    }
+    Ok(1)
+}
+
+/// `logname`: the sandbox user, as whoami says it.
+pub fn logname(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+    whoami(tool, argv)
+}
+
 pub fn whoami(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     no_operands(argv, |_| false)?;
     out(format!("{USER}\n").as_bytes())?;

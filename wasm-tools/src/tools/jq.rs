@@ -19,6 +19,9 @@ const EXIT_COMPILE: i32 = 3;
 const EXIT_NO_OUTPUT: i32 = 4;
 const EXIT_RUNTIME: i32 = 5;
 
+/// jq's own parsing depth limit; deeper input or filters are refused, not recursed into.
+const MAX_DEPTH: usize = 256;
+
 /// How positional operands after the filter are taken.
 #[derive(Clone, Copy, PartialEq)]
 enum Operands {
@@ -59,6 +62,14 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             ));
         }
     };
+    if crate::common::nesting::max_depth(code.as_bytes()) > MAX_DEPTH {
+        return Err(ToolError {
+            code: EXIT_COMPILE,
+            message: Some(format!(
+                "error: the filter nests deeper than {MAX_DEPTH} levels"
+            )),
+        });
+    }
     let (names, values) = global_variables(&options);
     let filter = compile(&code, &names)?;
     run(tool, &options, &filter, values)
@@ -266,22 +277,35 @@ fn open(name: &str) -> Result<Box<dyn BufRead>, String> {
         .map_err(|e| format!("Could not open {name}: {}", crate::common::io::describe(&e)))
 }
 
-/// The JSON values of one input; a parse error ends that input.
+/// The JSON values of one input; a parse error ends that input. The input is read whole so its
+/// nesting can be checked before the recursive parser sees it.
 fn json_values_of(name: String) -> Box<dyn Iterator<Item = InputItem>> {
-    match open(&name) {
-        Err(message) => Box::new(std::iter::once(Err(message))),
-        Ok(reader) => {
-            let mut failed = false;
-            let values = jaq_all::json::read::read_many(reader).map_while(move |item| {
+    let mut bytes = Vec::new();
+    let read = open(&name).and_then(|mut reader| {
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("{name}: {}", crate::common::io::describe(&e)))
+    });
+    if let Err(message) = read {
+        return Box::new(std::iter::once(Err(message)));
+    }
+    if crate::common::nesting::max_depth(&bytes) > MAX_DEPTH {
+        let message = format!("{name}: Exceeds depth limit for parsing ({MAX_DEPTH})");
+        return Box::new(std::iter::once(Err(message)));
+    }
+    let values: Vec<InputItem> = {
+        let mut failed = false;
+        jaq_all::json::read::parse_many(&bytes)
+            .map_while(|item| {
                 if failed {
                     return None;
                 }
                 failed = item.is_err();
                 Some(item.map_err(|e| format!("{name}: {e}")))
-            });
-            Box::new(values)
-        }
-    }
+            })
+            .collect()
+    };
+    Box::new(values.into_iter())
 }
 
 /// `-R`: each line is a string; with `-s`, all of the text is one string.

@@ -166,3 +166,64 @@ fn canonical(path: &Path, mode: Existence) -> std::io::Result<PathBuf> {
     }
     Ok(resolved)
 }
+
+/// pathchk: whether names are valid (-p: portable POSIX names; -P: no empty names or leading `-`).
+pub fn pathchk(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+    let mut parser = args::parser(argv);
+    let (mut portable, mut extra) = (false, false);
+    let mut names = Vec::new();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Arg::Short('p') => portable = true,
+            Arg::Short('P') => extra = true,
+            Arg::Long("portability") => {
+                portable = true;
+                extra = true;
+            }
+            Arg::Value(value) => names.push(args::text(value)),
+            other => return Err(args::unknown(other)),
+        }
+    }
+    if names.is_empty() {
+        return Err(ToolError::operand("missing operand"));
+    }
+    let mut status = 0;
+    for name in &names {
+        let problem = if extra && name.is_empty() {
+            Some("empty file name".to_string())
+        } else if extra && name.split('/').any(|c| c.starts_with('-')) {
+            Some(format!("leading '-' in a component of file name '{name}'"))
+        } else if portable && name.len() > 256 {
+            Some(format!(
+                "limit 256 exceeded by length {} of file name '{name}'",
+                name.len()
+            ))
+        } else if portable && name.split('/').any(|c| c.len() > 14) {
+            let long = name.split('/').find(|c| c.len() > 14).unwrap_or("");
+            Some(format!(
+                "limit 14 exceeded by length {} of file name component '{long}'",
+                long.len()
+            ))
+        } else if portable
+            && let Some(bad) = name
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || "._-/".contains(*c)))
+        {
+            Some(format!(
+                "nonportable character '{bad}' in file name '{name}'"
+            ))
+        } else if !portable && name.len() > 4096 {
+            Some(format!(
+                "limit 4096 exceeded by length {} of file name '{name}'",
+                name.len()
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            warn(tool, problem);
+            status = 1;
+        }
+    }
+    Ok(status)
+}

@@ -13,6 +13,7 @@ pub fn parse(tokens: Vec<Located>) -> Result<Program, crate::common::ToolError> 
         pos: 0,
         no_gt: false,
         no_in: false,
+        depth: 0,
         globals: HashMap::new(),
         program: Program::default(),
         locals: None,
@@ -39,6 +40,8 @@ struct Parser {
     no_gt: bool,
     /// In the first clause of `for (`: `in` belongs to the loop.
     no_in: bool,
+    /// How many expressions are being parsed inside one another.
+    depth: usize,
     globals: HashMap<Rc<str>, usize>,
     program: Program,
     /// The parameters of the function being parsed.
@@ -51,6 +54,9 @@ struct Parser {
 }
 
 type Parsed<T> = Result<T, String>;
+
+/// How deeply expressions may nest (parentheses, operands of operators).
+const MAX_NESTING: usize = 200;
 
 impl Parser {
     fn peek(&self) -> &Token {
@@ -267,6 +273,10 @@ impl Parser {
     }
 
     fn statement(&mut self) -> Parsed<Stmt> {
+        self.nested(Self::statement_at_depth)
+    }
+
+    fn statement_at_depth(&mut self) -> Parsed<Stmt> {
         match self.peek().clone() {
             Token::Op("{") => Ok(Stmt::Block(self.block()?)),
             Token::Op(";") => {
@@ -551,7 +561,24 @@ impl Parser {
         Ok(list)
     }
 
+    /// Runs one level of the recursive descent, refusing nesting deeper than MAX_NESTING: each
+    /// level recurses on the wasm stack, which has no guard page.
+    fn nested<T>(&mut self, parse: impl FnOnce(&mut Self) -> Parsed<T>) -> Parsed<T> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            let line = self.tokens[self.pos].line;
+            return Err(format!("program nested too deeply at source line {line}"));
+        }
+        let result = parse(self);
+        self.depth -= 1;
+        result
+    }
+
     pub fn expr(&mut self) -> Parsed<Expr> {
+        self.nested(Self::assignment)
+    }
+
+    fn assignment(&mut self) -> Parsed<Expr> {
         let left = self.ternary()?;
         let op = match self.peek() {
             Token::Op("=") => Some(None),
@@ -738,6 +765,10 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Parsed<Expr> {
+        self.nested(Self::unary_at_depth)
+    }
+
+    fn unary_at_depth(&mut self) -> Parsed<Expr> {
         match self.peek() {
             Token::Op("!") => {
                 self.advance();
