@@ -25,6 +25,7 @@ table! {
     "base64" => tools::checksum::encode, "encode or decode base64";
     "basename" => tools::basename::main, "strip directories and suffixes from names";
     "cat" => tools::cat::main, "concatenate files to standard output";
+    "chmod" => tools::chmod::main, "change file permission bits (in read-write zones)";
     "cksum" => tools::checksum::cksum, "print CRC checksums and byte counts";
     "cmp" => tools::cmp::main, "compare two files byte by byte";
     "column" => tools::column::main, "format input into a table or columns";

@@ -25,6 +25,8 @@ pub enum CompileEvent {
 pub(crate) struct RunState {
     pub(crate) wasi: WasiP1Ctx,
     pub(crate) limiter: RunLimiter,
+    /// The run's zones, for the host calls that WASI lacks (file modes).
+    pub(crate) zones: Vec<super::host_calls::ZoneAccess>,
 }
 
 pub(crate) struct WasmEngine {
@@ -51,6 +53,7 @@ impl WasmEngine {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p1::add_to_linker_async(&mut linker, |state: &mut RunState| &mut state.wasi)
             .map_err(|e| engine_error("linking WASI", e))?;
+        super::host_calls::add_to_linker(&mut linker)?;
         let toolset = linker
             .instantiate_pre(&module)
             .map_err(|e| engine_error("linking the toolset", e))?;

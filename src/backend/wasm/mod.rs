@@ -3,6 +3,7 @@
 
 mod cache;
 mod engine;
+mod host_calls;
 mod limiter;
 mod output;
 mod run;

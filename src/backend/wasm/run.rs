@@ -1,6 +1,7 @@
 //! One run of a wasm program: a fresh store with the WASI context, limits and captured output,
 //! then `_start` under the wall clock, and the way it ended.
 
+use super::host_calls::ZoneAccess;
 use super::engine::{RunState, WasmEngine};
 use super::limiter::RunLimiter;
 use super::output::CapturedOutput;
@@ -76,9 +77,20 @@ impl WasmEngine {
             + request.limits.max_open_files as usize
             + TRANSIENT_HANDLES;
         wasi.ctx().table.set_max_capacity(table_capacity);
+        let zones = request
+            .mounts
+            .mounts
+            .iter()
+            .map(|mount| ZoneAccess {
+                guest: mount.guest.clone(),
+                host: mount.host.clone(),
+                writable: matches!(mount.perms, wasmtime_wasi::FsPerms::ReadWrite),
+            })
+            .collect();
         let state = RunState {
             wasi,
             limiter: RunLimiter::new(request.limits.memory_bytes),
+            zones,
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);

@@ -10,6 +10,7 @@ pub mod glob;
 pub mod headers;
 pub mod io;
 pub mod locale;
+pub mod modes;
 pub mod nesting;
 pub mod posix_regex;
 pub mod time;

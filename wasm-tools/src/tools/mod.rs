@@ -4,6 +4,7 @@ pub mod awk;
 pub mod basename;
 pub mod cat;
 pub mod checksum;
+pub mod chmod;
 pub mod cmp;
 pub mod column;
 pub mod comm;

@@ -1,6 +1,6 @@
 //! stat: what the file system says of a file. WASI gives type, size, device, inode, links and
-//! times, not permissions or owners: formats that ask for those (%a %A %u %U %g %G ...) are
-//! refused by name, and the default layout leaves them out.
+//! times, not owners or blocks: formats that ask for those (%u %U %g %G %b ...) are refused by
+//! name. Permission bits (%a %A) come from the zonebox host call.
 
 use crate::common::args::{self, Arg};
 use crate::common::fileinfo::identity;
@@ -71,7 +71,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     Ok(status)
 }
 
-const UNSUPPORTED: &str = "aAbBCgGmotTuUwW";
+const UNSUPPORTED: &str = "bBCgGmotTuUwW";
 
 fn check_format(text: &str) -> Result<(), ToolError> {
     let mut chars = text.chars();
@@ -137,6 +137,22 @@ fn render(format: &str, name: &str, metadata: &std::fs::Metadata, follow: bool) 
                 }
             }
             Some('s') => out.push_str(&metadata.len().to_string()),
+            Some('a') => out.push_str(&format!(
+                "{:o}",
+                crate::common::modes::mode(Path::new(name)).unwrap_or(0)
+            )),
+            Some('A') => {
+                let kind = if metadata.is_dir() {
+                    'd'
+                } else if metadata.file_type().is_symlink() {
+                    'l'
+                } else {
+                    '-'
+                };
+                let bits = crate::common::modes::mode(Path::new(name)).unwrap_or(0);
+                out.push(kind);
+                out.push_str(&crate::common::modes::symbolic(bits));
+            }
             Some('F') => out.push_str(file_type(metadata)),
             Some('i') => out.push_str(&id.as_ref().map_or(0, |i| i.inode).to_string()),
             Some('h') => out.push_str(&id.as_ref().map_or(1, |i| i.links).to_string()),

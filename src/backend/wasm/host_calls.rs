@@ -1,0 +1,203 @@
+//! The host calls the toolset imports besides WASI (module `zonebox`): reading and setting a
+//! file's permission bits, which WASI preview 1 cannot express. A guest path is resolved to its
+//! zone here and the file is reached only through a cap-std `Dir` of that zone, so `..` and
+//! symbolic links cannot leave it; ro zones refuse changes.
+
+use super::engine::RunState;
+use crate::error::Error;
+use cap_std::fs::{Dir, Permissions, PermissionsExt};
+use std::path::{Component, Path, PathBuf};
+use wasmtime::{Caller, Extern, Linker};
+
+/// A zone as the host calls see it.
+#[derive(Clone)]
+pub(crate) struct ZoneAccess {
+    pub(crate) guest: String,
+    pub(crate) host: PathBuf,
+    pub(crate) writable: bool,
+}
+
+// WASI errno values (preview 1), which the guest turns into io::Error as for any WASI call.
+const ERRNO_SUCCESS: i32 = 0;
+const ERRNO_ACCES: i32 = 2;
+const ERRNO_FAULT: i32 = 21;
+const ERRNO_INVAL: i32 = 28;
+const ERRNO_IO: i32 = 29;
+const ERRNO_NOENT: i32 = 44;
+const ERRNO_NOTDIR: i32 = 54;
+const ERRNO_PERM: i32 = 63;
+const ERRNO_ROFS: i32 = 69;
+
+/// Only the permission bits: no set-user-id, set-group-id or sticky bit from inside the sandbox.
+const MODE_MASK: u32 = 0o777;
+
+pub(crate) fn add_to_linker(linker: &mut Linker<RunState>) -> Result<(), Error> {
+    let link_error = |e: wasmtime::Error| Error::Engine(format!("linking the zonebox host calls: {e}"));
+    linker
+        .func_wrap(
+            "zonebox",
+            "chmod",
+            |mut caller: Caller<'_, RunState>, path: i32, len: i32, mode: i32| -> i32 {
+                match guest_path(&mut caller, path, len) {
+                    Ok(path) => errno(set_mode(&caller.data().zones, &path, mode as u32)),
+                    Err(code) => code,
+                }
+            },
+        )
+        .map_err(link_error)?;
+    linker
+        .func_wrap(
+            "zonebox",
+            "mode",
+            |mut caller: Caller<'_, RunState>, path: i32, len: i32, out: i32| -> i32 {
+                let path = match guest_path(&mut caller, path, len) {
+                    Ok(path) => path,
+                    Err(code) => return code,
+                };
+                match mode_of(&caller.data().zones, &path) {
+                    Ok(mode) => write_u32(&mut caller, out, mode),
+                    Err(e) => errno(Err(e)),
+                }
+            },
+        )
+        .map_err(link_error)?;
+    Ok(())
+}
+
+fn memory(caller: &mut Caller<'_, RunState>) -> Option<wasmtime::Memory> {
+    match caller.get_export("memory") {
+        Some(Extern::Memory(memory)) => Some(memory),
+        _ => None,
+    }
+}
+
+/// The guest's path argument, bounds-checked against its memory.
+fn guest_path(caller: &mut Caller<'_, RunState>, ptr: i32, len: i32) -> Result<String, i32> {
+    let memory = memory(caller).ok_or(ERRNO_FAULT)?;
+    let data = memory.data(&caller);
+    let start = usize::try_from(ptr).map_err(|_| ERRNO_FAULT)?;
+    let len = usize::try_from(len).map_err(|_| ERRNO_FAULT)?;
+    let bytes = data.get(start..start.checked_add(len).ok_or(ERRNO_FAULT)?).ok_or(ERRNO_FAULT)?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| ERRNO_INVAL)
+}
+
+fn write_u32(caller: &mut Caller<'_, RunState>, ptr: i32, value: u32) -> i32 {
+    let Some(memory) = memory(caller) else {
+        return ERRNO_FAULT;
+    };
+    let Ok(start) = usize::try_from(ptr) else {
+        return ERRNO_FAULT;
+    };
+    match memory.data_mut(caller).get_mut(start..start + 4) {
+        Some(slot) => {
+            slot.copy_from_slice(&value.to_le_bytes());
+            ERRNO_SUCCESS
+        }
+        None => ERRNO_FAULT,
+    }
+}
+
+/// The zone holding an absolute guest path, and the path inside it (lexically normalised).
+fn locate<'z>(zones: &'z [ZoneAccess], path: &str) -> Result<(&'z ZoneAccess, PathBuf), i32> {
+    let mut normal = PathBuf::from("/");
+    for component in Path::new(path).components() {
+        match component {
+            Component::RootDir | Component::CurDir => {}
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::Normal(part) => normal.push(part),
+            Component::Prefix(_) => return Err(ERRNO_INVAL),
+        }
+    }
+    if !path.starts_with('/') {
+        return Err(ERRNO_INVAL);
+    }
+    zones
+        .iter()
+        .filter_map(|zone| {
+            normal
+                .strip_prefix(&zone.guest)
+                .ok()
+                .map(|inside| (zone, inside.to_path_buf()))
+        })
+        .max_by_key(|(zone, _)| zone.guest.len())
+        .ok_or(ERRNO_NOENT)
+}
+
+fn open_zone(zone: &ZoneAccess) -> std::io::Result<Dir> {
+    Dir::open_ambient_dir(&zone.host, cap_std::ambient_authority())
+}
+
+fn relative(inside: &Path) -> &Path {
+    if inside.as_os_str().is_empty() { Path::new(".") } else { inside }
+}
+
+fn set_mode(zones: &[ZoneAccess], path: &str, mode: u32) -> Result<(), HostError> {
+    let (zone, inside) = locate(zones, path).map_err(HostError::Errno)?;
+    if !zone.writable {
+        return Err(HostError::Errno(ERRNO_ROFS));
+    }
+    if inside.as_os_str().is_empty() {
+        // The zone's own root stays as the policy made it.
+        return Err(HostError::Errno(ERRNO_PERM));
+    }
+    let dir = open_zone(zone)?;
+    dir.set_permissions(relative(&inside), Permissions::from_mode(mode & MODE_MASK))?;
+    Ok(())
+}
+
+fn mode_of(zones: &[ZoneAccess], path: &str) -> Result<u32, HostError> {
+    let (zone, inside) = locate(zones, path).map_err(HostError::Errno)?;
+    let dir = open_zone(zone)?;
+    let metadata = dir.metadata(relative(&inside))?;
+    Ok(metadata.permissions().mode() & 0o7777)
+}
+
+enum HostError {
+    Errno(i32),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for HostError {
+    fn from(error: std::io::Error) -> Self {
+        HostError::Io(error)
+    }
+}
+
+fn errno(result: Result<(), HostError>) -> i32 {
+    match result {
+        Ok(()) => ERRNO_SUCCESS,
+        Err(HostError::Errno(code)) => code,
+        Err(HostError::Io(error)) => match error.kind() {
+            std::io::ErrorKind::NotFound => ERRNO_NOENT,
+            std::io::ErrorKind::PermissionDenied => ERRNO_ACCES,
+            std::io::ErrorKind::NotADirectory => ERRNO_NOTDIR,
+            std::io::ErrorKind::ReadOnlyFilesystem => ERRNO_ROFS,
+            _ => ERRNO_IO,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zones() -> Vec<ZoneAccess> {
+        vec![
+            ZoneAccess { guest: "/workspace".into(), host: "/h/ws".into(), writable: false },
+            ZoneAccess { guest: "/workspace/out".into(), host: "/h/out".into(), writable: true },
+        ]
+    }
+
+    #[test]
+    fn paths_resolve_to_the_innermost_zone_and_never_climb_out() {
+        let zones = zones();
+        let (zone, inside) = locate(&zones, "/workspace/out/a/../b.sh").unwrap();
+        assert_eq!((zone.guest.as_str(), inside), ("/workspace/out", PathBuf::from("b.sh")));
+        let (zone, _) = locate(&zones, "/workspace/outside").unwrap();
+        assert_eq!(zone.guest, "/workspace");
+        assert_eq!(locate(&zones, "/workspace/../etc/passwd").err(), Some(ERRNO_NOENT));
+        assert_eq!(locate(&zones, "relative").err(), Some(ERRNO_INVAL));
+    }
+}

@@ -1,0 +1,81 @@
+//! File permission bits, which WASI preview 1 cannot read or set: on wasm they go through the
+//! zonebox host calls (which confine them to the file's zone), natively through std.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+#[cfg(target_os = "wasi")]
+mod host {
+    #[link(wasm_import_module = "zonebox")]
+    unsafe extern "C" {
+        pub fn chmod(path: *const u8, len: usize, mode: u32) -> i32;
+        pub fn mode(path: *const u8, len: usize, out: *mut u32) -> i32;
+    }
+}
+
+/// The host calls take absolute guest paths: the path joined to the working directory.
+fn absolute(path: &Path) -> io::Result<PathBuf> {
+    if path.is_absolute() {
+        Ok(path.to_path_buf())
+    } else {
+        Ok(std::env::current_dir()?.join(path))
+    }
+}
+
+fn check(errno: i32) -> io::Result<()> {
+    if errno == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::from_raw_os_error(errno))
+    }
+}
+
+/// The permission bits (and set-id and sticky bits) of a file, following symbolic links.
+pub fn mode(path: &Path) -> io::Result<u32> {
+    let text = absolute(path)?.to_string_lossy().into_owned();
+    #[cfg(target_os = "wasi")]
+    {
+        let mut mode = 0u32;
+        // SAFETY: the pointer and length describe `text`, and `mode` outlives the call.
+        check(unsafe { host::mode(text.as_ptr(), text.len(), &mut mode) })?;
+        Ok(mode)
+    }
+    #[cfg(not(target_os = "wasi"))]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        check(0)?;
+        Ok(std::fs::metadata(text)?.permissions().mode() & 0o7777)
+    }
+}
+
+/// Sets the permission bits of a file (the host keeps set-id and sticky bits out).
+pub fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
+    let text = absolute(path)?.to_string_lossy().into_owned();
+    #[cfg(target_os = "wasi")]
+    {
+        // SAFETY: the pointer and length describe `text`.
+        check(unsafe { host::chmod(text.as_ptr(), text.len(), mode) })
+    }
+    #[cfg(not(target_os = "wasi"))]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(text, std::fs::Permissions::from_mode(mode & 0o777))
+    }
+}
+
+/// `rwxr-xr-x` for 0o755 (with s/S and t/T for the set-id and sticky bits).
+pub fn symbolic(mode: u32) -> String {
+    let mut text = String::with_capacity(9);
+    for (shift, special, letter) in [(6, 0o4000, 's'), (3, 0o2000, 's'), (0, 0o1000, 't')] {
+        let bits = (mode >> shift) & 7;
+        text.push(if bits & 4 != 0 { 'r' } else { '-' });
+        text.push(if bits & 2 != 0 { 'w' } else { '-' });
+        text.push(match (bits & 1 != 0, mode & special != 0) {
+            (true, true) => letter,
+            (false, true) => letter.to_ascii_uppercase(),
+            (true, false) => 'x',
+            (false, false) => '-',
+        });
+    }
+    text
+}
