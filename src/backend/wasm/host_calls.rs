@@ -32,7 +32,8 @@ const ERRNO_ROFS: i32 = 69;
 const MODE_MASK: u32 = 0o777;
 
 pub(crate) fn add_to_linker(linker: &mut Linker<RunState>) -> Result<(), Error> {
-    let link_error = |e: wasmtime::Error| Error::Engine(format!("linking the zonebox host calls: {e}"));
+    let link_error =
+        |e: wasmtime::Error| Error::Engine(format!("linking the zonebox host calls: {e}"));
     linker
         .func_wrap(
             "zonebox",
@@ -77,7 +78,9 @@ fn guest_path(caller: &mut Caller<'_, RunState>, ptr: i32, len: i32) -> Result<S
     let data = memory.data(&caller);
     let start = usize::try_from(ptr).map_err(|_| ERRNO_FAULT)?;
     let len = usize::try_from(len).map_err(|_| ERRNO_FAULT)?;
-    let bytes = data.get(start..start.checked_add(len).ok_or(ERRNO_FAULT)?).ok_or(ERRNO_FAULT)?;
+    let bytes = data
+        .get(start..start.checked_add(len).ok_or(ERRNO_FAULT)?)
+        .ok_or(ERRNO_FAULT)?;
     String::from_utf8(bytes.to_vec()).map_err(|_| ERRNO_INVAL)
 }
 
@@ -130,7 +133,11 @@ fn open_zone(zone: &ZoneAccess) -> std::io::Result<Dir> {
 }
 
 fn relative(inside: &Path) -> &Path {
-    if inside.as_os_str().is_empty() { Path::new(".") } else { inside }
+    if inside.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        inside
+    }
 }
 
 fn set_mode(zones: &[ZoneAccess], path: &str, mode: u32) -> Result<(), HostError> {
@@ -185,8 +192,16 @@ mod tests {
 
     fn zones() -> Vec<ZoneAccess> {
         vec![
-            ZoneAccess { guest: "/workspace".into(), host: "/h/ws".into(), writable: false },
-            ZoneAccess { guest: "/workspace/out".into(), host: "/h/out".into(), writable: true },
+            ZoneAccess {
+                guest: "/workspace".into(),
+                host: "/h/ws".into(),
+                writable: false,
+            },
+            ZoneAccess {
+                guest: "/workspace/out".into(),
+                host: "/h/out".into(),
+                writable: true,
+            },
         ]
     }
 
@@ -194,10 +209,16 @@ mod tests {
     fn paths_resolve_to_the_innermost_zone_and_never_climb_out() {
         let zones = zones();
         let (zone, inside) = locate(&zones, "/workspace/out/a/../b.sh").unwrap();
-        assert_eq!((zone.guest.as_str(), inside), ("/workspace/out", PathBuf::from("b.sh")));
+        assert_eq!(
+            (zone.guest.as_str(), inside),
+            ("/workspace/out", PathBuf::from("b.sh"))
+        );
         let (zone, _) = locate(&zones, "/workspace/outside").unwrap();
         assert_eq!(zone.guest, "/workspace");
-        assert_eq!(locate(&zones, "/workspace/../etc/passwd").err(), Some(ERRNO_NOENT));
+        assert_eq!(
+            locate(&zones, "/workspace/../etc/passwd").err(),
+            Some(ERRNO_NOENT)
+        );
         assert_eq!(locate(&zones, "relative").err(), Some(ERRNO_INVAL));
     }
 }

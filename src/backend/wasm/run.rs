@@ -1,8 +1,8 @@
 //! One run of a wasm program: a fresh store with the WASI context, limits and captured output,
 //! then `_start` under the wall clock, and the way it ended.
 
-use super::host_calls::ZoneAccess;
 use super::engine::{RunState, WasmEngine};
+use super::host_calls::ZoneAccess;
 use super::limiter::RunLimiter;
 use super::output::CapturedOutput;
 use super::zones::ZoneMounts;

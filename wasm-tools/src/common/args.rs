@@ -59,3 +59,35 @@ pub fn expand_numeric_shorthand(mut args: Vec<OsString>, option: &str) -> Vec<Os
     }
     args
 }
+
+/// The operands of a tool that has no options: any option is an error naming it.
+pub fn operands_only(argv: Vec<OsString>) -> Result<Vec<String>, ToolError> {
+    let mut parser = parser(argv);
+    let mut operands = Vec::new();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Arg::Value(value) => operands.push(text(value)),
+            other => return Err(unknown(other)),
+        }
+    }
+    Ok(operands)
+}
+
+/// GNU's complaint when there are more than `max` operands.
+pub fn at_most(operands: &[String], max: usize) -> Result<(), ToolError> {
+    match operands.get(max) {
+        Some(extra) => Err(ToolError::operand(format!("extra operand '{extra}'"))),
+        None => Ok(()),
+    }
+}
+
+/// GNU's complaints when there are not exactly `count` operands.
+pub fn exactly(operands: &[String], count: usize) -> Result<(), ToolError> {
+    if operands.len() < count {
+        return Err(ToolError::operand(match operands.last() {
+            Some(last) => format!("missing operand after '{last}'"),
+            None => "missing operand".to_string(),
+        }));
+    }
+    at_most(operands, count)
+}

@@ -47,3 +47,12 @@ pub fn symlink(target: &Path, link: &Path) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// `stat` (following links) or `lstat`, as std's metadata.
+pub fn metadata(path: &Path, follow: bool) -> io::Result<std::fs::Metadata> {
+    if follow {
+        std::fs::metadata(path)
+    } else {
+        std::fs::symlink_metadata(path)
+    }
+}

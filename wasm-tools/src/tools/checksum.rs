@@ -153,14 +153,7 @@ fn posix_crc(data: &[u8]) -> u32 {
 }
 
 pub fn cksum(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
-    let mut parser = args::parser(argv);
-    let mut files = Vec::new();
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Arg::Value(value) => files.push(args::text(value)),
-            other => return Err(args::unknown(other)),
-        }
-    }
+    let files = args::operands_only(argv)?;
     let named = !files.is_empty();
     each_input(tool, files, |name, input| {
         let mut data = Vec::new();

@@ -29,13 +29,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             other => return Err(args::unknown(other)),
         }
     }
-    if files.len() != 2 {
-        return Err(ToolError::operand(match files.len() {
-            0 => "missing operand".to_string(),
-            1 => format!("missing operand after '{}'", files[0]),
-            _ => format!("extra operand '{}'", files[2]),
-        }));
-    }
+    args::exactly(&files, 2)?;
     let read = |name: &String| -> Result<Vec<Vec<u8>>, ToolError> {
         let mut input = open_input(name).map_err(|e| {
             ToolError::failure(format!("{name}: {}", crate::common::io::describe(&e)))

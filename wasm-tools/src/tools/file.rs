@@ -70,12 +70,7 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
 }
 
 fn identify(name: &str, follow: bool) -> Kind {
-    let metadata = if follow {
-        std::fs::metadata(name)
-    } else {
-        std::fs::symlink_metadata(name)
-    };
-    let metadata = match metadata {
+    let metadata = match crate::common::fileinfo::metadata(std::path::Path::new(name), follow) {
         Ok(m) => m,
         Err(e) => {
             return Kind {

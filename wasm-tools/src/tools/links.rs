@@ -1,30 +1,14 @@
 //! unlink and link: the single system calls, one operand each (two for link).
 
-use crate::common::args::{self, Arg};
+use crate::common::args;
 use crate::common::io::describe;
 use crate::common::{ToolError, ToolResult};
 use std::ffi::OsString;
 
 fn operands(argv: Vec<OsString>, count: usize) -> Result<Vec<String>, ToolError> {
-    let mut parser = args::parser(argv);
-    let mut operands = Vec::new();
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Arg::Value(value) => operands.push(args::text(value)),
-            other => return Err(args::unknown(other)),
-        }
-    }
-    match operands.len() {
-        n if n < count => Err(ToolError::operand(match operands.last() {
-            Some(last) => format!("missing operand after '{last}'"),
-            None => "missing operand".to_string(),
-        })),
-        n if n > count => Err(ToolError::operand(format!(
-            "extra operand '{}'",
-            operands[count]
-        ))),
-        _ => Ok(operands),
-    }
+    let operands = args::operands_only(argv)?;
+    args::exactly(&operands, count)?;
+    Ok(operands)
 }
 
 pub fn unlink(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {

@@ -8,14 +8,7 @@ use std::ffi::OsString;
 use std::io::Read;
 
 pub fn factor(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
-    let mut parser = args::parser(argv);
-    let mut numbers = Vec::new();
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Arg::Value(value) => numbers.push(args::text(value)),
-            other => return Err(args::unknown(other)),
-        }
-    }
+    let numbers = args::operands_only(argv)?;
     let mut status = 0;
     let mut one = |text: &str| -> Result<(), ToolError> {
         match text.trim().parse::<u128>() {

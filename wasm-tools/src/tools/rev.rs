@@ -1,19 +1,12 @@
 //! rev: reverse the characters of each line.
 
 use crate::common::ToolResult;
-use crate::common::args::{self, Arg};
+use crate::common::args;
 use crate::common::io::{each_input, out};
 use std::ffi::OsString;
 
 pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
-    let mut parser = args::parser(argv);
-    let mut files = Vec::new();
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Arg::Value(value) => files.push(args::text(value)),
-            other => return Err(args::unknown(other)),
-        }
-    }
+    let files = args::operands_only(argv)?;
     each_input(tool, files, |_, input| {
         let mut line = Vec::new();
         loop {

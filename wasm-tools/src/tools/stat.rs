@@ -34,12 +34,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     }
     let mut status = 0;
     for name in &files {
-        let metadata = if follow {
-            std::fs::metadata(name)
-        } else {
-            std::fs::symlink_metadata(name)
-        };
-        let metadata = match metadata {
+        let metadata = match crate::common::fileinfo::metadata(Path::new(name), follow) {
             Ok(m) => m,
             Err(e) => {
                 warn(tool, format!("cannot statx '{name}': {}", describe(&e)));

@@ -63,17 +63,8 @@ pub fn strings(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
 }
 
 pub fn tsort(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
-    let mut parser = args::parser(argv);
-    let mut files = Vec::new();
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Arg::Value(value) => files.push(args::text(value)),
-            other => return Err(args::unknown(other)),
-        }
-    }
-    if files.len() > 1 {
-        return Err(ToolError::operand(format!("extra operand '{}'", files[1])));
-    }
+    let files = args::operands_only(argv)?;
+    args::at_most(&files, 1)?;
     let mut words = Vec::new();
     let status = each_input(tool, files, |_, input| {
         let mut text = String::new();

@@ -47,12 +47,7 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             other => return Err(args::unknown(other)),
         }
     }
-    if operands.len() > 2 {
-        return Err(ToolError::operand(format!(
-            "extra operand '{}'",
-            operands[2]
-        )));
-    }
+    args::at_most(&operands, 2)?;
     if options.count && options.all_repeated {
         return Err(ToolError::operand(
             "printing all duplicated lines and repeat counts is meaningless",
