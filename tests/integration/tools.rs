@@ -2,7 +2,7 @@
 //! file tools changing a read-write zone. What GNU prints for the same input is checked by the
 //! differential suite (tests/differential).
 
-use crate::support::{Host, run};
+use crate::support::{Host, TestLimits, run};
 use std::fs;
 
 /// Behaviour that is the sandbox's own (GNU-comparable cases live in tests/differential):
@@ -15,7 +15,6 @@ const CASES: &[(&str, &str, i32)] = &[
     ("mkdir -m 700 /tmp/x", "", 2),
     ("ls --bogus", "", 2),
     ("cat -z lines.txt", "", 2),
-    ("tail -f lines.txt", "", 2),
     ("ls --color=always", "", 2),
     ("env ls", "", 125),
     ("yes --bogus", "", 2),
@@ -459,4 +458,28 @@ fn awk_and_jq_survive_hostile_input() {
         "awk 'BEGIN { while ((getline l < \"/etc/passwd\") > 0) n++; print n + 0 }'",
     );
     assert_eq!(outside.stdout_text(), "0\n", "no host file is readable");
+}
+
+#[test]
+fn tail_follow_prints_appended_lines_until_the_time_limit() {
+    let host = Host::new();
+    let log = host.out().join("app.log");
+    fs::write(&log, "first\n").unwrap();
+    let sandbox = host.sandbox_with(&TestLimits {
+        timeout_secs: 2.0,
+        ..TestLimits::default()
+    });
+    let writer = std::thread::spawn({
+        let log = log.clone();
+        move || {
+            std::thread::sleep(std::time::Duration::from_millis(600));
+            let mut text = fs::read_to_string(&log).unwrap();
+            text.push_str("second\n");
+            fs::write(&log, text).unwrap();
+        }
+    });
+    let output = run(&sandbox, "tail -f /out/app.log");
+    writer.join().unwrap();
+    assert_eq!(output.exit_code, 124, "the wall clock ends it");
+    assert_eq!(output.stdout_text(), "first\nsecond\n");
 }
