@@ -483,3 +483,32 @@ fn tail_follow_prints_appended_lines_until_the_time_limit() {
     assert_eq!(output.exit_code, 124, "the wall clock ends it");
     assert_eq!(output.stdout_text(), "first\nsecond\n");
 }
+
+#[test]
+fn df_lists_the_zones_and_chmod_stays_in_read_write_ones() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    let df = run(&sandbox, "df");
+    let lines: Vec<String> = df.stdout_text().lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 4, "a header and one line per zone: {lines:?}");
+    assert!(lines[1].starts_with("zone-ro") && lines[1].ends_with(" /workspace"));
+    assert!(lines[2].starts_with("zone-rw") && lines[2].ends_with(" /out"));
+    assert!(lines[3].ends_with(" /tmp"));
+    let out = host.out();
+    fs::write(out.join("run.sh"), "#!/bin/sh\n").unwrap();
+    for (line, code) in [
+        ("chmod +x /out/run.sh", 0),
+        ("chmod 600 /workspace/hello.txt", 1),
+        ("chmod 777 /out", 1),
+        ("chmod u+s /out/run.sh", 0),
+    ] {
+        let output = run(&sandbox, line);
+        assert_eq!(output.exit_code, code, "{line}: {}", output.stderr_text());
+    }
+    let modes = run(&sandbox, "stat -c '%a %A' /out/run.sh");
+    assert_eq!(
+        modes.stdout_text(),
+        "755 -rwxr-xr-x\n",
+        "no set-id bit from the sandbox"
+    );
+}

@@ -33,6 +33,7 @@ table! {
     "cp" => tools::cp::main, "copy files and directories";
     "cut" => tools::cut::main, "select bytes, characters or fields of lines";
     "date" => tools::date::main, "print or format the date and time (UTC)";
+    "df" => tools::df::main, "report the space of the zones' file systems";
     "diff" => tools::diff::main, "compare files line by line";
     "dirname" => tools::dirname::main, "strip the last component from names";
     "dos2unix" => tools::lineends::main, "convert CRLF line ends to LF";

@@ -1,7 +1,8 @@
 //! The host calls the toolset imports besides WASI (module `zonebox`): reading and setting a
-//! file's permission bits, which WASI preview 1 cannot express. A guest path is resolved to its
-//! zone here and the file is reached only through a cap-std `Dir` of that zone, so `..` and
-//! symbolic links cannot leave it; ro zones refuse changes.
+//! file's permission bits, and the zones with their file systems' sizes (for `df`), none of which
+//! WASI preview 1 can express. A guest path is resolved to its zone here and the file is reached
+//! only through a cap-std `Dir` of that zone, so `..` and symbolic links cannot leave it; ro zones
+//! refuse changes.
 
 use super::engine::RunState;
 use crate::error::Error;
@@ -62,7 +63,45 @@ pub(crate) fn add_to_linker(linker: &mut Linker<RunState>) -> Result<(), Error> 
             },
         )
         .map_err(link_error)?;
+    linker
+        .func_wrap(
+            "zonebox",
+            "zone",
+            |mut caller: Caller<'_, RunState>, index: i32, out: i32| -> i32 {
+                let Some(zone) = usize::try_from(index)
+                    .ok()
+                    .and_then(|i| caller.data().zones.get(i))
+                    .cloned()
+                else {
+                    return ERRNO_NOENT;
+                };
+                match zone_record(&zone) {
+                    Ok(record) => write_bytes(&mut caller, out, &record),
+                    Err(e) => errno(Err(HostError::Io(e))),
+                }
+            },
+        )
+        .map_err(link_error)?;
     Ok(())
+}
+
+/// Longest guest path a zone record carries; longer ones are cut (policies keep them short).
+const ZONE_PATH_MAX: usize = 256;
+
+/// `zonebox.zone(i)`: total, free and available bytes of the zone's file system (u64 each),
+/// whether it is writable and the guest path's length (u32 each), then the guest path.
+fn zone_record(zone: &ZoneAccess) -> std::io::Result<Vec<u8>> {
+    let stats = rustix::fs::statvfs(&zone.host)?;
+    let block = stats.f_frsize.max(1);
+    let mut record = Vec::with_capacity(32 + ZONE_PATH_MAX);
+    record.extend_from_slice(&(stats.f_blocks * block).to_le_bytes());
+    record.extend_from_slice(&(stats.f_bfree * block).to_le_bytes());
+    record.extend_from_slice(&(stats.f_bavail * block).to_le_bytes());
+    let path = &zone.guest.as_bytes()[..zone.guest.len().min(ZONE_PATH_MAX)];
+    record.extend_from_slice(&u32::from(zone.writable).to_le_bytes());
+    record.extend_from_slice(&(path.len() as u32).to_le_bytes());
+    record.extend_from_slice(path);
+    Ok(record)
 }
 
 fn memory(caller: &mut Caller<'_, RunState>) -> Option<wasmtime::Memory> {
@@ -85,15 +124,21 @@ fn guest_path(caller: &mut Caller<'_, RunState>, ptr: i32, len: i32) -> Result<S
 }
 
 fn write_u32(caller: &mut Caller<'_, RunState>, ptr: i32, value: u32) -> i32 {
+    write_bytes(caller, ptr, &value.to_le_bytes())
+}
+
+/// Copies bytes into guest memory at `ptr`, bounds-checked.
+fn write_bytes(caller: &mut Caller<'_, RunState>, ptr: i32, bytes: &[u8]) -> i32 {
     let Some(memory) = memory(caller) else {
         return ERRNO_FAULT;
     };
     let Ok(start) = usize::try_from(ptr) else {
         return ERRNO_FAULT;
     };
-    match memory.data_mut(caller).get_mut(start..start + 4) {
+    let end = start.saturating_add(bytes.len());
+    match memory.data_mut(caller).get_mut(start..end) {
         Some(slot) => {
-            slot.copy_from_slice(&value.to_le_bytes());
+            slot.copy_from_slice(bytes);
             ERRNO_SUCCESS
         }
         None => ERRNO_FAULT,

@@ -1,5 +1,6 @@
-//! File permission bits, which WASI preview 1 cannot read or set: on wasm they go through the
-//! zonebox host calls (which confine them to the file's zone), natively through std.
+//! What WASI preview 1 cannot say, asked of the zonebox host calls on wasm (which confine every
+//! answer to the zones): file permission bits, and the zones with their file systems' sizes.
+//! Natively (the toolset's unit tests) std answers the first.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ mod host {
     unsafe extern "C" {
         pub fn chmod(path: *const u8, len: usize, mode: u32) -> i32;
         pub fn mode(path: *const u8, len: usize, out: *mut u32) -> i32;
+        pub fn zone(index: i32, out: *mut u8) -> i32;
     }
 }
 
@@ -78,4 +80,39 @@ pub fn symbolic(mode: u32) -> String {
         });
     }
     text
+}
+
+/// A zone and the size of the file system behind it.
+pub struct ZoneSpace {
+    pub guest: String,
+    pub writable: bool,
+    pub total: u64,
+    pub free: u64,
+    pub available: u64,
+}
+
+/// Every zone of the run, in the policy's order.
+pub fn zones() -> Vec<ZoneSpace> {
+    let mut zones = Vec::new();
+    #[cfg(target_os = "wasi")]
+    for index in 0.. {
+        let mut record = [0u8; 32 + 256];
+        // SAFETY: the host writes at most 288 bytes into `record`.
+        if unsafe { host::zone(index, record.as_mut_ptr()) } != 0 {
+            break;
+        }
+        let u64_at =
+            |at: usize| u64::from_le_bytes(record[at..at + 8].try_into().unwrap_or([0; 8]));
+        let u32_at =
+            |at: usize| u32::from_le_bytes(record[at..at + 4].try_into().unwrap_or([0; 4]));
+        let length = (u32_at(28) as usize).min(256);
+        zones.push(ZoneSpace {
+            guest: String::from_utf8_lossy(&record[32..32 + length]).into_owned(),
+            writable: u32_at(24) != 0,
+            total: u64_at(0),
+            free: u64_at(8),
+            available: u64_at(16),
+        });
+    }
+    zones
 }

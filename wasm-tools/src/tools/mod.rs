@@ -11,6 +11,7 @@ pub mod comm;
 pub mod cp;
 pub mod cut;
 pub mod date;
+pub mod df;
 pub mod diff;
 pub mod dirname;
 pub mod du;
