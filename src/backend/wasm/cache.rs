@@ -1,20 +1,24 @@
 //! The compiled toolset, cached on disk so that a second process compiles nothing.
 //!
-//! A cache file is `MAGIC`, the BLAKE3 hash of the payload, then wasmtime's serialized module. Its
-//! name is a hash of wasmtime's compatibility hash (version and every codegen setting) and the
-//! toolset's own hash, so a stale file is simply never looked up. A corrupt or truncated file fails
-//! the integrity check and is rebuilt; wasmtime is never handed bytes we did not verify.
+//! A cache file is wasmtime's serialized module followed by a trailer: `MAGIC` and the BLAKE3 hash
+//! of the module. Its name is a hash of wasmtime's compatibility hash (version and every codegen
+//! setting) and the toolset's own hash, so a stale file is simply never looked up. A corrupt or
+//! truncated file fails the integrity check and is rebuilt; wasmtime is never handed bytes we did
+//! not verify. Loading streams the file through BLAKE3 and then lets wasmtime map the same open
+//! file (the module sits at offset 0, so no copy is made): files are only ever replaced by
+//! rename, never rewritten in place, so the handle keeps the bytes that were verified.
 
 use super::engine::CompileEvent;
 use crate::error::Error;
+use std::fs::File;
 use std::hash::{Hash, Hasher};
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use wasmtime::{Engine, Module};
 
 const MAGIC: &[u8; 8] = b"ZBXCWSM1";
-const HEADER_LEN: usize = MAGIC.len() + blake3::OUT_LEN;
+const TRAILER_LEN: usize = MAGIC.len() + blake3::OUT_LEN;
 
 /// Where compiled code is cached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,23 +108,31 @@ fn compile(
     Ok((module, serialized))
 }
 
-/// Reads and verifies a cache file; `None` (and a log line) for anything but a perfect file.
+/// Verifies a cache file and maps it; `None` (and a log line) for anything but a perfect file.
 fn load(engine: &Engine, path: &Path) -> Option<Module> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    let mut file = match File::open(path) {
+        Ok(file) => file,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
         Err(error) => {
             tracing::warn!(path = %path.display(), %error, "unreadable compiled-code cache; recompiling");
             return None;
         }
     };
-    let Some(payload) = verified_payload(&bytes) else {
-        tracing::warn!(path = %path.display(), "corrupt compiled-code cache (integrity check failed); recompiling");
-        return None;
-    };
-    // SAFETY: the payload's BLAKE3 matches the hash written beside it when this process's engine
-    // configuration serialized it, and the file name binds the engine's compatibility hash.
-    match unsafe { Module::deserialize(engine, payload) } {
+    match verify(&mut file) {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!(path = %path.display(), "corrupt compiled-code cache (integrity check failed); recompiling");
+            return None;
+        }
+        Err(error) => {
+            tracing::warn!(path = %path.display(), %error, "unreadable compiled-code cache; recompiling");
+            return None;
+        }
+    }
+    // SAFETY: the open file's module bytes match the BLAKE3 hash written after them when this
+    // engine configuration serialized them (the file name binds the engine's compatibility hash),
+    // and cache files are replaced only by rename, so this handle's bytes cannot change.
+    match unsafe { Module::deserialize_open_file(engine, file) } {
         Ok(module) => Some(module),
         Err(error) => {
             tracing::warn!(path = %path.display(), %error, "incompatible compiled-code cache; recompiling");
@@ -129,21 +141,29 @@ fn load(engine: &Engine, path: &Path) -> Option<Module> {
     }
 }
 
-fn verified_payload(bytes: &[u8]) -> Option<&[u8]> {
-    if bytes.len() <= HEADER_LEN || &bytes[..MAGIC.len()] != MAGIC {
-        return None;
-    }
-    let (header, payload) = bytes.split_at(HEADER_LEN);
-    (blake3::hash(payload).as_bytes()[..] == header[MAGIC.len()..]).then_some(payload)
+/// Whether the reader holds a module followed by `MAGIC` and the module's BLAKE3 hash.
+fn verify<R: Read + Seek>(reader: &mut R) -> std::io::Result<bool> {
+    let length = reader.seek(SeekFrom::End(0))?;
+    let Some(module_length) = length.checked_sub(TRAILER_LEN as u64).filter(|n| *n > 0) else {
+        return Ok(false);
+    };
+    reader.seek(SeekFrom::Start(0))?;
+    let mut hasher = blake3::Hasher::new();
+    let hashed = std::io::copy(&mut reader.by_ref().take(module_length), &mut hasher)?;
+    let mut trailer = [0u8; TRAILER_LEN];
+    reader.read_exact(&mut trailer)?;
+    Ok(hashed == module_length
+        && &trailer[..MAGIC.len()] == MAGIC
+        && trailer[MAGIC.len()..] == hasher.finalize().as_bytes()[..])
 }
 
 /// Writes the file atomically: a temp file in the same directory, then a rename.
 fn store(dir: &Path, path: &Path, payload: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(payload)?;
     file.write_all(MAGIC)?;
     file.write_all(blake3::hash(payload).as_bytes())?;
-    file.write_all(payload)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -156,15 +176,16 @@ mod tests {
     #[test]
     fn only_an_intact_file_verifies() {
         let payload = b"compiled code";
-        let mut file = MAGIC.to_vec();
+        let mut file = payload.to_vec();
+        file.extend_from_slice(MAGIC);
         file.extend_from_slice(blake3::hash(payload).as_bytes());
-        file.extend_from_slice(payload);
-        assert_eq!(verified_payload(&file), Some(&payload[..]));
+        let check = |bytes: &[u8]| verify(&mut std::io::Cursor::new(bytes)).unwrap();
+        assert!(check(&file));
         let mut flipped = file.clone();
-        *flipped.last_mut().unwrap() ^= 1;
-        assert_eq!(verified_payload(&flipped), None);
-        assert_eq!(verified_payload(&file[..file.len() - 1]), None);
-        assert_eq!(verified_payload(&file[..10]), None);
-        assert_eq!(verified_payload(b""), None);
+        flipped[0] ^= 1;
+        assert!(!check(&flipped));
+        assert!(!check(&file[..file.len() - 1]));
+        assert!(!check(&file[..10]));
+        assert!(!check(b""));
     }
 }
