@@ -223,6 +223,18 @@ pub fn sorted_entries(dir: &Path) -> io::Result<Vec<std::ffi::OsString>> {
     Ok(names)
 }
 
+/// The names in a directory with their types as the listing gives them (no extra call per
+/// entry), sorted by their bytes.
+pub fn sorted_entries_with_types(
+    dir: &Path,
+) -> io::Result<Vec<(std::ffi::OsString, Option<fs::FileType>)>> {
+    let mut entries = fs::read_dir(dir)?
+        .map(|entry| entry.map(|e| (e.file_name(), e.file_type().ok())))
+        .collect::<io::Result<Vec<_>>>()?;
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
+}
+
 fn is_newer(source: &Metadata, dest: &Metadata) -> bool {
     match (source.modified(), dest.modified()) {
         (Ok(s), Ok(d)) => s > d,

@@ -138,7 +138,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         if walk.quit {
             break;
         }
-        walk.visit(&expr, root, root, 0)?;
+        walk.visit(&expr, root, root, 0, None)?;
     }
     Ok(walk.status)
 }
@@ -373,11 +373,39 @@ struct Effects {
     prune: bool,
 }
 
+/// One file met by the walk. Its type comes from the directory listing when it can; the full
+/// metadata (a host call per file) only when an expression asks for it.
 struct Entry<'a> {
     path: &'a str,
     root: &'a str,
     depth: usize,
-    metadata: &'a Metadata,
+    kind: Option<fs::FileType>,
+    follow: bool,
+    metadata: std::cell::OnceCell<Option<Metadata>>,
+}
+
+impl Entry<'_> {
+    fn metadata(&self) -> Option<&Metadata> {
+        self.metadata
+            .get_or_init(|| {
+                let found = if self.follow {
+                    fs::metadata(self.path).or_else(|_| fs::symlink_metadata(self.path))
+                } else {
+                    fs::symlink_metadata(self.path)
+                };
+                found.ok()
+            })
+            .as_ref()
+    }
+
+    fn file_type(&self) -> Option<fs::FileType> {
+        self.kind
+            .or_else(|| self.metadata().map(Metadata::file_type))
+    }
+
+    fn is_dir(&self) -> bool {
+        self.file_type().is_some_and(|kind| kind.is_dir())
+    }
 }
 
 impl Walk<'_> {
@@ -387,35 +415,39 @@ impl Walk<'_> {
         root: &str,
         path: &str,
         depth: usize,
+        kind: Option<fs::FileType>,
     ) -> Result<(), ToolError> {
-        let metadata = if self.settings.follow || depth == 0 {
-            fs::metadata(path).or_else(|_| fs::symlink_metadata(path))
-        } else {
-            fs::symlink_metadata(path)
-        };
-        let metadata = match metadata {
-            Ok(metadata) => metadata,
-            Err(error) => {
-                warn(self.tool, format!("'{path}': {}", describe(&error)));
-                self.status = 1;
-                return Ok(());
-            }
-        };
         let entry = Entry {
             path,
             root,
             depth,
-            metadata: &metadata,
+            kind: if self.settings.follow { None } else { kind },
+            follow: self.settings.follow || depth == 0,
+            metadata: std::cell::OnceCell::new(),
         };
+        if depth == 0 {
+            // A starting point must exist: say so now, as GNU does.
+            let found = fs::metadata(path).or_else(|_| fs::symlink_metadata(path));
+            match found {
+                Ok(metadata) => {
+                    let _ = entry.metadata.set(Some(metadata));
+                }
+                Err(error) => {
+                    warn(self.tool, format!("'{path}': {}", describe(&error)));
+                    self.status = 1;
+                    return Ok(());
+                }
+            }
+        }
         let mut effects = Effects::default();
         let evaluate_here = depth >= self.settings.min_depth;
         if evaluate_here && !self.settings.depth_first {
             self.evaluate(expr, &entry, &mut effects)?;
         }
-        if metadata.is_dir() && depth < self.settings.max_depth && !effects.prune && !self.quit {
-            match crate::common::fsops::sorted_entries(Path::new(path)) {
+        if entry.is_dir() && depth < self.settings.max_depth && !effects.prune && !self.quit {
+            match crate::common::fsops::sorted_entries_with_types(Path::new(path)) {
                 Ok(names) => {
-                    for name in names {
+                    for (name, child_kind) in names {
                         if self.quit {
                             break;
                         }
@@ -424,7 +456,7 @@ impl Walk<'_> {
                         } else {
                             format!("{path}/{}", name.to_string_lossy())
                         };
-                        self.visit(expr, root, &child, depth + 1)?;
+                        self.visit(expr, root, &child, depth + 1, child_kind)?;
                     }
                 }
                 Err(error) => {
@@ -448,7 +480,6 @@ impl Walk<'_> {
         if self.quit {
             return Ok(false);
         }
-        let metadata = entry.metadata;
         Ok(match expr {
             Expr::And(left, right) => {
                 self.evaluate(left, entry, effects)? && self.evaluate(right, entry, effects)?
@@ -464,13 +495,15 @@ impl Walk<'_> {
             Expr::Path { pattern, fold } => {
                 glob::matches(pattern.as_bytes(), entry.path.as_bytes(), *fold)
             }
-            Expr::Type(kinds) => kinds.contains(&type_letter(metadata)),
+            Expr::Type(kinds) => entry
+                .file_type()
+                .is_some_and(|kind| kinds.contains(&type_letter(kind))),
             Expr::Size {
                 compare,
                 units,
                 bytes,
             } => {
-                let size = metadata.len().div_ceil(*bytes);
+                let size = entry.metadata().map_or(0, |m| m.len()).div_ceil(*bytes);
                 compare.holds(size as i64, *units as i64)
             }
             Expr::Minutes {
@@ -478,16 +511,25 @@ impl Walk<'_> {
                 amount,
                 scale,
             } => {
-                let modified = metadata.modified().map(unix_seconds).unwrap_or(0);
+                let modified = entry
+                    .metadata()
+                    .and_then(|m| m.modified().ok())
+                    .map(unix_seconds)
+                    .unwrap_or(0);
                 let age_minutes = (unix_seconds(self.now) - modified).div_euclid(60);
                 compare.holds(age_minutes.div_euclid(*scale), *amount)
             }
-            Expr::Newer(reference) => metadata.modified().is_ok_and(|m| m > *reference),
+            Expr::Newer(reference) => entry
+                .metadata()
+                .and_then(|m| m.modified().ok())
+                .is_some_and(|m| m > *reference),
             Expr::Empty => {
-                if metadata.is_dir() {
+                if entry.is_dir() {
                     fs::read_dir(entry.path).is_ok_and(|mut entries| entries.next().is_none())
                 } else {
-                    metadata.is_file() && metadata.len() == 0
+                    entry
+                        .metadata()
+                        .is_some_and(|m| m.is_file() && m.len() == 0)
                 }
             }
             Expr::Constant(value) => *value,
@@ -501,7 +543,7 @@ impl Walk<'_> {
                 true
             }
             Expr::Delete => {
-                let result = if metadata.is_dir() {
+                let result = if entry.is_dir() {
                     fs::remove_dir(entry.path)
                 } else {
                     fs::remove_file(entry.path)
@@ -530,8 +572,7 @@ impl Walk<'_> {
     }
 }
 
-fn type_letter(metadata: &Metadata) -> char {
-    let kind = metadata.file_type();
+fn type_letter(kind: fs::FileType) -> char {
     if kind.is_dir() {
         'd'
     } else if kind.is_symlink() {
@@ -577,15 +618,20 @@ fn printf(format: &[u8], entry: &Entry<'_>) -> Vec<u8> {
                             .trim_start_matches('/');
                         rendered.extend_from_slice(relative.as_bytes());
                     }
-                    b's' => rendered.extend_from_slice(entry.metadata.len().to_string().as_bytes()),
+                    b's' => rendered.extend_from_slice(
+                        entry
+                            .metadata()
+                            .map_or(0, |m| m.len())
+                            .to_string()
+                            .as_bytes(),
+                    ),
                     b'd' => rendered.extend_from_slice(entry.depth.to_string().as_bytes()),
-                    b'y' => rendered.push(type_letter(entry.metadata) as u8),
+                    b'y' => rendered.push(entry.file_type().map_or('U', type_letter) as u8),
                     b'%' => rendered.push(b'%'),
                     b'T' if format.get(i + 2) == Some(&b'@') => {
                         let modified = entry
-                            .metadata
-                            .modified()
-                            .ok()
+                            .metadata()
+                            .and_then(|m| m.modified().ok())
                             .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
                             .unwrap_or_default();
                         rendered.extend_from_slice(
