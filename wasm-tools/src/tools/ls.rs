@@ -258,7 +258,12 @@ fn print_entries(options: &Options, entries: &[Entry], _in_dir: bool) -> Result<
             let when = metadata
                 .and_then(|m| m.modified().ok())
                 .map_or(0, time::unix_seconds);
-            [mode(metadata), links.to_string(), size, date(when, now)]
+            [
+                mode(&entry.path, metadata),
+                links.to_string(),
+                size,
+                date(when, now),
+            ]
         })
         .collect();
     let width = |column: usize| rows.iter().map(|r| r[column].len()).max().unwrap_or(0);
@@ -298,13 +303,23 @@ fn indicator(options: &Options, entry: &Entry) -> &'static str {
     }
 }
 
-fn mode(metadata: Option<&Metadata>) -> String {
-    match metadata.map(Metadata::file_type) {
-        Some(kind) if kind.is_dir() => "drwxr-xr-x",
-        Some(kind) if kind.is_symlink() => "lrwxrwxrwx",
-        _ => "-rw-r--r--",
+/// The type letter and permission bits; the bits come from the zonebox host call (a symbolic
+/// link shows `rwxrwxrwx`, as on Linux).
+fn mode(path: &std::path::Path, metadata: Option<&Metadata>) -> String {
+    let kind = metadata.map(Metadata::file_type);
+    match kind {
+        Some(kind) if kind.is_symlink() => "lrwxrwxrwx".to_string(),
+        _ => {
+            let letter = if kind.is_some_and(|k| k.is_dir()) {
+                'd'
+            } else {
+                '-'
+            };
+            let fallback = if letter == 'd' { 0o755 } else { 0o644 };
+            let bits = crate::common::modes::mode(path).unwrap_or(fallback);
+            format!("{letter}{}", crate::common::modes::symbolic(bits))
+        }
     }
-    .to_string()
 }
 
 /// GNU's short date: the time of day within six months, the year otherwise.

@@ -168,7 +168,8 @@ fn unary(operator: &str, operand: &str) -> Result<bool, ToolError> {
         "-r" => fs::File::open(operand).is_ok() || fs::read_dir(operand).is_ok(),
         "-w" => metadata().is_some() && writable(operand),
         "-x" => {
-            metadata().is_some_and(|m| m.is_dir())
+            let bits = crate::common::modes::mode(std::path::Path::new(operand));
+            bits.is_ok_and(|b| b & 0o111 != 0)
                 || crate::registry::find(operand.rsplit('/').next().unwrap_or("")).is_some()
         }
         "-p" | "-S" | "-b" | "-c" | "-u" | "-g" | "-k" | "-O" | "-G" | "-N" => false,
