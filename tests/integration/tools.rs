@@ -511,4 +511,12 @@ fn df_lists_the_zones_and_chmod_stays_in_read_write_ones() {
         "755 -rwxr-xr-x\n",
         "no set-id bit from the sandbox"
     );
+    let listing = run(&sandbox, "ls -l /out/run.sh");
+    assert!(
+        listing.stdout_text().starts_with("-rwxr-xr-x "),
+        "{}",
+        listing.stdout_text()
+    );
+    assert_eq!(run(&sandbox, "test -x /out/run.sh").exit_code, 0);
+    assert_eq!(run(&sandbox, "test -x /workspace/hello.txt").exit_code, 1);
 }
