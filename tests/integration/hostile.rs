@@ -155,3 +155,69 @@ fn a_module_that_is_not_wasm_is_a_clear_error() {
         "{error}"
     );
 }
+
+/// Every command of the toolset, given hostile operands and input: binary data with NUL bytes
+/// and invalid UTF-8, a 4 MB line, a path outside every zone and one that climbs out with `..`.
+/// None may crash (trap), panic (exit 70) or die of a limit it did not earn, and the host tree
+/// must be as it was.
+#[test]
+fn every_tool_survives_hostile_operands_and_input() {
+    let host = crate::support::Host::new();
+    let ws = host.workspace();
+    let mut binary: Vec<u8> = (0u32..300_000)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    binary.extend_from_slice(b"\xff\xfe\xc3\x28\n\0tail");
+    std::fs::write(ws.join("binary.dat"), &binary).unwrap();
+    std::fs::write(ws.join("long.txt"), "y".repeat(4 << 20)).unwrap();
+    std::fs::write(
+        ws.join("bad-utf8.txt"),
+        b"caf\xe9\nna\xefve \xc3\x28 text\n",
+    )
+    .unwrap();
+    let before = host.tree();
+    let sandbox = host.sandbox_with(&crate::support::TestLimits {
+        timeout_secs: 2.0,
+        ..Default::default()
+    });
+    let operands = [
+        "/workspace/binary.dat",
+        "/workspace/long.txt",
+        "/workspace/bad-utf8.txt",
+        "/etc/passwd",
+        "../../outside/secret.txt",
+    ];
+    let mut failures = Vec::new();
+    for tool in sandbox.tools().unwrap() {
+        for operand in operands {
+            let line = format!("{} {operand}", tool.name);
+            let output = sandbox
+                .run_with_stdin(&line, binary.clone())
+                .unwrap_or_else(|e| panic!("{line}: {e}"));
+            let crashed = matches!(output.exit_code, 70 | 134)
+                || output.stderr_text().contains("panicked")
+                || (output.limit.is_some() && output.exit_code != 124);
+            // Only a command that never ends on its own (`yes`) may meet the wall clock.
+            let timed_out = output.exit_code == 124 && tool.name != "yes";
+            if crashed || timed_out {
+                failures.push(format!(
+                    "{line}: exit {} limit {:?}: {}",
+                    output.exit_code,
+                    output.limit,
+                    output.stderr_text().lines().last().unwrap_or("")
+                ));
+            }
+            assert!(
+                !output.stdout_text().contains("top secret"),
+                "{line} read a file outside the zones"
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} runs failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(host.tree(), before, "the host tree is unchanged");
+}
