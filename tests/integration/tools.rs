@@ -501,6 +501,11 @@ fn df_lists_the_zones_and_chmod_stays_in_read_write_ones() {
         ("chmod 600 /workspace/hello.txt", 1),
         ("chmod 777 /out", 1),
         ("chmod u+s /out/run.sh", 0),
+        ("chown user:user /out/run.sh", 0),
+        ("chown -R 1000 /out", 0),
+        ("chown root /out/run.sh", 1),
+        ("chgrp nosuchgroup /out/run.sh", 1),
+        ("chown user /workspace/hello.txt", 1),
     ] {
         let output = run(&sandbox, line);
         assert_eq!(output.exit_code, code, "{line}: {}", output.stderr_text());

@@ -25,7 +25,9 @@ table! {
     "base64" => tools::checksum::encode, "encode or decode base64";
     "basename" => tools::basename::main, "strip directories and suffixes from names";
     "cat" => tools::cat::main, "concatenate files to standard output";
+    "chgrp" => tools::chown::main, "change the group of files (the sandbox user's own)";
     "chmod" => tools::chmod::main, "change file permission bits (in read-write zones)";
+    "chown" => tools::chown::main, "change the owner of files (the sandbox user's own)";
     "cksum" => tools::checksum::cksum, "print CRC checksums and byte counts";
     "cmp" => tools::cmp::main, "compare two files byte by byte";
     "column" => tools::column::main, "format input into a table or columns";

@@ -5,6 +5,7 @@ pub mod basename;
 pub mod cat;
 pub mod checksum;
 pub mod chmod;
+pub mod chown;
 pub mod cmp;
 pub mod column;
 pub mod comm;
