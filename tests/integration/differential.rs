@@ -94,8 +94,29 @@ fn expectations_are_current_with_the_cases() {
     );
 }
 
+/// Gives every fixture file and directory the time of a fresh checkout (now), as the generator
+/// does to its copy, so cases like `find -mmin -60` do not depend on when the tree was cloned.
+fn touch_fixture_to_now(dir: &Path) {
+    let now = std::time::SystemTime::now();
+    let touch = |path: &Path| {
+        if let Ok(handle) = std::fs::File::open(path) {
+            let _ = handle.set_modified(now);
+        }
+    };
+    touch(dir);
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            touch_fixture_to_now(&path);
+        } else if entry.file_type().is_ok_and(|t| t.is_file()) {
+            touch(&path);
+        }
+    }
+}
+
 #[test]
 fn zonebox_prints_what_gnu_prints() {
+    touch_fixture_to_now(&suite_dir().join("fixture"));
     let sandbox = sandbox();
     let expectations = expectations();
     let mut failures = Vec::new();
