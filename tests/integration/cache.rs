@@ -97,3 +97,43 @@ fn an_unwritable_cache_directory_still_runs() {
     expect_status(&output, 0);
     assert_eq!(text(&output.stdout), "still works\n");
 }
+
+#[test]
+fn old_compiled_toolsets_are_pruned_when_a_new_one_is_written() {
+    let host = Host::new();
+    let cache = tempfile::tempdir().unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for i in 0..6 {
+        let stale = cache.path().join(format!("toolset-old{i}.cwasm"));
+        fs::write(&stale, b"an older toolset").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    fs::write(cache.path().join("notes.txt"), b"not ours").unwrap();
+    expect_status(
+        &zonebox_with_cache(&host, cache.path())
+            .args(["run", "true"])
+            .output()
+            .unwrap(),
+        0,
+    );
+    let names: Vec<String> = cache_files(cache.path())
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let toolsets = names.iter().filter(|n| n.ends_with(".cwasm")).count();
+    assert_eq!(
+        toolsets, 4,
+        "the new toolset and the three newest old ones: {names:?}"
+    );
+    assert!(names.iter().any(|n| n == "notes.txt"), "other files stay");
+    let output = zonebox_with_cache(&host, cache.path())
+        .args(["run", "echo cached"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&output.stdout), "cached\n");
+}

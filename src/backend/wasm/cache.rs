@@ -88,6 +88,7 @@ pub(crate) fn load_or_compile(
     if let Err(reason) = store(dir, &path, &serialized) {
         tracing::warn!(path = %path.display(), %reason, "could not write the compiled-code cache; the next run compiles again");
     }
+    prune(dir);
     Ok(module)
 }
 
@@ -155,6 +156,34 @@ fn verify<R: Read + Seek>(reader: &mut R) -> std::io::Result<bool> {
     Ok(hashed == module_length
         && &trailer[..MAGIC.len()] == MAGIC
         && trailer[MAGIC.len()..] == hasher.finalize().as_bytes()[..])
+}
+
+/// How many compiled toolsets a cache directory keeps: one per engine configuration in use (with
+/// and without fuel) and a couple of versions to spare.
+const KEEP: usize = 4;
+
+/// Removes all but the `KEEP` most recently written toolsets: every zonebox version or toolset
+/// change writes a new 12 MB file, and nothing else would ever delete the old ones. A process
+/// still using a removed file keeps its mapping.
+fn prune(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("toolset-") && name.ends_with(".cwasm")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    files.sort_by(|a, b| b.0.cmp(&a.0));
+    for (_, old) in files.into_iter().skip(KEEP) {
+        if let Err(error) = std::fs::remove_file(&old) {
+            tracing::warn!(path = %old.display(), %error, "could not remove an old compiled toolset");
+        }
+    }
 }
 
 /// Writes the file atomically: a temp file in the same directory, then a rename.
