@@ -178,7 +178,7 @@ fn prune(dir: &Path) {
         })
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.sort_by_key(|(written, _)| std::cmp::Reverse(*written));
     for (_, old) in files.into_iter().skip(KEEP) {
         if let Err(error) = std::fs::remove_file(&old) {
             tracing::warn!(path = %old.display(), %error, "could not remove an old compiled toolset");
