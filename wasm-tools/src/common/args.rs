@@ -60,6 +60,18 @@ pub fn expand_numeric_shorthand(mut args: Vec<OsString>, option: &str) -> Vec<Os
     args
 }
 
+/// The words of a tool that reads its arguments itself (printf, expr), after a leading `--`.
+pub fn words_after_double_dash(argv: &[OsString]) -> Vec<String> {
+    let mut words: Vec<String> = argv
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if words.first().is_some_and(|w| w == "--") {
+        words.remove(0);
+    }
+    words
+}
+
 /// The operands of a tool that has no options: any option is an error naming it.
 pub fn operands_only(argv: Vec<OsString>) -> Result<Vec<String>, ToolError> {
     let mut parser = parser(argv);

@@ -113,6 +113,21 @@ pub fn each_input(
     Ok(status)
 }
 
+/// Calls `each` with every line of an input as it is read (the newline kept, when there is one).
+pub fn for_each_line(
+    input: &mut dyn BufRead,
+    mut each: impl FnMut(&[u8]) -> Result<(), ToolError>,
+) -> Result<(), ToolError> {
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        each(&line)?;
+    }
+}
+
 /// Reads every record (line, or NUL-terminated with `-z`) of an input, terminators kept.
 pub fn records(input: &mut dyn BufRead, delimiter: u8) -> Result<Vec<Vec<u8>>, ToolError> {
     let mut all = Vec::new();

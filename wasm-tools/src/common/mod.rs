@@ -86,6 +86,15 @@ impl From<std::io::Error> for ToolError {
     }
 }
 
+/// For tools whose every trouble exits with one status (grep, diff, cmp: 2): the error keeps
+/// its message and takes that code.
+pub fn trouble_exits_with(code: i32, result: ToolResult) -> ToolResult {
+    result.map_err(|error| ToolError {
+        code,
+        message: error.message,
+    })
+}
+
 /// Prints the error, if any, and turns the result into the process exit status.
 pub fn finish(tool: &str, result: ToolResult) -> i32 {
     // What the tool wrote before it failed still reaches the reader, ahead of the error.

@@ -27,13 +27,7 @@ struct Options {
 }
 
 pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
-    match run(tool, argv) {
-        Err(error) => Err(ToolError {
-            code: 2,
-            message: error.message,
-        }),
-        ok => ok,
-    }
+    crate::common::trouble_exits_with(2, run(tool, argv))
 }
 
 fn run(tool: &'static str, argv: Vec<OsString>) -> ToolResult {

@@ -44,13 +44,7 @@ fn syntax(message: impl Into<String>) -> ToolError {
 }
 
 pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
-    let mut words: Vec<String> = argv
-        .iter()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    if words.first().is_some_and(|w| w == "--") {
-        words.remove(0);
-    }
+    let words = crate::common::args::words_after_double_dash(&argv);
     if words.is_empty() {
         return Err(syntax("missing operand"));
     }

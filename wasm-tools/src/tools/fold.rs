@@ -1,7 +1,7 @@
 //! fold: wrap lines to a width (-w N, -b counts bytes, -s breaks at blanks).
 
 use crate::common::args::{self, Arg};
-use crate::common::io::{each_input, out};
+use crate::common::io::{each_input, for_each_line, out};
 use crate::common::{ToolError, ToolResult};
 use std::ffi::OsString;
 
@@ -26,14 +26,9 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         }
     }
     each_input(tool, files, |_, input| {
-        let mut line = Vec::new();
-        loop {
-            line.clear();
-            if input.read_until(b'\n', &mut line)? == 0 {
-                return Ok(());
-            }
-            out(&fold_line(&line, width, count_bytes, at_spaces))?;
-        }
+        for_each_line(input, |line| {
+            out(&fold_line(line, width, count_bytes, at_spaces))
+        })
     })
 }
 

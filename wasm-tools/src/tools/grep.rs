@@ -39,14 +39,8 @@ struct Options {
 }
 
 pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
-    match run(tool, argv) {
-        // Trouble is exit 2 in grep, whatever its kind.
-        Err(error) if error.code != 0 => Err(ToolError {
-            code: 2,
-            message: error.message,
-        }),
-        other => other,
-    }
+    // Trouble is exit 2 in grep, whatever its kind.
+    crate::common::trouble_exits_with(2, run(tool, argv))
 }
 
 fn context_number(text: &str) -> Result<usize, ToolError> {

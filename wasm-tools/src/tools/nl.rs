@@ -1,7 +1,7 @@
 //! nl: number lines (-b a|t|n, -n ln|rn|rz, -w N, -s SEP, -v START, -i INCREMENT).
 
 use crate::common::args::{self, Arg};
-use crate::common::io::{each_input, out};
+use crate::common::io::{each_input, for_each_line, out};
 use crate::common::{ToolError, ToolResult};
 use std::ffi::OsString;
 
@@ -50,12 +50,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         )));
     }
     each_input(tool, files, |_, input| {
-        let mut line = Vec::new();
-        loop {
-            line.clear();
-            if input.read_until(b'\n', &mut line)? == 0 {
-                return Ok(());
-            }
+        for_each_line(input, |line| {
             let blank = line == b"\n";
             let numbered = style == "a" || (style == "t" && !blank);
             if numbered {
@@ -69,7 +64,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             } else {
                 out(" ".repeat(width + separator.len()).as_bytes())?;
             }
-            out(&line)?;
-        }
+            out(line)
+        })
     })
 }

@@ -7,13 +7,7 @@ use crate::common::{ToolError, ToolResult};
 use std::ffi::OsString;
 
 pub fn main(tool: &'static str, args: Vec<OsString>) -> ToolResult {
-    let mut words: Vec<String> = args
-        .iter()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    if words.first().is_some_and(|w| w == "--") {
-        words.remove(0);
-    }
+    let mut words = crate::common::args::words_after_double_dash(&args);
     if words.is_empty() {
         // bash's printf, which agents' shells run, exits 2 here.
         return Err(ToolError::usage("usage: printf format [arguments]"));
