@@ -51,6 +51,7 @@ table! {
     "file" => tools::file::main, "determine file type from content";
     "find" => tools::find::main, "search for files in a directory tree";
     "fold" => tools::fold::main, "wrap lines to a width";
+    "fmt" => tools::fmt::main, "fill paragraphs to a width";
     "grep" => tools::grep::main, "print lines matching patterns";
     "groups" => tools::identity::groups, "print the sandbox user's groups";
     "gunzip" => tools::gzip::main, "expand gzip files";

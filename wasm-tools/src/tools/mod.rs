@@ -23,6 +23,7 @@ pub mod expand;
 pub mod expr;
 pub mod file;
 pub mod find;
+pub mod fmt;
 pub mod fold;
 pub mod grep;
 pub mod gzip;
