@@ -18,6 +18,7 @@ mod output;
 pub mod policy;
 mod sandbox;
 pub mod shell;
+mod stdio;
 
 pub use backend::Backend;
 pub use backend::wasm::CompileEvent;

@@ -3,13 +3,14 @@
 
 use crate::backend::Backend;
 use crate::backend::wasm::{
-    CacheLocation, CompileEvent, RunRequest, RunState, Stopped, TOOL_NAMES, WasmEngine,
-    WasmOutcome, ZoneMounts,
+    CacheLocation, CompileEvent, RunRequest, RunState, Stopped, WasmEngine, ZoneMounts,
 };
 use crate::error::{Error, Result};
-use crate::output::{LimitKind, Output};
-use crate::policy::{MIB, Policy};
+use crate::output::Output;
+use crate::policy::Policy;
 use crate::shell;
+use crate::shell::interp::{Fds, Interp, ShellState, Unwind};
+use crate::stdio::{self, CapturedOutput, Input};
 use std::path::PathBuf;
 use std::time::Instant;
 use wasmtime::InstancePre;
@@ -90,24 +91,6 @@ pub struct ToolInfo {
     pub summary: String,
 }
 
-/// True when the toolset has a command of this name.
-fn is_tool(name: &str) -> bool {
-    TOOL_NAMES.binary_search(&name).is_ok()
-}
-
-/// What a shell prints for a command it cannot find, with its status.
-fn not_found(name: &str) -> Output {
-    Output {
-        stdout: Vec::new(),
-        stderr: format!("{name}: command not found\n").into_bytes(),
-        exit_code: 127,
-        backend: Backend::Wasm,
-        duration: std::time::Duration::ZERO,
-        truncated: false,
-        limit: None,
-    }
-}
-
 impl Sandbox {
     /// A sandbox for `policy`, with the default compiled-code cache.
     pub fn new(policy: Policy) -> Result<Sandbox> {
@@ -139,13 +122,58 @@ impl Sandbox {
 
     /// Runs a command line from async code (needs a Tokio runtime with the time driver).
     pub async fn run_async(&self, line: &str, stdin: Vec<u8>) -> Result<Output> {
-        let command = shell::parse_simple_command(line)?;
-        let name = command.argv[0].rsplit('/').next().unwrap_or_default();
-        if !is_tool(name) {
-            return Ok(not_found(&command.argv[0]));
-        }
-        self.execute(&self.engine.toolset, &command.argv, stdin)
-            .await
+        let program = shell::parse(line)?;
+        let started = Instant::now();
+        let limits = &self.policy.limits;
+        let deadline = started + limits.timeout;
+        let mounts = ZoneMounts::prepare(&self.policy.zones)?;
+        let (stdout, stderr) = self.captures();
+        let io = Fds::new(
+            Input::bytes(stdin),
+            stdio::Output::capture(stdout.clone()),
+            stdio::Output::capture(stderr.clone()),
+        );
+        let interp = Interp::new(
+            &self.engine,
+            &self.engine.toolset,
+            &self.policy,
+            &mounts,
+            deadline,
+        );
+        let mut state = ShellState::new(&self.env, &self.policy.workdir);
+        let run = interp.run_program(&mut state, &io, &program);
+        let (exit_code, stopped) = match tokio::time::timeout_at(deadline.into(), run).await {
+            Err(_elapsed) => (124, Some(Stopped::WallClock)),
+            Ok(status) => {
+                let code = match status {
+                    Ok(code) | Err(Unwind::Exit(code)) | Err(Unwind::Return(code)) => code,
+                    Err(Unwind::Break(_) | Unwind::Continue(_)) => 0,
+                };
+                let first = interp
+                    .stopped
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take();
+                (code, first)
+            }
+        };
+        drop(io);
+        drop(interp);
+        // Scratch zones go before the run is reported done.
+        drop(mounts);
+        let note = match &stopped {
+            Some(Stopped::WallClock) => Some(Stopped::WallClock.describe(limits, "the line")),
+            _ => None,
+        };
+        Ok(self.report(&stdout, &stderr, exit_code, stopped, note, started))
+    }
+
+    fn captures(&self) -> (CapturedOutput, CapturedOutput) {
+        let limit = self.policy.limits.max_output_bytes;
+        (
+            CapturedOutput::new("stdout", limit),
+            CapturedOutput::new("stderr", limit),
+        )
     }
 
     /// Compiles a WASI program (a `wasm32-wasip1` module) to run under this sandbox's policy.
@@ -194,6 +222,7 @@ impl Sandbox {
             .collect())
     }
 
+    /// Runs one program directly (no shell) with captured output.
     async fn execute(
         &self,
         program: &InstancePre<RunState>,
@@ -202,69 +231,47 @@ impl Sandbox {
     ) -> Result<Output> {
         let started = Instant::now();
         let mounts = ZoneMounts::prepare(&self.policy.zones)?;
+        let (stdout, stderr) = self.captures();
         let request = RunRequest {
             argv,
             env: &self.env,
             workdir: &self.policy.workdir,
-            stdin: stdin.into(),
+            stdin: Input::bytes(stdin),
+            stdout: stdio::Output::capture(stdout.clone()),
+            stderr: stdio::Output::capture(stderr.clone()),
             limits: &self.policy.limits,
             mounts: &mounts,
+            deadline: started + self.policy.limits.timeout,
         };
         let outcome = self.engine.run(program, request).await?;
-        // Scratch zones go before the run is reported done.
         drop(mounts);
-        Ok(self.report(argv, outcome, started))
+        let name = argv.first().map_or("program", String::as_str);
+        let note = outcome
+            .stopped
+            .as_ref()
+            .map(|stopped| stopped.describe(&self.policy.limits, name));
+        Ok(self.report(
+            &stdout,
+            &stderr,
+            outcome.exit_code,
+            outcome.stopped,
+            note,
+            started,
+        ))
     }
 
-    fn report(&self, argv: &[String], outcome: WasmOutcome, started: Instant) -> Output {
+    fn report(
+        &self,
+        stdout: &CapturedOutput,
+        stderr: &CapturedOutput,
+        exit_code: i32,
+        stopped: Option<Stopped>,
+        note: Option<String>,
+        started: Instant,
+    ) -> Output {
         let limits = &self.policy.limits;
-        let (stdout, stdout_truncated) = outcome.stdout.finish(limits.max_output_bytes);
-        let (mut stderr, stderr_truncated) = outcome.stderr.finish(limits.max_output_bytes);
-        let (limit, note) = match outcome.stopped {
-            None => (None, None),
-            Some(Stopped::WallClock) => (
-                Some(LimitKind::WallClock),
-                Some(format!(
-                    "stopped by the wall-clock limit: limits.timeout_secs = {}",
-                    limits.timeout.as_secs_f64()
-                )),
-            ),
-            Some(Stopped::Memory) => (
-                Some(LimitKind::Memory),
-                Some(format!(
-                    "stopped by the memory limit: limits.memory_mib = {}",
-                    limits.memory_bytes / MIB
-                )),
-            ),
-            Some(Stopped::Cpu) => (
-                Some(LimitKind::Cpu),
-                Some(format!(
-                    "stopped by the CPU limit: limits.cpu_fuel = {}",
-                    limits.cpu_fuel.unwrap_or_default()
-                )),
-            ),
-            Some(Stopped::Stack) => (
-                Some(LimitKind::Stack),
-                Some(
-                    "stopped by the stack limit: the call stack was exhausted (runaway recursion)"
-                        .to_string(),
-                ),
-            ),
-            Some(Stopped::OpenFiles) => (
-                Some(LimitKind::OpenFiles),
-                Some(format!(
-                    "stopped by the open-files limit: limits.max_open_files = {}",
-                    limits.max_open_files
-                )),
-            ),
-            Some(Stopped::Crash(reason)) => (
-                None,
-                Some(format!(
-                    "{} crashed: {reason}",
-                    argv.first().map_or("program", String::as_str)
-                )),
-            ),
-        };
+        let (stdout, stdout_truncated) = stdout.finish(limits.max_output_bytes);
+        let (mut stderr, stderr_truncated) = stderr.finish(limits.max_output_bytes);
         if let Some(note) = note {
             if stderr.last().is_some_and(|&b| b != b'\n') {
                 stderr.push(b'\n');
@@ -274,11 +281,11 @@ impl Sandbox {
         Output {
             stdout,
             stderr,
-            exit_code: outcome.exit_code,
+            exit_code,
             backend: Backend::Wasm,
             duration: started.elapsed(),
             truncated: stdout_truncated || stderr_truncated,
-            limit,
+            limit: stopped.as_ref().and_then(Stopped::limit),
         }
     }
 }

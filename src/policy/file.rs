@@ -48,6 +48,7 @@ pub struct LimitsSection {
     pub max_output_bytes: Option<u64>,
     pub cpu_fuel: Option<u64>,
     pub max_open_files: Option<u32>,
+    pub max_instances: Option<u32>,
 }
 
 impl PolicyFile {

@@ -118,6 +118,9 @@ pub struct Limits {
     pub cpu_fuel: Option<u64>,
     /// Files a program may hold open at once, beyond stdio and the zones themselves.
     pub max_open_files: u32,
+    /// Wasm instances of one line or session running at once (pipeline stages, nested
+    /// commands): fork-bomb shapes stop here.
+    pub max_instances: usize,
 }
 
 fn serialize_mib<S: serde::Serializer>(bytes: &u64, serializer: S) -> Result<S::Ok, S::Error> {

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 /// The largest memory a wasm32 instance can address.
 const MAX_MEMORY_MIB: u64 = 4096;
+/// The most wasm instances a policy may let one line run at once.
+const MAX_INSTANCES: u32 = 4096;
 /// A day: longer runs are surely a mistake in the policy.
 const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 
@@ -298,7 +300,7 @@ fn check_variable_name(name: &str) -> Result<(), String> {
 
 fn validate_limits(raw: &PolicyFile, problems: &mut Problems<'_>) -> Option<Limits> {
     let Some(limits) = &raw.limits else {
-        problems.add("limits", None, "missing: every policy states timeout_secs, memory_mib, max_output_bytes and max_open_files under [limits]");
+        problems.add("limits", None, "missing: every policy states timeout_secs, memory_mib, max_output_bytes, max_open_files and max_instances under [limits]");
         return None;
     };
     let mut required =
@@ -358,6 +360,15 @@ fn validate_limits(raw: &PolicyFile, problems: &mut Problems<'_>) -> Option<Limi
             }
         },
     );
+    let instances = required("max_instances", limits.max_instances.map(f64::from), &|v| {
+        if (1.0..=MAX_INSTANCES as f64).contains(&v) {
+            Ok(())
+        } else {
+            Err(format!(
+                "expected from 1 to {MAX_INSTANCES} commands running at once"
+            ))
+        }
+    });
     if limits.cpu_fuel == Some(0) {
         problems.add(
             "limits.cpu_fuel",
@@ -371,6 +382,7 @@ fn validate_limits(raw: &PolicyFile, problems: &mut Problems<'_>) -> Option<Limi
         max_output_bytes: output? as u64,
         cpu_fuel: limits.cpu_fuel.filter(|&f| f > 0),
         max_open_files: open_files? as u32,
+        max_instances: instances? as usize,
     })
 }
 
@@ -383,7 +395,7 @@ mod tests {
         validate(raw, "p.toml", Path::new("/"))
     }
 
-    const LIMITS: &str = "[limits]\ntimeout_secs = 1\nmemory_mib = 16\nmax_output_bytes = 1024\nmax_open_files = 8\n";
+    const LIMITS: &str = "[limits]\ntimeout_secs = 1\nmemory_mib = 16\nmax_output_bytes = 1024\nmax_open_files = 8\nmax_instances = 4\n";
 
     #[test]
     fn guest_paths_are_absolute_and_plain() {

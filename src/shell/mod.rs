@@ -1,10 +1,10 @@
-//! Command lines: from the text an agent sends to the words of the command to run.
-//!
-//! For now a line is one simple command with quoted words ([`words`]); anything that needs a shell
-//! (pipes, redirects, expansions, lists) is a clear, positioned error rather than a guess.
+//! Command lines: parsed by brush-parser ([`parse`]) and run by zonebox's own interpreter on
+//! the host (`interp`), which starts a wasm instance for each toolset command.
 
 mod error;
-mod words;
+pub(crate) mod interp;
+mod parse;
 
 pub use error::ParseError;
-pub use words::{SimpleCommand, parse_simple_command};
+pub(crate) use parse::options as parser_options;
+pub use parse::parse;

@@ -47,8 +47,8 @@ fn concurrent_runs_are_isolated_from_each_other() {
 fn errors_at_the_boundary_are_typed() {
     let host = Host::new();
     let sandbox = host.sandbox();
-    match sandbox.run("echo a | cat") {
-        Err(zonebox::Error::CommandLine(error)) => assert_eq!(error.position, 7),
+    match sandbox.run("echo a | | cat") {
+        Err(zonebox::Error::CommandLine(error)) => assert_eq!(error.position, 9),
         other => panic!("expected a command-line error, got {other:?}"),
     }
     match zonebox::Policy::from_toml("workdir = 1", "inline") {

@@ -4,12 +4,13 @@
 use super::engine::{RunState, WasmEngine};
 use super::host_calls::ZoneAccess;
 use super::limiter::RunLimiter;
-use super::output::CapturedOutput;
 use super::zones::ZoneMounts;
 use crate::error::Error;
-use crate::policy::Limits;
+use crate::output::LimitKind;
+use crate::policy::{Limits, MIB};
+use crate::stdio::{Input, Output};
+use std::time::Instant;
 use wasmtime::{InstancePre, Store, Trap};
-use wasmtime_wasi::p2::pipe::MemoryInputPipe;
 use wasmtime_wasi::{I32Exit, ResourceTableError, WasiCtxBuilder, WasiView};
 
 /// Resource-table room for handles that live only during one WASI call.
@@ -20,9 +21,13 @@ pub(crate) struct RunRequest<'a> {
     pub(crate) argv: &'a [String],
     pub(crate) env: &'a [(String, String)],
     pub(crate) workdir: &'a str,
-    pub(crate) stdin: bytes::Bytes,
+    pub(crate) stdin: Input,
+    pub(crate) stdout: Output,
+    pub(crate) stderr: Output,
     pub(crate) limits: &'a Limits,
     pub(crate) mounts: &'a ZoneMounts,
+    /// When the line's wall clock runs out: the run is stopped then (exit 124).
+    pub(crate) deadline: Instant,
 }
 
 /// Why a run was stopped before its program ended by itself.
@@ -37,12 +42,51 @@ pub(crate) enum Stopped {
     Crash(String),
 }
 
-/// How a run ended, with what it wrote.
+impl Stopped {
+    /// The limit this was, if it was one.
+    pub(crate) fn limit(&self) -> Option<LimitKind> {
+        match self {
+            Stopped::WallClock => Some(LimitKind::WallClock),
+            Stopped::Memory => Some(LimitKind::Memory),
+            Stopped::Cpu => Some(LimitKind::Cpu),
+            Stopped::Stack => Some(LimitKind::Stack),
+            Stopped::OpenFiles => Some(LimitKind::OpenFiles),
+            Stopped::Crash(_) => None,
+        }
+    }
+
+    /// One line saying what stopped `program` and the policy value behind it.
+    pub(crate) fn describe(&self, limits: &Limits, program: &str) -> String {
+        match self {
+            Stopped::WallClock => format!(
+                "stopped by the wall-clock limit: limits.timeout_secs = {}",
+                limits.timeout.as_secs_f64()
+            ),
+            Stopped::Memory => format!(
+                "stopped by the memory limit: limits.memory_mib = {}",
+                limits.memory_bytes / MIB
+            ),
+            Stopped::Cpu => format!(
+                "stopped by the CPU limit: limits.cpu_fuel = {}",
+                limits.cpu_fuel.unwrap_or_default()
+            ),
+            Stopped::Stack => {
+                "stopped by the stack limit: the call stack was exhausted (runaway recursion)"
+                    .to_string()
+            }
+            Stopped::OpenFiles => format!(
+                "stopped by the open-files limit: limits.max_open_files = {}",
+                limits.max_open_files
+            ),
+            Stopped::Crash(reason) => format!("{program} crashed: {reason}"),
+        }
+    }
+}
+
+/// How a run ended.
 pub(crate) struct WasmOutcome {
     pub(crate) exit_code: i32,
     pub(crate) stopped: Option<Stopped>,
-    pub(crate) stdout: CapturedOutput,
-    pub(crate) stderr: CapturedOutput,
 }
 
 impl WasmEngine {
@@ -52,15 +96,15 @@ impl WasmEngine {
         program: &InstancePre<RunState>,
         request: RunRequest<'_>,
     ) -> Result<WasmOutcome, Error> {
-        let stdout = CapturedOutput::new("stdout", request.limits.max_output_bytes);
-        let stderr = CapturedOutput::new("stderr", request.limits.max_output_bytes);
         let mut wasi = WasiCtxBuilder::new();
-        wasi.stdin(MemoryInputPipe::new(request.stdin))
-            .stdout(stdout.clone())
-            .stderr(stderr.clone())
+        wasi.stdin(request.stdin)
+            .stdout(request.stdout)
+            .stderr(request.stderr)
             .args(request.argv)
-            .envs(request.env)
-            .env("PWD", request.workdir);
+            .envs(request.env);
+        if !request.env.iter().any(|(name, _)| name == "PWD") {
+            wasi.env("PWD", request.workdir);
+        }
         for mount in &request.mounts.mounts {
             wasi.preopened_dir(&mount.host, &mount.guest, mount.perms)
                 .map_err(|e| Error::Zone {
@@ -113,17 +157,12 @@ impl WasmEngine {
             (result, store.data().limiter.memory_refused)
         };
         let (exit_code, stopped) =
-            match tokio::time::timeout(request.limits.timeout, execution).await {
+            match tokio::time::timeout_at(request.deadline.into(), execution).await {
                 Err(_elapsed) => (124, Some(Stopped::WallClock)),
                 Ok((Ok(()), _)) => (0, None),
                 Ok((Err(error), memory_refused)) => classify(&error, memory_refused),
             };
-        Ok(WasmOutcome {
-            exit_code,
-            stopped,
-            stdout,
-            stderr,
-        })
+        Ok(WasmOutcome { exit_code, stopped })
     }
 }
 

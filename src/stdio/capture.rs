@@ -1,17 +1,8 @@
-//! Captured stdout and stderr under `limits.max_output_bytes`: the first half and the last half
+//! Captured stdout and stderr of a whole line under `limits.max_output_bytes`: the first half and the last half
 //! are kept and one marker line says how many bytes were dropped between them.
 
-use bytes::Bytes;
 use std::collections::VecDeque;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll};
-use tokio::io::AsyncWrite;
-use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
-use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
-
-/// How much a guest may write in one call: large, since capture never blocks.
-const WRITE_BUDGET: usize = 1024 * 1024;
 
 /// One captured stream: a shared handle given to WASI, read back after the run.
 #[derive(Clone)]
@@ -95,62 +86,6 @@ impl CapturedOutput {
         }
         text.extend(capture.tail.iter());
         (text, truncated)
-    }
-}
-
-impl IsTerminal for CapturedOutput {
-    fn is_terminal(&self) -> bool {
-        false
-    }
-}
-
-impl StdoutStream for CapturedOutput {
-    fn p2_stream(&self) -> Box<dyn OutputStream> {
-        Box::new(self.clone())
-    }
-
-    fn async_stream(&self) -> Box<dyn AsyncWrite + Send + Sync> {
-        Box::new(self.clone())
-    }
-}
-
-#[wasmtime_wasi::async_trait]
-impl OutputStream for CapturedOutput {
-    fn write(&mut self, bytes: Bytes) -> StreamResult<()> {
-        CapturedOutput::write(self, &bytes);
-        Ok(())
-    }
-
-    fn flush(&mut self) -> StreamResult<()> {
-        Ok(())
-    }
-
-    fn check_write(&mut self) -> StreamResult<usize> {
-        Ok(WRITE_BUDGET)
-    }
-}
-
-#[wasmtime_wasi::async_trait]
-impl Pollable for CapturedOutput {
-    async fn ready(&mut self) {}
-}
-
-impl AsyncWrite for CapturedOutput {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        CapturedOutput::write(&self, buf);
-        Poll::Ready(Ok(buf.len()))
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Poll::Ready(Ok(()))
     }
 }
 

@@ -1,0 +1,693 @@
+//! Builtins: commands the shell runs itself, on the host, because they change the shell
+//! (cd, export, set, read, …) or start other commands (sh -c, eval, source, env, timeout,
+//! xargs, command, exec). Everything else is a toolset command.
+
+use super::exec::{Interp, Io, Status, Unwind};
+use super::state::{ShellState, Value};
+use super::zonefs::normalize;
+use crate::stdio::{CapturedOutput, Output};
+use std::time::Duration;
+
+/// The names answered by [`run`], for `type` and `command -v`.
+pub(crate) const BUILTINS: &[&str] = &[
+    ".", ":", "bash", "break", "cd", "command", "continue", "env", "eval", "exec", "exit",
+    "export", "false", "find", "local", "nice", "nohup", "printf", "pwd", "read", "readonly",
+    "return", "set", "sh", "shift", "source", "timeout", "true", "type", "unset", "wait", "xargs",
+];
+
+/// The largest script `source` or `sh FILE` reads.
+const MAX_SCRIPT_BYTES: u64 = 1 << 20;
+
+/// Runs `argv` if it names a builtin; `None` when it does not (or, for `env`/`printf` without
+/// what makes them the shell's, when the toolset's command should run).
+pub(crate) async fn run(
+    interp: &Interp<'_>,
+    state: &mut ShellState,
+    io: &Io,
+    argv: &[String],
+) -> Option<Status> {
+    let args = &argv[1..];
+    let status = match argv[0].as_str() {
+        ":" | "true" => Ok(0),
+        "false" => Ok(1),
+        "cd" => Ok(cd(interp, state, io, args).await),
+        "pwd" => write(io, &format!("{}\n", state.cwd)).await,
+        "export" | "readonly" => Ok(export(state, io, args).await),
+        "unset" => {
+            for name in args.iter().filter(|a| !a.starts_with('-')) {
+                if args.iter().any(|a| a == "-f") {
+                    state.functions.remove(name);
+                } else {
+                    state.unset(name);
+                }
+            }
+            Ok(0)
+        }
+        "local" => {
+            for arg in args {
+                let (name, value) = arg
+                    .split_once('=')
+                    .map_or((arg.as_str(), None), |(n, v)| (n, Some(v)));
+                state.make_local(name);
+                match value {
+                    Some(value) => state.set_scalar(name, value),
+                    None if state.get(name).is_none() => state.set_scalar(name, ""),
+                    None => {}
+                }
+            }
+            Ok(0)
+        }
+        "set" => Ok(set(state, io, args)),
+        "shift" => {
+            let n = args
+                .first()
+                .and_then(|a| a.parse::<usize>().ok())
+                .unwrap_or(1);
+            if n > state.positional.len() {
+                Ok(1)
+            } else {
+                state.positional.drain(..n);
+                Ok(0)
+            }
+        }
+        "exit" => Err(Unwind::Exit(status_arg(state, args))),
+        "return" => Err(Unwind::Return(status_arg(state, args))),
+        "break" => Err(Unwind::Break(count_arg(args))),
+        "continue" => Err(Unwind::Continue(count_arg(args))),
+        "wait" => Ok(0),
+        "read" => read(state, io, args).await,
+        "eval" => {
+            let text = args.join(" ");
+            interp.run_text(state, io.clone(), &text).await
+        }
+        "source" | "." => source(interp, state, io, args).await,
+        "sh" | "bash" => Ok(sh(interp, state, io, args).await),
+        "type" => Ok(type_of(state, io, args, false).await),
+        "command" => match args.first().map(String::as_str) {
+            Some("-v") => Ok(type_of(state, io, &args[1..], true).await),
+            Some("-V") => Ok(type_of(state, io, &args[1..], false).await),
+            Some(_) => run_without_functions(interp, state, io, args.to_vec()).await,
+            None => Ok(0),
+        },
+        "exec" if !args.is_empty() => match interp.run_argv(state, io, args.to_vec()).await {
+            Ok(status) => Err(Unwind::Exit(status)),
+            Err(unwind) => Err(unwind),
+        },
+        "exec" => Ok(0),
+        "nice" => {
+            let skip = match args.first().map(String::as_str) {
+                Some("-n") => 2,
+                Some(a) if a.starts_with("-n") || (a.starts_with('-') && a.len() > 1) => 1,
+                _ => 0,
+            };
+            wrapped(interp, state, io, &args[skip.min(args.len())..]).await
+        }
+        "nohup" => wrapped(interp, state, io, args).await,
+        "timeout" => timeout(interp, state, io, args).await,
+        "env" => return env(interp, state, io, args).await,
+        "printf" if args.first().is_some_and(|a| a == "-v") => {
+            printf_to_variable(interp, state, io, args).await
+        }
+        "xargs" => super::xargs::run(interp, state, io, args).await,
+        "find" if super::find_exec::has_exec(args) => {
+            super::find_exec::run(interp, state, io, args).await
+        }
+        _ => return None,
+    };
+    Some(status)
+}
+
+async fn write(io: &Io, text: &str) -> Status {
+    match io.stdout().write_all(text.as_bytes()).await {
+        Ok(()) => Ok(0),
+        Err(_) => Ok(1),
+    }
+}
+
+fn status_arg(state: &ShellState, args: &[String]) -> i32 {
+    args.first()
+        .and_then(|a| a.parse::<i64>().ok())
+        .map_or(state.last_status, |n| (n & 0xff) as i32)
+}
+
+fn count_arg(args: &[String]) -> usize {
+    args.first()
+        .and_then(|a| a.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+async fn cd(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
+    let operands: Vec<&String> = args
+        .iter()
+        .filter(|a| !matches!(a.as_str(), "-L" | "-P"))
+        .collect();
+    let (target, announce) = match operands.first().map(|s| s.as_str()) {
+        None => (
+            state
+                .get("HOME")
+                .map_or("/".to_string(), |v| v.scalar().to_string()),
+            false,
+        ),
+        Some("-") => (
+            state
+                .get("OLDPWD")
+                .map_or(state.cwd.clone(), |v| v.scalar().to_string()),
+            true,
+        ),
+        Some(dir) => (dir.to_string(), false),
+    };
+    let guest = normalize(&state.cwd, &target);
+    if !interp.zones.is_dir(&guest) {
+        let reason = if interp.zones.metadata(&guest, true).is_ok() {
+            "Not a directory"
+        } else {
+            "No such file or directory"
+        };
+        io.report(&format!("sh: cd: {target}: {reason}\n"));
+        return 1;
+    }
+    state.set_cwd(&guest);
+    if announce {
+        let _ = io.stdout().write_all(format!("{guest}\n").as_bytes()).await;
+    }
+    0
+}
+
+async fn export(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
+    let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if names.is_empty() {
+        let mut lines: Vec<String> = state
+            .vars
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .map(|(name, v)| format!("declare -x {name}=\"{}\"\n", v.value.scalar()))
+            .collect();
+        lines.sort();
+        let _ = io.stdout().write_all(lines.concat().as_bytes()).await;
+        return 0;
+    }
+    let unexport = args.iter().any(|a| a == "-n");
+    let mut status = 0;
+    for arg in names {
+        let (name, value) = arg
+            .split_once('=')
+            .map_or((arg.as_str(), None), |(n, v)| (n, Some(v)));
+        if !is_name(name) {
+            io.report(&format!("sh: export: `{arg}': not a valid identifier\n"));
+            status = 1;
+            continue;
+        }
+        if let Some(value) = value {
+            state.set_scalar(name, value);
+        }
+        if unexport {
+            if let Some(v) = state.vars.get_mut(name) {
+                v.exported = false;
+            }
+        } else {
+            state.export(name);
+        }
+    }
+    status
+}
+
+pub(crate) fn is_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn set(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
+    let mut index = 0;
+    while index < args.len() {
+        let arg = &args[index];
+        if arg == "--" {
+            state.positional = args[index + 1..].to_vec();
+            return 0;
+        }
+        let (on, flags) = match (arg.strip_prefix('-'), arg.strip_prefix('+')) {
+            (Some(flags), _) if !flags.is_empty() => (true, flags),
+            (_, Some(flags)) if !flags.is_empty() => (false, flags),
+            _ => {
+                state.positional = args[index..].to_vec();
+                return 0;
+            }
+        };
+        for flag in flags.chars() {
+            let option = match flag {
+                'e' => "errexit",
+                'u' => "nounset",
+                'x' => "xtrace",
+                'f' => "noglob",
+                'o' => {
+                    index += 1;
+                    match args.get(index) {
+                        Some(name) => name.as_str(),
+                        None => return 0,
+                    }
+                }
+                'h' | 'B' | 'H' | 'm' | 'C' | 'a' | 'b' | 'v' => continue,
+                other => {
+                    io.report(&format!("sh: set: -{other}: invalid option\n"));
+                    return 2;
+                }
+            };
+            match option {
+                "errexit" => state.options.errexit = on,
+                "nounset" => state.options.nounset = on,
+                "xtrace" => state.options.xtrace = on,
+                "noglob" => state.options.noglob = on,
+                "pipefail" => state.options.pipefail = on,
+                "posix"
+                | "noclobber"
+                | "allexport"
+                | "braceexpand"
+                | "hashall"
+                | "monitor"
+                | "verbose"
+                | "histexpand"
+                | "interactive-comments" => {}
+                other => {
+                    io.report(&format!("sh: set: {other}: invalid option name\n"));
+                    return 2;
+                }
+            }
+        }
+        index += 1;
+    }
+    0
+}
+
+async fn read(state: &mut ShellState, io: &Io, args: &[String]) -> Status {
+    let mut raw = false;
+    let mut array: Option<String> = None;
+    let mut delimiter = b'\n';
+    let mut names = Vec::new();
+    let mut index = 0;
+    while index < args.len() {
+        match args[index].as_str() {
+            "-r" => raw = true,
+            "-a" => {
+                index += 1;
+                array = args.get(index).cloned();
+            }
+            "-d" => {
+                index += 1;
+                delimiter = args.get(index).and_then(|d| d.bytes().next()).unwrap_or(0);
+            }
+            "-p" | "-t" | "-u" | "-n" | "-N" => index += 1,
+            "-s" | "-e" => {}
+            name => names.push(name.to_string()),
+        }
+        index += 1;
+    }
+    let stdin = io.stdin();
+    let mut line = Vec::new();
+    let at_end;
+    loop {
+        match stdin.read_until(delimiter).await {
+            Ok(Some(mut part)) => {
+                let complete = part.last() == Some(&delimiter);
+                if complete {
+                    part.pop();
+                }
+                if !raw && part.last() == Some(&b'\\') && complete {
+                    part.pop();
+                    line.extend(part);
+                    continue;
+                }
+                line.extend(part);
+                at_end = !complete;
+                break;
+            }
+            Ok(None) | Err(_) => {
+                at_end = true;
+                break;
+            }
+        }
+    }
+    let mut text = String::from_utf8_lossy(&line).into_owned();
+    if !raw {
+        text = unescape_backslashes(&text);
+    }
+    let ifs = state.ifs();
+    if let Some(array) = array {
+        let items = text
+            .split(|c| ifs.contains(c))
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        state.set(&array, Value::Array(items));
+    } else {
+        if names.is_empty() {
+            names.push("REPLY".to_string());
+        }
+        assign_fields(state, &names, &text, &ifs);
+    }
+    Ok(i32::from(at_end))
+}
+
+fn unescape_backslashes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(next) = chars.next() {
+                out.push(next);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `read a b c`: one field per name, the rest of the line in the last.
+fn assign_fields(state: &mut ShellState, names: &[String], text: &str, ifs: &str) {
+    let is_ifs_space = |c: char| ifs.contains(c) && c.is_ascii_whitespace();
+    let mut rest = text.trim_start_matches(is_ifs_space);
+    for (index, name) in names.iter().enumerate() {
+        if index + 1 == names.len() {
+            state.set_scalar(name, rest.trim_end_matches(is_ifs_space));
+            break;
+        }
+        let end = rest.find(|c| ifs.contains(c)).unwrap_or(rest.len());
+        state.set_scalar(name, &rest[..end]);
+        rest = rest[end..].trim_start_matches(is_ifs_space);
+        if let Some(stripped) =
+            rest.strip_prefix(|c: char| ifs.contains(c) && !c.is_ascii_whitespace())
+        {
+            rest = stripped.trim_start_matches(is_ifs_space);
+        }
+    }
+}
+
+async fn source(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> Status {
+    let Some(path) = args.first() else {
+        io.report("sh: source: filename argument required\n");
+        return Ok(2);
+    };
+    let guest = normalize(&state.cwd, path);
+    let text = match interp.zones.read_file(&guest, MAX_SCRIPT_BYTES) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(error) => {
+            io.report(&format!("sh: {path}: {}\n", describe(&error)));
+            return Ok(1);
+        }
+    };
+    let saved =
+        (args.len() > 1).then(|| std::mem::replace(&mut state.positional, args[1..].to_vec()));
+    let result = interp.run_text(state, io.clone(), &text).await;
+    if let Some(saved) = saved {
+        state.positional = saved;
+    }
+    match result {
+        Err(Unwind::Return(status)) => Ok(status),
+        other => other,
+    }
+}
+
+fn describe(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    text.find(" (os error")
+        .map_or(text.clone(), |cut| text[..cut].to_string())
+}
+
+/// `sh -c TEXT [NAME ARGS…]`, `sh FILE [ARGS…]`, `bash -e -c …`: a child shell, run here.
+async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -> i32 {
+    let mut child = state.clone();
+    child.functions.clear();
+    child.vars.retain(|_, v| v.exported);
+    child.options = Default::default();
+    let mut index = 0;
+    let mut command: Option<String> = None;
+    while index < args.len() {
+        let arg = args[index].as_str();
+        match arg {
+            "-c" => {
+                index += 1;
+                command = args.get(index).cloned();
+                index += 1;
+                break;
+            }
+            "-e" => child.options.errexit = true,
+            "-u" => child.options.nounset = true,
+            "-x" => child.options.xtrace = true,
+            "-o" => {
+                index += 1;
+                if args.get(index).is_some_and(|o| o == "pipefail") {
+                    child.options.pipefail = true;
+                }
+            }
+            "--posix" | "--norc" | "--noprofile" | "-l" | "--login" | "-s" => {}
+            _ => break,
+        }
+        index += 1;
+    }
+    let text = match command {
+        Some(text) => {
+            if let Some(name) = args.get(index) {
+                child.name = name.clone();
+                child.positional = args[index + 1..].to_vec();
+            }
+            text
+        }
+        None => {
+            let Some(path) = args.get(index) else {
+                // `sh` reading commands from stdin.
+                let mut text = Vec::new();
+                let stdin = io.stdin();
+                while let Ok(chunk) = stdin.read(64 * 1024).await {
+                    if chunk.is_empty() || text.len() as u64 > MAX_SCRIPT_BYTES {
+                        break;
+                    }
+                    text.extend_from_slice(&chunk);
+                }
+                let text = String::from_utf8_lossy(&text).into_owned();
+                return finish(interp.run_text(&mut child, io.clone(), &text).await);
+            };
+            match interp
+                .zones
+                .read_file(&normalize(&state.cwd, path), MAX_SCRIPT_BYTES)
+            {
+                Ok(bytes) => {
+                    child.name = path.clone();
+                    child.positional = args[index + 1..].to_vec();
+                    String::from_utf8_lossy(&bytes).into_owned()
+                }
+                Err(error) => {
+                    io.report(&format!("sh: {path}: {}\n", describe(&error)));
+                    return 127;
+                }
+            }
+        }
+    };
+    finish(interp.run_text(&mut child, io.clone(), &text).await)
+}
+
+fn finish(status: Status) -> i32 {
+    match status {
+        Ok(status) | Err(Unwind::Exit(status)) | Err(Unwind::Return(status)) => status,
+        Err(_) => 0,
+    }
+}
+
+/// What a name is, as `type` (or `command -v` when `short`) says.
+async fn type_of(state: &ShellState, io: &Io, names: &[String], short: bool) -> i32 {
+    let mut status = 0;
+    let mut text = String::new();
+    for name in names {
+        let line = if state.functions.contains_key(name) {
+            if short {
+                name.clone()
+            } else {
+                format!("{name} is a function")
+            }
+        } else if BUILTINS.contains(&name.as_str()) {
+            if short {
+                name.clone()
+            } else {
+                format!("{name} is a shell builtin")
+            }
+        } else if super::exec::is_tool(name) {
+            if short {
+                format!("/bin/{name}")
+            } else {
+                format!("{name} is /bin/{name}")
+            }
+        } else {
+            status = 1;
+            if !short {
+                io.report(&format!("sh: type: {name}: not found\n"));
+            }
+            continue;
+        };
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let _ = io.stdout().write_all(text.as_bytes()).await;
+    status
+}
+
+pub(crate) async fn run_without_functions(
+    interp: &Interp<'_>,
+    state: &mut ShellState,
+    io: &Io,
+    argv: Vec<String>,
+) -> Status {
+    let hidden = std::mem::take(&mut state.functions);
+    let result = interp.run_argv(state, io, argv).await;
+    let defined_meanwhile = std::mem::replace(&mut state.functions, hidden);
+    state.functions.extend(defined_meanwhile);
+    result
+}
+
+/// A wrapper (`nice`, `nohup`) that just runs its command.
+async fn wrapped(interp: &Interp<'_>, state: &mut ShellState, io: &Io, argv: &[String]) -> Status {
+    if argv.is_empty() {
+        return Ok(0);
+    }
+    run_without_functions(interp, state, io, argv.to_vec()).await
+}
+
+/// `timeout [-s SIG] [-k DUR] [--preserve-status] DUR CMD…`: 124 when the command overruns.
+async fn timeout(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> Status {
+    let mut index = 0;
+    while index < args.len() && args[index].starts_with('-') && args[index] != "-" {
+        match args[index].as_str() {
+            "-s" | "-k" | "--signal" | "--kill-after" => index += 2,
+            _ => index += 1,
+        }
+    }
+    let (Some(duration), true) = (args.get(index), args.len() > index + 1) else {
+        io.report("timeout: missing operand\n");
+        return Ok(125);
+    };
+    let Some(limit) = parse_duration(duration) else {
+        io.report(&format!("timeout: invalid time interval '{duration}'\n"));
+        return Ok(125);
+    };
+    let argv = args[index + 1..].to_vec();
+    let mut child = state.clone();
+    let run = run_without_functions(interp, &mut child, io, argv);
+    if limit.is_zero() {
+        return Ok(finish(run.await));
+    }
+    match tokio::time::timeout(limit, run).await {
+        Ok(status) => Ok(finish(status)),
+        Err(_) => Ok(124),
+    }
+}
+
+fn parse_duration(text: &str) -> Option<Duration> {
+    let (number, unit) = match text.char_indices().last()? {
+        (i, c) if c.is_ascii_alphabetic() => (&text[..i], c),
+        _ => (text, 's'),
+    };
+    let value: f64 = number
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite() && *v >= 0.0)?;
+    let seconds = match unit {
+        's' => value,
+        'm' => value * 60.0,
+        'h' => value * 3600.0,
+        'd' => value * 86400.0,
+        _ => return None,
+    };
+    Some(Duration::from_secs_f64(seconds.min(1e9)))
+}
+
+/// `env [-i] [-u NAME] [NAME=VALUE…] [CMD…]`: without a command the toolset's env prints.
+async fn env(
+    interp: &Interp<'_>,
+    state: &mut ShellState,
+    io: &Io,
+    args: &[String],
+) -> Option<Status> {
+    let mut child = state.clone();
+    let mut index = 0;
+    while index < args.len() {
+        let arg = args[index].as_str();
+        match arg {
+            "-i" | "--ignore-environment" | "-" => {
+                child.vars.retain(|_, v| !v.exported);
+            }
+            "-u" | "--unset" => {
+                index += 1;
+                if let Some(name) = args.get(index) {
+                    child.unset(name);
+                }
+            }
+            "--" => {
+                index += 1;
+                break;
+            }
+            _ if arg.starts_with('-') => return None,
+            _ => match arg.split_once('=') {
+                Some((name, value)) => {
+                    child.set_scalar(name, value);
+                    child.export(name);
+                }
+                None => break,
+            },
+        }
+        index += 1;
+    }
+    if index >= args.len() {
+        // No command: the toolset's env prints, and applies the options itself.
+        return None;
+    }
+    let argv = args[index..].to_vec();
+    Some(Ok(finish(
+        run_without_functions(interp, &mut child, io, argv).await,
+    )))
+}
+
+/// `printf -v NAME FORMAT ARGS…`: the toolset's printf, its output stored in NAME.
+async fn printf_to_variable(
+    interp: &Interp<'_>,
+    state: &mut ShellState,
+    io: &Io,
+    args: &[String],
+) -> Status {
+    let Some(name) = args.get(1) else {
+        io.report("sh: printf: -v: option requires an argument\n");
+        return Ok(2);
+    };
+    let capture = CapturedOutput::new("stdout", interp.policy.limits.max_output_bytes);
+    let mut sub = io.clone();
+    sub.set_stdout(Output::capture(capture.clone()));
+    let mut argv = vec!["printf".to_string()];
+    argv.extend(args[2..].iter().cloned());
+    let status = interp.run_tool(state, &sub, &argv).await;
+    let (bytes, _) = capture.finish(interp.policy.limits.max_output_bytes);
+    state.set_scalar(name, String::from_utf8_lossy(&bytes).into_owned());
+    Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_splits_fields_with_the_rest_in_the_last() {
+        let mut state = ShellState::new(&[], "/");
+        let names = ["a".to_string(), "b".to_string()];
+        assign_fields(&mut state, &names, "  one two  three  ", " \t\n");
+        assert_eq!(state.get("a").unwrap().scalar(), "one");
+        assert_eq!(state.get("b").unwrap().scalar(), "two  three");
+        assign_fields(&mut state, &names, "x:y:z", ":");
+        assert_eq!(state.get("b").unwrap().scalar(), "y:z");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("1.5"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_duration("x"), None);
+    }
+}

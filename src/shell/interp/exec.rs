@@ -1,0 +1,745 @@
+//! Running the AST: lists, and-or lists, pipelines (every stage at once, joined by bounded
+//! pipes), compound commands, functions, and simple commands — builtins on the host, toolset
+//! commands as wasm instances with the stage's stdin, stdout and stderr.
+
+use super::arith;
+use super::redirect::Fds;
+use super::state::{ShellState, Value};
+use super::test_expr;
+use super::zonefs::ZoneFs;
+use crate::backend::wasm::{RunRequest, RunState, Stopped, TOOL_NAMES, WasmEngine, ZoneMounts};
+use crate::policy::Policy;
+use crate::stdio::{CapturedOutput, Input, Output, pipe};
+use brush_parser::ast::{
+    AndOr, AndOrList, Assignment, AssignmentName, AssignmentValue, CaseItemPostAction, Command,
+    CommandPrefixOrSuffixItem, CompoundCommand, CompoundList, FunctionBody, IoRedirect, Pipeline,
+    SeparatorOperator, SimpleCommand, Word,
+};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+use wasmtime::InstancePre;
+
+/// `$$` inside the sandbox: a fixed number, since no host process id means anything there.
+pub(crate) const SHELL_PID: u32 = 2;
+
+/// How deep functions may call each other before the shell refuses (bash's FUNCNEST idea).
+const MAX_CALL_DEPTH: usize = 200;
+
+/// How a command leaves its enclosing constructs early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unwind {
+    Break(usize),
+    Continue(usize),
+    Return(i32),
+    Exit(i32),
+}
+
+/// A command's status, or an unwinding in progress.
+pub(crate) type Status = Result<i32, Unwind>;
+
+type Running<'f> = Pin<Box<dyn Future<Output = Status> + 'f>>;
+
+/// The standard streams (and fds 3–9) of a running command.
+pub(crate) type Io = Fds;
+
+/// What every command of one line shares: the engine, the policy, the zones, the limits.
+pub(crate) struct Interp<'a> {
+    pub(crate) engine: &'a WasmEngine,
+    pub(crate) toolset: &'a InstancePre<RunState>,
+    pub(crate) policy: &'a Policy,
+    pub(crate) mounts: &'a ZoneMounts,
+    pub(crate) zones: ZoneFs,
+    /// When the line's wall-clock limit ends.
+    pub(crate) deadline: Instant,
+    /// The first limit a command hit, reported with the line's output.
+    pub(crate) stopped: Mutex<Option<Stopped>>,
+    live_instances: AtomicUsize,
+}
+
+pub(crate) fn is_tool(name: &str) -> bool {
+    TOOL_NAMES.binary_search(&name).is_ok()
+}
+
+impl<'a> Interp<'a> {
+    pub(crate) fn new(
+        engine: &'a WasmEngine,
+        toolset: &'a InstancePre<RunState>,
+        policy: &'a Policy,
+        mounts: &'a ZoneMounts,
+        deadline: Instant,
+    ) -> Interp<'a> {
+        Interp {
+            engine,
+            toolset,
+            policy,
+            mounts,
+            zones: ZoneFs::new(mounts),
+            deadline,
+            stopped: Mutex::new(None),
+            live_instances: AtomicUsize::new(0),
+        }
+    }
+
+    /// Parses and runs a program text (a line, `eval`, `sh -c`, a sourced file).
+    pub(crate) fn run_text<'f>(
+        &'f self,
+        state: &'f mut ShellState,
+        io: Io,
+        text: &'f str,
+    ) -> Running<'f> {
+        Box::pin(async move {
+            let program = match crate::shell::parse(text) {
+                Ok(program) => program,
+                Err(error) => {
+                    io.report(&format!("sh: {error}\n"));
+                    return Ok(2);
+                }
+            };
+            self.run_program(state, &io, &program).await
+        })
+    }
+
+    /// Runs a parsed program.
+    pub(crate) async fn run_program(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        program: &brush_parser::ast::Program,
+    ) -> Status {
+        let mut status = 0;
+        for command in &program.complete_commands {
+            status = self.run_list(state, io, command).await?;
+        }
+        Ok(status)
+    }
+
+    /// Runs a program text in a subshell with stdout captured: `$(…)`.
+    pub(crate) async fn capture_program(
+        &self,
+        state: &ShellState,
+        io: &Io,
+        text: &str,
+    ) -> Result<(String, i32), Unwind> {
+        let capture = CapturedOutput::new("stdout", self.policy.limits.max_output_bytes);
+        let mut sub_io = io.clone();
+        sub_io.set_stdout(Output::capture(capture.clone()));
+        let mut sub = state.clone();
+        let status = match self.run_text(&mut sub, sub_io, text).await {
+            Ok(status) | Err(Unwind::Exit(status)) | Err(Unwind::Return(status)) => status,
+            Err(_) => 0,
+        };
+        let (bytes, _) = capture.finish(self.policy.limits.max_output_bytes);
+        Ok((String::from_utf8_lossy(&bytes).into_owned(), status))
+    }
+
+    pub(crate) fn run_list<'f>(
+        &'f self,
+        state: &'f mut ShellState,
+        io: &'f Io,
+        list: &'f CompoundList,
+    ) -> Running<'f> {
+        Box::pin(async move {
+            let mut status = 0;
+            for item in &list.0 {
+                if matches!(item.1, SeparatorOperator::Async) {
+                    // Background jobs run to completion before the line goes on: a sandboxed
+                    // line has one wall clock, and nothing may outlive it.
+                    status = match self.run_and_or(state, io, &item.0).await {
+                        Ok(_) | Err(Unwind::Exit(_)) => 0,
+                        Err(other) => return Err(other),
+                    };
+                    state.set_scalar("!", SHELL_PID.to_string());
+                } else {
+                    status = self.run_and_or(state, io, &item.0).await?;
+                }
+                state.last_status = status;
+            }
+            Ok(status)
+        })
+    }
+
+    async fn run_and_or(&self, state: &mut ShellState, io: &Io, list: &AndOrList) -> Status {
+        let conditional = !list.additional.is_empty();
+        let mut status = self
+            .run_pipeline_checked(state, io, &list.first, conditional)
+            .await?;
+        for (index, next) in list.additional.iter().enumerate() {
+            state.last_status = status;
+            let last = index + 1 == list.additional.len();
+            status = match next {
+                AndOr::And(pipeline) if status == 0 => {
+                    self.run_pipeline_checked(state, io, pipeline, !last)
+                        .await?
+                }
+                AndOr::Or(pipeline) if status != 0 => {
+                    self.run_pipeline_checked(state, io, pipeline, !last)
+                        .await?
+                }
+                _ => status,
+            };
+        }
+        Ok(status)
+    }
+
+    /// Runs a pipeline; under `set -e` a failure outside a condition ends the shell.
+    async fn run_pipeline_checked(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        pipeline: &Pipeline,
+        in_condition: bool,
+    ) -> Status {
+        if in_condition {
+            state.conditions += 1;
+        }
+        let result = self.run_pipeline(state, io, pipeline).await;
+        if in_condition {
+            state.conditions -= 1;
+        }
+        let status = result?;
+        if status != 0 && state.options.errexit && state.conditions == 0 && !pipeline.bang {
+            return Err(Unwind::Exit(status));
+        }
+        Ok(status)
+    }
+
+    pub(crate) async fn run_condition(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        list: &CompoundList,
+    ) -> Status {
+        state.conditions += 1;
+        let result = self.run_list(state, io, list).await;
+        state.conditions -= 1;
+        result
+    }
+
+    async fn run_pipeline(&self, state: &mut ShellState, io: &Io, pipeline: &Pipeline) -> Status {
+        let started = Instant::now();
+        let status = if pipeline.seq.len() == 1 {
+            let status = self.run_command(state, io, &pipeline.seq[0]).await?;
+            state.pipestatus = vec![status];
+            status
+        } else {
+            let statuses = self.run_stages(state, io, &pipeline.seq).await;
+            let status = if state.options.pipefail {
+                statuses
+                    .iter()
+                    .rev()
+                    .copied()
+                    .find(|&s| s != 0)
+                    .unwrap_or(0)
+            } else {
+                statuses.last().copied().unwrap_or(0)
+            };
+            state.pipestatus = statuses;
+            status
+        };
+        if pipeline.timed.is_some() {
+            let seconds = started.elapsed().as_secs_f64();
+            io.report(&format!(
+                "\nreal\t0m{seconds:.3}s\nuser\t0m0.000s\nsys\t0m0.000s\n"
+            ));
+        }
+        let status = if pipeline.bang {
+            i32::from(status == 0)
+        } else {
+            status
+        };
+        state.last_status = status;
+        Ok(status)
+    }
+
+    /// Every stage at once, each in a subshell, stdout of one the stdin of the next.
+    async fn run_stages(&self, state: &ShellState, io: &Io, stages: &[Command]) -> Vec<i32> {
+        let mut stage_ios = Vec::with_capacity(stages.len());
+        let mut next_stdin = io.stdin();
+        for index in 0..stages.len() {
+            let mut stage_io = io.clone();
+            stage_io.set_stdin(next_stdin.clone());
+            if index + 1 < stages.len() {
+                let (writer, reader) = pipe::pipe();
+                stage_io.set_stdout(Output::pipe(writer));
+                next_stdin = Input::pipe(reader);
+            }
+            stage_ios.push(stage_io);
+        }
+        drop(next_stdin);
+        let runs = stages.iter().zip(stage_ios).map(|(command, stage_io)| {
+            let mut sub = state.clone();
+            async move {
+                let result = self.run_command(&mut sub, &stage_io, command).await;
+                drop(stage_io);
+                match result {
+                    Ok(status) | Err(Unwind::Exit(status)) | Err(Unwind::Return(status)) => status,
+                    Err(_) => 0,
+                }
+            }
+        });
+        futures::future::join_all(runs).await
+    }
+
+    pub(crate) fn run_command<'f>(
+        &'f self,
+        state: &'f mut ShellState,
+        io: &'f Io,
+        command: &'f Command,
+    ) -> Running<'f> {
+        Box::pin(async move {
+            match command {
+                Command::Simple(simple) => self.run_simple(state, io, simple).await,
+                Command::Compound(compound, redirects) => {
+                    let redirects = redirects.as_ref().map_or(&[][..], |r| &r.0[..]);
+                    let Some(io) = self.redirected(state, io, redirects).await? else {
+                        return Ok(1);
+                    };
+                    self.run_compound(state, &io, compound).await
+                }
+                Command::Function(definition) => {
+                    let name = definition.fname.value.clone();
+                    state
+                        .functions
+                        .insert(name, Arc::new(definition.body.clone()));
+                    Ok(0)
+                }
+                Command::ExtendedTest(test, redirects) => {
+                    let redirects = redirects.as_ref().map_or(&[][..], |r| &r.0[..]);
+                    let Some(io) = self.redirected(state, io, redirects).await? else {
+                        return Ok(1);
+                    };
+                    test_expr::extended(self, state, &io, &test.expr).await
+                }
+            }
+        })
+    }
+
+    /// `io` with `redirects` applied; `None` (after a message) when one fails.
+    pub(crate) async fn redirected(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        redirects: &[IoRedirect],
+    ) -> Result<Option<Io>, Unwind> {
+        if redirects.is_empty() {
+            return Ok(Some(io.clone()));
+        }
+        let mut io = io.clone();
+        for redirect in redirects {
+            if let Err(message) = self.apply_redirect(state, &mut io, redirect).await? {
+                io.report(&format!("sh: {message}\n"));
+                return Ok(None);
+            }
+        }
+        Ok(Some(io))
+    }
+
+    async fn run_compound(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        compound: &CompoundCommand,
+    ) -> Status {
+        match compound {
+            CompoundCommand::BraceGroup(group) => self.run_list(state, io, &group.list).await,
+            CompoundCommand::Subshell(sub) => {
+                let mut inner = state.clone();
+                match self.run_list(&mut inner, io, &sub.list).await {
+                    Ok(status) | Err(Unwind::Exit(status)) => Ok(status),
+                    Err(other) => Err(other),
+                }
+            }
+            CompoundCommand::IfClause(clause) => {
+                if self.run_condition(state, io, &clause.condition).await? == 0 {
+                    return self.run_list(state, io, &clause.then).await;
+                }
+                for branch in clause.elses.iter().flatten() {
+                    match &branch.condition {
+                        Some(condition) => {
+                            if self.run_condition(state, io, condition).await? == 0 {
+                                return self.run_list(state, io, &branch.body).await;
+                            }
+                        }
+                        None => return self.run_list(state, io, &branch.body).await,
+                    }
+                }
+                Ok(0)
+            }
+            CompoundCommand::WhileClause(clause) | CompoundCommand::UntilClause(clause) => {
+                let until = matches!(compound, CompoundCommand::UntilClause(_));
+                let mut status = 0;
+                loop {
+                    let test = self.run_condition(state, io, &clause.0).await?;
+                    if (test == 0) == until {
+                        break;
+                    }
+                    match self.run_list(state, io, &clause.1.list).await {
+                        Ok(s) => status = s,
+                        Err(Unwind::Break(n)) if n > 1 => return Err(Unwind::Break(n - 1)),
+                        Err(Unwind::Break(_)) => break,
+                        Err(Unwind::Continue(n)) if n > 1 => return Err(Unwind::Continue(n - 1)),
+                        Err(Unwind::Continue(_)) => {}
+                        Err(other) => return Err(other),
+                    }
+                }
+                Ok(status)
+            }
+            CompoundCommand::ForClause(clause) => {
+                let values = match &clause.values {
+                    Some(words) => self.expand_words(state, io, words).await?,
+                    None => state.positional.clone(),
+                };
+                let mut status = 0;
+                for value in values {
+                    state.set_scalar(&clause.variable_name, value);
+                    match self.run_list(state, io, &clause.body.list).await {
+                        Ok(s) => status = s,
+                        Err(Unwind::Break(n)) if n > 1 => return Err(Unwind::Break(n - 1)),
+                        Err(Unwind::Break(_)) => break,
+                        Err(Unwind::Continue(n)) if n > 1 => return Err(Unwind::Continue(n - 1)),
+                        Err(Unwind::Continue(_)) => {}
+                        Err(other) => return Err(other),
+                    }
+                }
+                Ok(status)
+            }
+            CompoundCommand::ArithmeticForClause(clause) => {
+                let eval = |state: &mut ShellState, text: &str| arith::evaluate(text, state);
+                if let Some(init) = &clause.initializer {
+                    let text = self.expand_string(state, io, &init.value).await?;
+                    eval(state, &text).map_err(|e| self.fail_expansion(io, &e))?;
+                }
+                let mut status = 0;
+                loop {
+                    if let Some(condition) = &clause.condition {
+                        let text = self.expand_string(state, io, &condition.value).await?;
+                        if eval(state, &text).map_err(|e| self.fail_expansion(io, &e))? == 0 {
+                            break;
+                        }
+                    }
+                    match self.run_list(state, io, &clause.body.list).await {
+                        Ok(s) => status = s,
+                        Err(Unwind::Break(n)) if n > 1 => return Err(Unwind::Break(n - 1)),
+                        Err(Unwind::Break(_)) => break,
+                        Err(Unwind::Continue(n)) if n > 1 => return Err(Unwind::Continue(n - 1)),
+                        Err(Unwind::Continue(_)) => {}
+                        Err(other) => return Err(other),
+                    }
+                    if let Some(update) = &clause.updater {
+                        let text = self.expand_string(state, io, &update.value).await?;
+                        eval(state, &text).map_err(|e| self.fail_expansion(io, &e))?;
+                    }
+                }
+                Ok(status)
+            }
+            CompoundCommand::Arithmetic(command) => {
+                let text = self.expand_string(state, io, &command.expr.value).await?;
+                match arith::evaluate(&text, state) {
+                    Ok(value) => Ok(i32::from(value == 0)),
+                    Err(message) => {
+                        io.report(&format!("sh: {message}\n"));
+                        Ok(1)
+                    }
+                }
+            }
+            CompoundCommand::CaseClause(clause) => {
+                let subject = self.expand_string(state, io, &clause.value.value).await?;
+                let mut status = 0;
+                let mut falling_through = false;
+                for item in &clause.cases {
+                    let mut matched = falling_through;
+                    if !matched {
+                        for pattern in &item.patterns {
+                            let pattern = self.expand_pattern(state, io, &pattern.value).await?;
+                            if super::pattern::matches(&subject, &pattern) {
+                                matched = true;
+                                break;
+                            }
+                        }
+                    }
+                    if !matched {
+                        continue;
+                    }
+                    if let Some(body) = &item.cmd {
+                        status = self.run_list(state, io, body).await?;
+                    }
+                    match item.post_action {
+                        CaseItemPostAction::ExitCase => break,
+                        CaseItemPostAction::UnconditionallyExecuteNextCaseItem => {
+                            falling_through = true;
+                        }
+                        CaseItemPostAction::ContinueEvaluatingCases => falling_through = false,
+                    }
+                }
+                Ok(status)
+            }
+            CompoundCommand::Coprocess(_) => {
+                io.report("sh: coproc is not supported by the zonebox shell\n");
+                Ok(2)
+            }
+        }
+    }
+
+    async fn run_simple(&self, state: &mut ShellState, io: &Io, simple: &SimpleCommand) -> Status {
+        let mut assignments: Vec<&Assignment> = Vec::new();
+        let mut words: Vec<Word> = Vec::new();
+        let mut redirects: Vec<&IoRedirect> = Vec::new();
+        for item in simple.prefix.iter().flat_map(|p| p.0.iter()) {
+            match item {
+                CommandPrefixOrSuffixItem::AssignmentWord(assignment, _) => {
+                    assignments.push(assignment);
+                }
+                CommandPrefixOrSuffixItem::IoRedirect(redirect) => redirects.push(redirect),
+                CommandPrefixOrSuffixItem::Word(word) => words.push(word.clone()),
+                CommandPrefixOrSuffixItem::ProcessSubstitution(..) => {
+                    io.report("sh: process substitution is not supported by the zonebox shell\n");
+                    return Ok(2);
+                }
+            }
+        }
+        if let Some(name) = &simple.word_or_name {
+            words.push(name.clone());
+        }
+        for item in simple.suffix.iter().flat_map(|s| s.0.iter()) {
+            match item {
+                CommandPrefixOrSuffixItem::IoRedirect(redirect) => redirects.push(redirect),
+                CommandPrefixOrSuffixItem::Word(word) => words.push(word.clone()),
+                CommandPrefixOrSuffixItem::AssignmentWord(_, word) => words.push(word.clone()),
+                CommandPrefixOrSuffixItem::ProcessSubstitution(..) => {
+                    io.report("sh: process substitution is not supported by the zonebox shell\n");
+                    return Ok(2);
+                }
+            }
+        }
+        state.last_status_before = state.last_status;
+        let argv = self.expand_words(state, io, &words).await?;
+        let mut values = Vec::with_capacity(assignments.len());
+        for assignment in &assignments {
+            values.push((
+                assignment,
+                self.assignment_value(state, io, assignment).await?,
+            ));
+        }
+        let redirects: Vec<IoRedirect> = redirects.into_iter().cloned().collect();
+        let Some(io) = self.redirected(state, io, &redirects).await? else {
+            return Ok(1);
+        };
+        if argv.is_empty() {
+            for (assignment, value) in values {
+                assign(state, assignment, value);
+            }
+            // A bare assignment's status is that of its last command substitution.
+            return Ok(if state.last_status != state.last_status_before {
+                state.last_status
+            } else {
+                0
+            });
+        }
+        if state.options.xtrace {
+            let ps4 = state
+                .get("PS4")
+                .map_or("+ ".to_string(), |v| v.scalar().to_string());
+            io.report(&format!("{ps4}{}\n", argv.join(" ")));
+        }
+        // Prefix assignments apply to this command only (builtins and functions see them too).
+        let saved: Vec<(String, Option<super::state::Variable>)> = values
+            .iter()
+            .map(|(a, _)| {
+                let name = assignment_name(a);
+                (name.clone(), state.vars.get(&name).cloned())
+            })
+            .collect();
+        for (assignment, value) in values {
+            let name = assignment_name(assignment);
+            assign(state, assignment, value);
+            state.export(&name);
+        }
+        let result = self.run_argv(state, &io, argv).await;
+        for (name, old) in saved {
+            match old {
+                Some(variable) => {
+                    state.vars.insert(name, variable);
+                }
+                None => state.unset(&name),
+            }
+        }
+        result
+    }
+
+    async fn assignment_value(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        assignment: &Assignment,
+    ) -> Result<Value, Unwind> {
+        Ok(match &assignment.value {
+            AssignmentValue::Scalar(word) => {
+                Value::Scalar(self.expand_string(state, io, &word.value).await?)
+            }
+            AssignmentValue::Array(items) => {
+                let words: Vec<Word> = items.iter().map(|(_, w)| w.clone()).collect();
+                Value::Array(self.expand_words(state, io, &words).await?)
+            }
+        })
+    }
+
+    /// Runs an expanded command: a function, a builtin, or a toolset command.
+    pub(crate) fn run_argv<'f>(
+        &'f self,
+        state: &'f mut ShellState,
+        io: &'f Io,
+        argv: Vec<String>,
+    ) -> Running<'f> {
+        Box::pin(async move {
+            let name = argv[0].as_str();
+            if let Some(body) = state.functions.get(name).cloned() {
+                return self.call_function(state, io, &body, argv).await;
+            }
+            if let Some(status) = super::builtins::run(self, state, io, &argv).await {
+                return status;
+            }
+            let tool = name.rsplit('/').next().unwrap_or_default();
+            if !is_tool(tool) {
+                io.report(&format!("{name}: command not found\n"));
+                return Ok(127);
+            }
+            Ok(self.run_tool(state, io, &argv).await)
+        })
+    }
+
+    async fn call_function(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        body: &FunctionBody,
+        argv: Vec<String>,
+    ) -> Status {
+        if state.locals.len() >= MAX_CALL_DEPTH {
+            io.report(&format!(
+                "sh: {}: maximum function nesting level exceeded ({MAX_CALL_DEPTH})\n",
+                argv[0]
+            ));
+            return Err(Unwind::Exit(1));
+        }
+        let saved_positional = std::mem::replace(&mut state.positional, argv[1..].to_vec());
+        state.locals.push(Vec::new());
+        let redirects = body.1.as_ref().map_or(&[][..], |r| &r.0[..]);
+        let result = match self.redirected(state, io, redirects).await {
+            Ok(Some(io)) => self.run_compound(state, &io, &body.0).await,
+            Ok(None) => Ok(1),
+            Err(unwind) => Err(unwind),
+        };
+        for (name, old) in state.locals.pop().unwrap_or_default().into_iter().rev() {
+            match old {
+                Some(variable) => {
+                    state.vars.insert(name, variable);
+                }
+                None => state.unset(&name),
+            }
+        }
+        state.positional = saved_positional;
+        match result {
+            Err(Unwind::Return(status)) => Ok(status),
+            other => other,
+        }
+    }
+
+    /// Runs a toolset command as a wasm instance under the line's limits.
+    pub(crate) async fn run_tool(&self, state: &ShellState, io: &Io, argv: &[String]) -> i32 {
+        let cap = self.policy.limits.max_instances;
+        if self.live_instances.fetch_add(1, Ordering::SeqCst) >= cap {
+            self.live_instances.fetch_sub(1, Ordering::SeqCst);
+            io.report(&format!(
+                "sh: {}: too many commands running at once: limits.max_instances = {cap}\n",
+                argv[0]
+            ));
+            return 126;
+        }
+        let mut argv = argv.to_vec();
+        argv[0] = argv[0].rsplit('/').next().unwrap_or_default().to_string();
+        let env = state.environment();
+        let request = RunRequest {
+            argv: &argv,
+            env: &env,
+            workdir: &state.cwd,
+            stdin: io.stdin(),
+            stdout: io.stdout(),
+            stderr: io.stderr(),
+            limits: &self.policy.limits,
+            mounts: self.mounts,
+            deadline: self.deadline,
+        };
+        let outcome = self.engine.run(self.toolset, request).await;
+        self.live_instances.fetch_sub(1, Ordering::SeqCst);
+        match outcome {
+            Ok(outcome) => {
+                if let Some(stopped) = outcome.stopped {
+                    // The wall clock is the line's: the line reports it once, at its end.
+                    if stopped != Stopped::WallClock {
+                        let note = stopped.describe(&self.policy.limits, &argv[0]);
+                        io.report(&format!("zonebox: {note}\n"));
+                    }
+                    let mut first = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
+                    first.get_or_insert(stopped);
+                }
+                outcome.exit_code
+            }
+            Err(error) => {
+                io.report(&format!("zonebox: {}: {error}\n", argv[0]));
+                126
+            }
+        }
+    }
+}
+
+fn assignment_name(assignment: &Assignment) -> String {
+    match &assignment.name {
+        AssignmentName::VariableName(name) | AssignmentName::ArrayElementName(name, _) => {
+            name.clone()
+        }
+    }
+}
+
+/// Stores an assignment's expanded value (`+=` appends).
+fn assign(state: &mut ShellState, assignment: &Assignment, value: Value) {
+    match &assignment.name {
+        AssignmentName::VariableName(name) => {
+            let value = match (assignment.append, state.get(name).cloned(), value) {
+                (true, Some(Value::Array(mut old)), Value::Array(new)) => {
+                    old.extend(new);
+                    Value::Array(old)
+                }
+                (true, Some(Value::Array(mut old)), Value::Scalar(new)) => {
+                    old.push(new);
+                    Value::Array(old)
+                }
+                (true, Some(Value::Scalar(old)), Value::Scalar(new)) => Value::Scalar(old + &new),
+                (_, _, value) => value,
+            };
+            state.set(name, value);
+        }
+        AssignmentName::ArrayElementName(name, index) => {
+            let mut scratch = state.clone();
+            let index = arith::evaluate(index, &mut scratch).unwrap_or(0).max(0) as usize;
+            let mut items = match state.get(name) {
+                Some(Value::Array(items)) => items.clone(),
+                Some(Value::Scalar(text)) => vec![text.clone()],
+                None => Vec::new(),
+            };
+            if items.len() <= index {
+                items.resize(index + 1, String::new());
+            }
+            let text = value.scalar().to_string();
+            items[index] = if assignment.append {
+                std::mem::take(&mut items[index]) + &text
+            } else {
+                text
+            };
+            state.set(name, Value::Array(items));
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! The host-side interpreter: runs a parsed line's lists, pipelines, compound commands and
+//! builtins itself, and each toolset command as a wasm instance, every effect inside the zones.
+
+mod arith;
+mod builtins;
+mod exec;
+mod expand;
+mod find_exec;
+mod pattern;
+mod redirect;
+mod state;
+mod test_expr;
+mod xargs;
+mod zonefs;
+
+pub(crate) use exec::{Interp, Unwind};
+pub(crate) use redirect::Fds;
+pub(crate) use state::ShellState;

@@ -1,0 +1,255 @@
+//! Redirections: a command's file descriptors (0–9) and how `<`, `>`, `>>`, `<>`, `>|`, `&>`,
+//! `N>&M`, `N<&-`, here-documents and here-strings change them. Files are opened through the
+//! zones ([`ZoneFs`](super::zonefs::ZoneFs)): a redirect into an `ro` zone or outside every zone
+//! fails as sh's would, and creates nothing.
+
+use super::exec::{Interp, Unwind};
+use super::state::ShellState;
+use super::zonefs::{OpenFor, normalize};
+use crate::stdio::{Input, Output};
+use brush_parser::ast::{IoFileRedirectKind, IoFileRedirectTarget, IoRedirect};
+
+/// The highest file descriptor a redirect may name.
+const MAX_FD: usize = 9;
+
+#[derive(Clone)]
+enum Endpoint {
+    In(Input),
+    Out(Output),
+}
+
+/// A command's open file descriptors.
+#[derive(Clone)]
+pub(crate) struct Fds {
+    slots: [Option<Endpoint>; MAX_FD + 1],
+}
+
+impl Fds {
+    pub(crate) fn new(stdin: Input, stdout: Output, stderr: Output) -> Fds {
+        let mut slots: [Option<Endpoint>; MAX_FD + 1] = Default::default();
+        slots[0] = Some(Endpoint::In(stdin));
+        slots[1] = Some(Endpoint::Out(stdout));
+        slots[2] = Some(Endpoint::Out(stderr));
+        Fds { slots }
+    }
+
+    fn input(&self, fd: usize) -> Input {
+        match &self.slots[fd] {
+            Some(Endpoint::In(input)) => input.clone(),
+            _ => Input::empty(),
+        }
+    }
+
+    fn output(&self, fd: usize) -> Output {
+        match &self.slots[fd] {
+            Some(Endpoint::Out(output)) => output.clone(),
+            _ => Output::null(),
+        }
+    }
+
+    pub(crate) fn stdin(&self) -> Input {
+        self.input(0)
+    }
+
+    pub(crate) fn stdout(&self) -> Output {
+        self.output(1)
+    }
+
+    pub(crate) fn stderr(&self) -> Output {
+        self.output(2)
+    }
+
+    pub(crate) fn set_stdin(&mut self, input: Input) {
+        self.slots[0] = Some(Endpoint::In(input));
+    }
+
+    pub(crate) fn set_stdout(&mut self, output: Output) {
+        self.slots[1] = Some(Endpoint::Out(output));
+    }
+
+    /// Writes a shell message to stderr at once (a full pipe takes it anyway).
+    pub(crate) fn report(&self, message: &str) {
+        self.stderr().write_without_waiting(message.as_bytes());
+    }
+}
+
+/// An I/O error worded as sh words it (no "(os error N)").
+fn describe(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    }
+}
+
+fn fd_number(fd: Option<i32>, default: usize) -> Result<usize, String> {
+    match fd {
+        None => Ok(default),
+        Some(n) if (0..=MAX_FD as i32).contains(&n) => Ok(n as usize),
+        Some(n) => Err(format!(
+            "{n}: bad file descriptor (zonebox allows 0 to {MAX_FD})"
+        )),
+    }
+}
+
+impl Interp<'_> {
+    /// Applies one redirect to `io`; `Ok(Err(message))` when it fails as sh reports.
+    pub(crate) async fn apply_redirect(
+        &self,
+        state: &mut ShellState,
+        io: &mut Fds,
+        redirect: &IoRedirect,
+    ) -> Result<Result<(), String>, Unwind> {
+        match redirect {
+            IoRedirect::File(fd, kind, target) => {
+                self.apply_file_redirect(state, io, *fd, kind, target).await
+            }
+            IoRedirect::HereDocument(fd, doc) => {
+                let fd = match fd_number(*fd, 0) {
+                    Ok(fd) => fd,
+                    Err(message) => return Ok(Err(message)),
+                };
+                let mut text = if doc.requires_expansion {
+                    self.expand_heredoc(state, io, &doc.doc.value).await?
+                } else {
+                    doc.doc.value.clone()
+                };
+                if doc.remove_tabs {
+                    text = text
+                        .split_inclusive('\n')
+                        .map(|line| line.trim_start_matches('\t'))
+                        .collect();
+                }
+                io.slots[fd] = Some(Endpoint::In(Input::bytes(text)));
+                Ok(Ok(()))
+            }
+            IoRedirect::HereString(fd, word) => {
+                let fd = match fd_number(*fd, 0) {
+                    Ok(fd) => fd,
+                    Err(message) => return Ok(Err(message)),
+                };
+                let text = self.expand_string(state, io, &word.value).await?;
+                io.slots[fd] = Some(Endpoint::In(Input::bytes(text + "\n")));
+                Ok(Ok(()))
+            }
+            IoRedirect::OutputAndError(word, append) => {
+                let path = self.expand_string(state, io, &word.value).await?;
+                let how = if *append {
+                    OpenFor::Append
+                } else {
+                    OpenFor::Truncate
+                };
+                match self.open_output(state, &path, how) {
+                    Ok(output) => {
+                        io.slots[1] = Some(Endpoint::Out(output.clone()));
+                        io.slots[2] = Some(Endpoint::Out(output));
+                        Ok(Ok(()))
+                    }
+                    Err(message) => Ok(Err(message)),
+                }
+            }
+        }
+    }
+
+    async fn apply_file_redirect(
+        &self,
+        state: &mut ShellState,
+        io: &mut Fds,
+        fd: Option<i32>,
+        kind: &IoFileRedirectKind,
+        target: &IoFileRedirectTarget,
+    ) -> Result<Result<(), String>, Unwind> {
+        let reads = matches!(
+            kind,
+            IoFileRedirectKind::Read
+                | IoFileRedirectKind::ReadAndWrite
+                | IoFileRedirectKind::DuplicateInput
+        );
+        let fd = match fd_number(fd, if reads { 0 } else { 1 }) {
+            Ok(fd) => fd,
+            Err(message) => return Ok(Err(message)),
+        };
+        let target_text = match target {
+            IoFileRedirectTarget::Filename(word) | IoFileRedirectTarget::Duplicate(word) => {
+                self.expand_string(state, io, &word.value).await?
+            }
+            IoFileRedirectTarget::Fd(n) => n.to_string(),
+            IoFileRedirectTarget::ProcessSubstitution(..) => {
+                return Ok(Err(
+                    "process substitution is not supported by the zonebox shell".to_string(),
+                ));
+            }
+        };
+        let duplicating = matches!(
+            kind,
+            IoFileRedirectKind::DuplicateInput | IoFileRedirectKind::DuplicateOutput
+        ) || matches!(target, IoFileRedirectTarget::Fd(_));
+        if duplicating {
+            if target_text == "-" {
+                io.slots[fd] = None;
+                return Ok(Ok(()));
+            }
+            if let Ok(source) = target_text.parse::<usize>() {
+                if source > MAX_FD || io.slots[source].is_none() {
+                    return Ok(Err(format!("{source}: Bad file descriptor")));
+                }
+                io.slots[fd] = io.slots[source].clone();
+                return Ok(Ok(()));
+            }
+            if matches!(kind, IoFileRedirectKind::DuplicateOutput) && fd == 1 {
+                // `>&file` is `&>file`.
+                return match self.open_output(state, &target_text, OpenFor::Truncate) {
+                    Ok(output) => {
+                        io.slots[1] = Some(Endpoint::Out(output.clone()));
+                        io.slots[2] = Some(Endpoint::Out(output));
+                        Ok(Ok(()))
+                    }
+                    Err(message) => Ok(Err(message)),
+                };
+            }
+            return Ok(Err(format!("{target_text}: ambiguous redirect")));
+        }
+        let result = match kind {
+            IoFileRedirectKind::Read => self.open_input(state, &target_text).map(Endpoint::In),
+            IoFileRedirectKind::ReadAndWrite => self
+                .open_file(state, &target_text, OpenFor::ReadWrite)
+                .map(|file| Endpoint::In(Input::file(file))),
+            IoFileRedirectKind::Append => self
+                .open_output(state, &target_text, OpenFor::Append)
+                .map(Endpoint::Out),
+            _ => self
+                .open_output(state, &target_text, OpenFor::Truncate)
+                .map(Endpoint::Out),
+        };
+        match result {
+            Ok(endpoint) => {
+                io.slots[fd] = Some(endpoint);
+                Ok(Ok(()))
+            }
+            Err(message) => Ok(Err(message)),
+        }
+    }
+
+    fn open_file(
+        &self,
+        state: &ShellState,
+        path: &str,
+        how: OpenFor,
+    ) -> Result<std::fs::File, String> {
+        if path.is_empty() {
+            return Err(": No such file or directory".to_string());
+        }
+        let guest = normalize(&state.cwd, path);
+        self.zones
+            .open(&guest, how)
+            .map_err(|error| format!("{path}: {}", describe(&error)))
+    }
+
+    fn open_input(&self, state: &ShellState, path: &str) -> Result<Input, String> {
+        self.open_file(state, path, OpenFor::Read).map(Input::file)
+    }
+
+    fn open_output(&self, state: &ShellState, path: &str, how: OpenFor) -> Result<Output, String> {
+        self.open_file(state, path, how).map(Output::file)
+    }
+}

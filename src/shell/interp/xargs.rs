@@ -1,0 +1,271 @@
+//! `xargs`, run by the shell because it starts commands: input split into items (blanks and
+//! quotes, `-0`, `-d`), batched (`-n`, `-L`, `-I`), each batch run as a command with GNU's
+//! exit statuses (123 when a command failed, 127 not found). `-P` batches run one after another.
+
+use super::builtins::run_without_functions;
+use super::exec::{Interp, Io, Status, Unwind};
+use super::state::ShellState;
+
+/// The most input xargs reads (items beyond it would never fit a command anyway).
+const MAX_INPUT: usize = 64 << 20;
+
+struct Plan {
+    delimiter: Option<u8>,
+    max_args: Option<usize>,
+    max_lines: Option<usize>,
+    replace: Option<String>,
+    no_run_if_empty: bool,
+    trace: bool,
+    command: Vec<String>,
+}
+
+fn parse(args: &[String]) -> Result<Plan, String> {
+    let mut plan = Plan {
+        delimiter: None,
+        max_args: None,
+        max_lines: None,
+        replace: None,
+        no_run_if_empty: false,
+        trace: false,
+        command: Vec::new(),
+    };
+    let mut index = 0;
+    let number = |text: Option<&String>, option: &str| -> Result<usize, String> {
+        text.and_then(|t| t.parse().ok())
+            .filter(|&n: &usize| n > 0)
+            .ok_or_else(|| format!("xargs: invalid number for {option} option"))
+    };
+    while index < args.len() {
+        let arg = args[index].as_str();
+        let attached = |prefix: &str| {
+            arg.strip_prefix(prefix)
+                .filter(|v| !v.is_empty())
+                .map(String::from)
+        };
+        match arg {
+            "-0" | "--null" => plan.delimiter = Some(0),
+            "-r" | "--no-run-if-empty" => plan.no_run_if_empty = true,
+            "-t" | "--verbose" => plan.trace = true,
+            "-x" | "--exit" => {}
+            "-n" | "-L" | "-P" | "-d" | "-I" | "-s" | "-E" | "-a" => {
+                index += 1;
+                let value = args.get(index);
+                match arg {
+                    "-n" => plan.max_args = Some(number(value, "-n")?),
+                    "-L" => plan.max_lines = Some(number(value, "-L")?),
+                    "-P" | "-s" => {}
+                    "-E" => return Err("xargs: -E is not supported by the zonebox shell".into()),
+                    "-a" => return Err("xargs: -a is not supported by the zonebox shell; redirect the file to stdin".into()),
+                    "-d" => plan.delimiter = value.and_then(|d| delimiter(d)),
+                    _ => plan.replace = value.cloned(),
+                }
+            }
+            _ if arg.starts_with("-n") => {
+                plan.max_args = Some(number(attached("-n").as_ref(), "-n")?)
+            }
+            _ if arg.starts_with("-L") => {
+                plan.max_lines = Some(number(attached("-L").as_ref(), "-L")?)
+            }
+            _ if arg.starts_with("-P") => {}
+            _ if arg.starts_with("-I") => plan.replace = attached("-I"),
+            _ if arg.starts_with("-i") || arg.starts_with("--replace") => {
+                plan.replace = Some(attached("-i").unwrap_or_else(|| "{}".to_string()));
+            }
+            _ if arg.starts_with("-d") => {
+                plan.delimiter = attached("-d").and_then(|d| delimiter(&d))
+            }
+            "--" => {
+                index += 1;
+                break;
+            }
+            _ if arg.starts_with('-') && arg.len() > 1 => {
+                return Err(format!("xargs: invalid option -- '{}'", &arg[1..]));
+            }
+            _ => break,
+        }
+        index += 1;
+    }
+    plan.command = args[index..].to_vec();
+    if plan.command.is_empty() {
+        plan.command.push("echo".to_string());
+    }
+    Ok(plan)
+}
+
+fn delimiter(text: &str) -> Option<u8> {
+    match text {
+        "\\n" => Some(b'\n'),
+        "\\t" => Some(b'\t'),
+        "\\0" => Some(0),
+        other => other.bytes().next(),
+    }
+}
+
+/// Splits input the default way: blanks and newlines separate, quotes and backslashes group.
+fn default_items(text: &str) -> Result<Vec<(String, usize)>, String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut started = false;
+    let mut line = 0;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\n' => {
+                if started {
+                    items.push((std::mem::take(&mut current), line));
+                    started = false;
+                }
+                if c == '\n' {
+                    line += 1;
+                }
+            }
+            '\'' | '"' => {
+                started = true;
+                loop {
+                    match chars.next() {
+                        Some(q) if q == c => break,
+                        Some('\n') | None => {
+                            return Err(format!(
+                                "xargs: unmatched {} quote; by default quotes are special to xargs unless you use the -0 option",
+                                if c == '"' { "double" } else { "single" }
+                            ));
+                        }
+                        Some(other) => current.push(other),
+                    }
+                }
+            }
+            '\\' => {
+                started = true;
+                if let Some(next) = chars.next() {
+                    current.push(next);
+                }
+            }
+            other => {
+                started = true;
+                current.push(other);
+            }
+        }
+    }
+    if started {
+        items.push((current, line));
+    }
+    Ok(items)
+}
+
+pub(crate) async fn run(
+    interp: &Interp<'_>,
+    state: &mut ShellState,
+    io: &Io,
+    args: &[String],
+) -> Status {
+    let plan = match parse(args) {
+        Ok(plan) => plan,
+        Err(message) => {
+            io.report(&format!("{message}\n"));
+            return Ok(1);
+        }
+    };
+    let mut input = Vec::new();
+    let stdin = io.stdin();
+    loop {
+        match stdin.read(64 * 1024).await {
+            Ok(chunk) if !chunk.is_empty() && input.len() < MAX_INPUT => {
+                input.extend_from_slice(&chunk)
+            }
+            _ => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&input).into_owned();
+    let batches: Vec<Vec<String>> = if let Some(replace) = &plan.replace {
+        text.split('\n')
+            .map(|l| l.trim_start_matches([' ', '\t']))
+            .filter(|l| !l.is_empty())
+            .map(|line| {
+                plan.command
+                    .iter()
+                    .map(|word| word.replace(replace.as_str(), line))
+                    .collect()
+            })
+            .collect()
+    } else {
+        let items: Vec<(String, usize)> = match plan.delimiter {
+            Some(d) => {
+                let mut parts: Vec<&str> = text.split(d as char).collect();
+                if parts.last() == Some(&"") {
+                    parts.pop();
+                }
+                parts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.to_string(), i))
+                    .collect()
+            }
+            None => match default_items(&text) {
+                Ok(items) => items,
+                Err(message) => {
+                    io.report(&format!("{message}\n"));
+                    return Ok(1);
+                }
+            },
+        };
+        let mut batches: Vec<Vec<String>> = Vec::new();
+        let mut batch: Vec<String> = Vec::new();
+        let mut first_line = None;
+        for (item, line) in items {
+            let line_start = *first_line.get_or_insert(line);
+            let full = plan.max_args.is_some_and(|n| batch.len() >= n)
+                || plan.max_lines.is_some_and(|n| line >= line_start + n);
+            if full && !batch.is_empty() {
+                batches.push(std::mem::take(&mut batch));
+                first_line = Some(line);
+            }
+            batch.push(item);
+        }
+        if !batch.is_empty() || (batches.is_empty() && !plan.no_run_if_empty) {
+            batches.push(batch);
+        }
+        batches
+            .into_iter()
+            .map(|items| plan.command.iter().cloned().chain(items).collect())
+            .collect()
+    };
+    let mut status = 0;
+    for argv in batches {
+        if plan.trace {
+            io.report(&format!("{}\n", argv.join(" ")));
+        }
+        let mut child = state.clone();
+        let result = match run_without_functions(interp, &mut child, io, argv).await {
+            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
+            Err(_) => 0,
+        };
+        match result {
+            0 => {}
+            127 => return Ok(127),
+            126 => return Ok(126),
+            255 => {
+                io.report("xargs: command exited with status 255; aborting\n");
+                return Ok(124);
+            }
+            s if s > 128 => return Ok(125),
+            _ => status = 123,
+        }
+    }
+    Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_gnu_xargs() {
+        let items: Vec<String> = default_items("a 'b c'\n\"d\" e\\ f\n")
+            .unwrap()
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(items, ["a", "b c", "d", "e f"]);
+        assert!(default_items("'open").is_err());
+    }
+}
