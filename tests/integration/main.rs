@@ -11,5 +11,6 @@ mod hostile;
 mod library;
 mod limits;
 mod policy;
+mod shell;
 mod tools;
 mod zones;

@@ -201,7 +201,12 @@ impl<'a> Interp<'a> {
             state.conditions -= 1;
         }
         let status = result?;
-        if status != 0 && state.options.errexit && state.conditions == 0 && !pipeline.bang {
+        if status != 0
+            && state.options.errexit
+            && !in_condition
+            && state.conditions == 0
+            && !pipeline.bang
+        {
             return Err(Unwind::Exit(status));
         }
         Ok(status)

@@ -146,9 +146,14 @@ impl Interp<'_> {
                     }
                     WordPiece::DoubleQuotedSequence(inner)
                     | WordPiece::GettextDoubleQuotedSequence(inner) => {
+                        let only_lists =
+                            !inner.is_empty() && inner.iter().all(|p| is_field_list(&p.piece));
                         let inner = self.expand_pieces(state, io, inner, true).await?;
-                        // `""` is an empty quoted field, not nothing.
-                        out.push(quoted_chunk(String::new()));
+                        // `""` is an empty quoted field, not nothing; `"$@"` of no parameters is
+                        // no field at all.
+                        if !(only_lists && inner.is_empty()) {
+                            out.push(quoted_chunk(String::new()));
+                        }
                         out.extend(inner);
                     }
                     WordPiece::TildeExpansion(tilde) => {
@@ -178,6 +183,12 @@ impl Interp<'_> {
     pub(crate) fn fail_expansion(&self, io: &Io, message: &str) -> Unwind {
         io.report(&format!("sh: {message}\n"));
         Unwind::Exit(1)
+    }
+
+    /// A parameter that must be set and is not (`${x:?}`, `set -u`): bash exits 127.
+    fn fail_parameter(&self, io: &Io, message: &str) -> Unwind {
+        io.report(&format!("sh: {message}\n"));
+        Unwind::Exit(127)
     }
 
     async fn expand_parameter(
@@ -210,7 +221,7 @@ impl Interp<'_> {
             } => {
                 let found = values(state, parameter, *indirect);
                 if found.is_none() && state.options.nounset && !is_all(parameter) {
-                    return Err(self.fail_expansion(
+                    return Err(self.fail_parameter(
                         io,
                         &format!("{}: unbound variable", parameter_name(parameter)),
                     ));
@@ -267,7 +278,7 @@ impl Interp<'_> {
                         None => "parameter null or not set".to_string(),
                     };
                     return Err(self
-                        .fail_expansion(io, &format!("{}: {message}", parameter_name(parameter))));
+                        .fail_parameter(io, &format!("{}: {message}", parameter_name(parameter))));
                 }
                 found
             }
@@ -429,6 +440,7 @@ impl Interp<'_> {
             if is_all(parameter) && !concatenates(parameter));
         if keeps_fields {
             let mut pieces = Vec::new();
+            // No values: no field (unlike an empty value).
             for (i, item) in items.into_iter().enumerate() {
                 if i > 0 {
                     pieces.push(Piece::FieldBreak);
@@ -663,6 +675,12 @@ fn expand_tilde(state: &ShellState, tilde: &TildeExpr) -> String {
         }
         TildeExpr::NthDirFromBottomOfDirStack { n } => format!("~-{n}"),
     }
+}
+
+/// `$@` or `${a[@]}` alone: a piece that expands to one field per value, or none.
+fn is_field_list(piece: &WordPiece) -> bool {
+    matches!(piece, WordPiece::ParameterExpansion(ParameterExpr::Parameter { parameter, .. })
+        if is_all(parameter) && !concatenates(parameter))
 }
 
 /// `$@`, `$*`, `${a[@]}`, `${a[*]}`: parameters that stand for several values.

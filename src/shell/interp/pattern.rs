@@ -128,7 +128,8 @@ pub(crate) fn glob(zones: &ZoneFs, cwd: &str, pattern: &str) -> Vec<String> {
                         continue;
                     }
                     let path = shown(&name);
-                    if last || zones.is_dir(&normalize(cwd, &path)) {
+                    let must_be_dir = !last || pattern.ends_with('/');
+                    if !must_be_dir || zones.is_dir(&normalize(cwd, &path)) {
                         next.push(path);
                     }
                     if next.len() > MAX_GLOB_MATCHES {
