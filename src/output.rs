@@ -51,6 +51,10 @@ pub enum LimitKind {
     Stack,
     /// `limits.max_open_files`.
     OpenFiles,
+    /// `limits.max_instances`: too many commands of one line running at once.
+    Instances,
+    /// A shell value (a variable, a word, an expansion) grew past what the shell holds.
+    ShellMemory,
 }
 
 impl LimitKind {
@@ -61,6 +65,8 @@ impl LimitKind {
             LimitKind::Cpu => "cpu",
             LimitKind::Stack => "stack",
             LimitKind::OpenFiles => "open_files",
+            LimitKind::Instances => "instances",
+            LimitKind::ShellMemory => "shell_memory",
         }
     }
 }

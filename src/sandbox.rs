@@ -154,15 +154,19 @@ impl Sandbox {
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .take();
-                (code, first)
+                (interp.aborted_status().unwrap_or(code), first)
             }
         };
         drop(io);
         drop(interp);
         // Scratch zones go before the run is reported done.
         drop(mounts);
+        // Limits of the whole line are noted once, at the end; a command's own limits were
+        // noted where they happened.
         let note = match &stopped {
-            Some(Stopped::WallClock) => Some(Stopped::WallClock.describe(limits, "the line")),
+            Some(line_limit @ (Stopped::WallClock | Stopped::Instances | Stopped::ShellMemory)) => {
+                Some(line_limit.describe(limits, "the line"))
+            }
             _ => None,
         };
         Ok(self.report(&stdout, &stderr, exit_code, stopped, note, started))

@@ -6,5 +6,9 @@ pub(crate) mod interp;
 mod parse;
 
 pub use error::ParseError;
+
+/// The largest word, variable or expansion result the shell holds (bytes); past it the line
+/// ends with the `shell_memory` limit.
+pub const MAX_VALUE_BYTES: usize = 16 * 1024 * 1024;
 pub(crate) use parse::options as parser_options;
 pub use parse::parse;

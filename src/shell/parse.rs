@@ -33,10 +33,53 @@ pub fn parse(line: &str) -> Result<Program, ParseError> {
                 .to_string(),
         });
     }
+    if let Some(position) = too_deep(line) {
+        return Err(ParseError {
+            line: line.to_string(),
+            position,
+            message: format!(
+                "brackets, braces and substitutions nest deeper than {MAX_NESTING} levels here"
+            ),
+        });
+    }
     let mut parser = brush_parser::Parser::new(line.as_bytes(), &options());
-    parser
-        .parse_program()
+    // The parser recurses once per nesting level: give it room beyond the thread's stack.
+    stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || parser.parse_program())
         .map_err(|error| located(line, &error))
+}
+
+/// How deeply `( { [ $( $((` may nest in a line.
+pub(crate) const MAX_NESTING: usize = 200;
+
+/// Where a line first nests deeper than [`MAX_NESTING`] (quotes and escapes skipped).
+fn too_deep(line: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut chars = line.char_indices();
+    let mut in_double = false;
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '\'' if !in_double => {
+                for (_, q) in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                }
+            }
+            '"' => in_double = !in_double,
+            '(' | '{' | '[' | '`' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(at);
+                }
+            }
+            ')' | '}' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn located(line: &str, error: &brush_parser::ParseError) -> ParseError {
@@ -99,6 +142,14 @@ mod tests {
         assert!(error.to_string().contains('^'), "{error}");
         let error = parse("if true; then echo").unwrap_err();
         assert!(error.message.contains("ends before"), "{error}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let line = format!("echo {}x{}", "$(echo ".repeat(300), ")".repeat(300));
+        assert!(parse(&line).unwrap_err().message.contains("nest deeper"));
+        let line = format!("echo {}x{}", "$(echo ".repeat(100), ")".repeat(100));
+        assert!(parse(&line).is_ok());
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub(crate) enum Stopped {
     Cpu,
     Stack,
     OpenFiles,
+    /// Too many commands of one line at once (counted by the shell).
+    Instances,
+    /// A shell value grew past the shell's cap (counted by the shell).
+    ShellMemory,
     /// A trap that is no limit: the program is broken or hostile.
     Crash(String),
 }
@@ -51,6 +55,8 @@ impl Stopped {
             Stopped::Cpu => Some(LimitKind::Cpu),
             Stopped::Stack => Some(LimitKind::Stack),
             Stopped::OpenFiles => Some(LimitKind::OpenFiles),
+            Stopped::Instances => Some(LimitKind::Instances),
+            Stopped::ShellMemory => Some(LimitKind::ShellMemory),
             Stopped::Crash(_) => None,
         }
     }
@@ -77,6 +83,14 @@ impl Stopped {
             Stopped::OpenFiles => format!(
                 "stopped by the open-files limit: limits.max_open_files = {}",
                 limits.max_open_files
+            ),
+            Stopped::Instances => format!(
+                "stopped by the instances limit: limits.max_instances = {} commands running at once",
+                limits.max_instances
+            ),
+            Stopped::ShellMemory => format!(
+                "stopped by the shell's value limit: a word or variable grew past {} MiB",
+                crate::shell::MAX_VALUE_BYTES / MIB as usize
             ),
             Stopped::Crash(reason) => format!("{program} crashed: {reason}"),
         }

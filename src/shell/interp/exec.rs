@@ -26,8 +26,33 @@ use wasmtime::InstancePre;
 /// `$$` inside the sandbox: a fixed number, since no host process id means anything there.
 pub(crate) const SHELL_PID: u32 = 2;
 
-/// How deep functions may call each other before the shell refuses (bash's FUNCNEST idea).
-const MAX_CALL_DEPTH: usize = 200;
+/// How deep functions, `eval`, `source`, child shells and command substitutions may nest
+/// before the shell refuses (bash's FUNCNEST idea, for every kind of nesting).
+const MAX_DEPTH: usize = 200;
+
+/// Stack kept free below the current frame before the interpreter grows its stack onto the
+/// heap, and the size of each new segment (deep but legal nesting never overflows the thread).
+const STACK_RED_ZONE: usize = 256 * 1024;
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
+/// Polls a future on a stack that grows when the current one runs low.
+struct GrowingStack<F>(F);
+
+impl<F: Future + Unpin> Future for GrowingStack<F> {
+    type Output = F::Output;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        let inner = &mut self.0;
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || Pin::new(inner).poll(cx))
+    }
+}
+
+/// Host-side commands between two yields to the executor, so that the wall clock can fire
+/// during loops of builtins (`while :; do :; done`).
+const COMMANDS_PER_YIELD: usize = 64;
 
 /// How a command leaves its enclosing constructs early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +82,11 @@ pub(crate) struct Interp<'a> {
     pub(crate) deadline: Instant,
     /// The first limit a command hit, reported with the line's output.
     pub(crate) stopped: Mutex<Option<Stopped>>,
+    /// Wasm instances and pipeline stages running now, under `limits.max_instances`.
     live_instances: AtomicUsize,
+    commands_run: AtomicUsize,
+    /// Set when a limit ends the whole line: every command unwinds at its next checkpoint.
+    aborted: std::sync::atomic::AtomicI32,
 }
 
 pub(crate) fn is_tool(name: &str) -> bool {
@@ -81,6 +110,8 @@ impl<'a> Interp<'a> {
             deadline,
             stopped: Mutex::new(None),
             live_instances: AtomicUsize::new(0),
+            commands_run: AtomicUsize::new(0),
+            aborted: std::sync::atomic::AtomicI32::new(0),
         }
     }
 
@@ -99,8 +130,24 @@ impl<'a> Interp<'a> {
                     return Ok(2);
                 }
             };
-            self.run_program(state, &io, &program).await
+            self.enter(state, &io)?;
+            let result = self.run_program(state, &io, &program).await;
+            state.depth -= 1;
+            result
         })
+    }
+
+    /// One level deeper (a function, `eval`, `source`, a child shell, `$(…)`), or an error
+    /// past [`MAX_DEPTH`].
+    fn enter(&self, state: &mut ShellState, io: &Io) -> Result<(), Unwind> {
+        if state.depth >= MAX_DEPTH {
+            io.report(&format!(
+                "sh: maximum nesting level exceeded ({MAX_DEPTH})\n"
+            ));
+            return Err(Unwind::Exit(1));
+        }
+        state.depth += 1;
+        Ok(())
     }
 
     /// Runs a parsed program.
@@ -231,7 +278,9 @@ impl<'a> Interp<'a> {
             state.pipestatus = vec![status];
             status
         } else {
+            self.reserve(pipeline.seq.len())?;
             let statuses = self.run_stages(state, io, &pipeline.seq).await;
+            self.release(pipeline.seq.len());
             let status = if state.options.pipefail {
                 statuses
                     .iter()
@@ -295,7 +344,8 @@ impl<'a> Interp<'a> {
         io: &'f Io,
         command: &'f Command,
     ) -> Running<'f> {
-        Box::pin(async move {
+        Box::pin(GrowingStack(Box::pin(async move {
+            self.checkpoint().await?;
             match command {
                 Command::Simple(simple) => self.run_simple(state, io, simple).await,
                 Command::Compound(compound, redirects) => {
@@ -320,7 +370,60 @@ impl<'a> Interp<'a> {
                     test_expr::extended(self, state, &io, &test.expr).await
                 }
             }
-        })
+        })))
+    }
+
+    /// Before each command: stop when the line's wall clock has run out, and let timers and
+    /// other stages run now and then.
+    async fn checkpoint(&self) -> Result<(), Unwind> {
+        if Instant::now() >= self.deadline {
+            self.record(Stopped::WallClock);
+            return Err(Unwind::Exit(124));
+        }
+        let aborted = self.aborted.load(Ordering::SeqCst);
+        if aborted != 0 {
+            return Err(Unwind::Exit(aborted));
+        }
+        if self
+            .commands_run
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(COMMANDS_PER_YIELD)
+        {
+            tokio::task::yield_now().await;
+        }
+        Ok(())
+    }
+
+    /// Ends the whole line for a limit the shell enforces: exit 137, one note at the end.
+    pub(crate) fn abort(&self, stopped: Stopped) -> Unwind {
+        self.record(stopped);
+        self.aborted.store(137, Ordering::SeqCst);
+        Unwind::Exit(137)
+    }
+
+    /// The status a shell-enforced limit ended the line with, if one did.
+    pub(crate) fn aborted_status(&self) -> Option<i32> {
+        Some(self.aborted.load(Ordering::SeqCst)).filter(|&s| s != 0)
+    }
+
+    fn record(&self, stopped: Stopped) {
+        let mut first = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
+        first.get_or_insert(stopped);
+    }
+
+    /// Reserves room for `count` more running instances or stages; when `limits.max_instances`
+    /// has none, the line ends (fork-bomb shapes stop here).
+    fn reserve(&self, count: usize) -> Result<(), Unwind> {
+        let cap = self.policy.limits.max_instances;
+        if self.live_instances.fetch_add(count, Ordering::SeqCst) + count > cap {
+            self.live_instances.fetch_sub(count, Ordering::SeqCst);
+            return Err(self.abort(Stopped::Instances));
+        }
+        Ok(())
+    }
+
+    fn release(&self, count: usize) {
+        self.live_instances.fetch_sub(count, Ordering::SeqCst);
     }
 
     /// `io` with `redirects` applied; `None` (after a message) when one fails.
@@ -623,13 +726,7 @@ impl<'a> Interp<'a> {
         body: &FunctionBody,
         argv: Vec<String>,
     ) -> Status {
-        if state.locals.len() >= MAX_CALL_DEPTH {
-            io.report(&format!(
-                "sh: {}: maximum function nesting level exceeded ({MAX_CALL_DEPTH})\n",
-                argv[0]
-            ));
-            return Err(Unwind::Exit(1));
-        }
+        self.enter(state, io)?;
         let saved_positional = std::mem::replace(&mut state.positional, argv[1..].to_vec());
         state.locals.push(Vec::new());
         let redirects = body.1.as_ref().map_or(&[][..], |r| &r.0[..]);
@@ -647,6 +744,7 @@ impl<'a> Interp<'a> {
             }
         }
         state.positional = saved_positional;
+        state.depth -= 1;
         match result {
             Err(Unwind::Return(status)) => Ok(status),
             other => other,
@@ -655,14 +753,8 @@ impl<'a> Interp<'a> {
 
     /// Runs a toolset command as a wasm instance under the line's limits.
     pub(crate) async fn run_tool(&self, state: &ShellState, io: &Io, argv: &[String]) -> i32 {
-        let cap = self.policy.limits.max_instances;
-        if self.live_instances.fetch_add(1, Ordering::SeqCst) >= cap {
-            self.live_instances.fetch_sub(1, Ordering::SeqCst);
-            io.report(&format!(
-                "sh: {}: too many commands running at once: limits.max_instances = {cap}\n",
-                argv[0]
-            ));
-            return 126;
+        if let Err(Unwind::Exit(status)) = self.reserve(1) {
+            return status;
         }
         let mut argv = argv.to_vec();
         argv[0] = argv[0].rsplit('/').next().unwrap_or_default().to_string();
@@ -679,7 +771,7 @@ impl<'a> Interp<'a> {
             deadline: self.deadline,
         };
         let outcome = self.engine.run(self.toolset, request).await;
-        self.live_instances.fetch_sub(1, Ordering::SeqCst);
+        self.release(1);
         match outcome {
             Ok(outcome) => {
                 if let Some(stopped) = outcome.stopped {
@@ -688,8 +780,7 @@ impl<'a> Interp<'a> {
                         let note = stopped.describe(&self.policy.limits, &argv[0]);
                         io.report(&format!("zonebox: {note}\n"));
                     }
-                    let mut first = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
-                    first.get_or_insert(stopped);
+                    self.record(stopped);
                 }
                 outcome.exit_code
             }

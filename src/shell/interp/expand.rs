@@ -111,7 +111,18 @@ impl Interp<'_> {
         Box::pin(async move {
             let pieces = brush_parser::word::parse(text, &options())
                 .map_err(|_| self.fail_expansion(io, &format!("{text}: bad substitution")))?;
-            self.expand_pieces(state, io, pieces, quoted).await
+            let expanded = self.expand_pieces(state, io, pieces, quoted).await?;
+            let size: usize = expanded
+                .iter()
+                .map(|p| match p {
+                    Piece::Chunk(c) => c.text.len(),
+                    Piece::FieldBreak => 1,
+                })
+                .sum();
+            if size > crate::shell::MAX_VALUE_BYTES {
+                return Err(self.abort(crate::backend::wasm::Stopped::ShellMemory));
+            }
+            Ok(expanded)
         })
     }
 

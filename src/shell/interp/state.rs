@@ -54,6 +54,9 @@ pub(crate) struct ShellState {
     /// How many conditions (`if`, `while`, `&&` operands) enclose the running command: `set -e`
     /// ignores failures inside them.
     pub(crate) conditions: usize,
+    /// How many function calls, `eval`s, sourced files, child shells and command
+    /// substitutions enclose the running command.
+    pub(crate) depth: usize,
     pub(crate) pipestatus: Vec<i32>,
     /// Saved values to restore when each active function returns (for `local`).
     pub(crate) locals: Vec<Vec<(String, Option<Variable>)>>,
@@ -90,6 +93,7 @@ impl ShellState {
             last_status: 0,
             last_status_before: 0,
             conditions: 0,
+            depth: 0,
             pipestatus: Vec::new(),
             locals: Vec::new(),
         };
