@@ -12,5 +12,6 @@ mod library;
 mod limits;
 mod policy;
 mod shell;
+mod shell_hostile;
 mod tools;
 mod zones;

@@ -51,8 +51,9 @@ pub(crate) fn normalize(cwd: &str, path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// ENOENT, worded by the OS ("No such file or directory"): outside every zone nothing exists.
 fn not_found() -> io::Error {
-    io::Error::from(io::ErrorKind::NotFound)
+    io::Error::from_raw_os_error(rustix::io::Errno::NOENT.raw_os_error())
 }
 
 impl ZoneFs {
@@ -103,7 +104,7 @@ impl ZoneFs {
         }
         let (zone, rest) = self.locate(guest).ok_or_else(not_found)?;
         if rest.is_empty() {
-            return Err(io::Error::from(io::ErrorKind::IsADirectory));
+            return Err(io::Error::from_raw_os_error(rustix::io::Errno::ISDIR.raw_os_error()));
         }
         let writing = how != OpenFor::Read;
         if writing && !zone.writable {
@@ -120,7 +121,7 @@ impl ZoneFs {
         let file = dir.open_with(&rest, &options)?;
         let metadata = file.metadata()?;
         if metadata.is_dir() {
-            return Err(io::Error::from(io::ErrorKind::IsADirectory));
+            return Err(io::Error::from_raw_os_error(rustix::io::Errno::ISDIR.raw_os_error()));
         }
         if !metadata.is_file() {
             // FIFOs and devices in a zone could block the host or reach hardware.

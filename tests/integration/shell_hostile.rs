@@ -1,0 +1,139 @@
+//! Hostile command lines against the shell: redirects, globs, `cd` and `source` that try to
+//! leave the zones, huge and malformed lines, and shapes that try to outlive the limits. Each
+//! must fail as a shell would (or end with the limit's status) and leave the host unchanged.
+
+use crate::support::{Host, TestLimits, run};
+use std::os::unix::fs::symlink;
+use zonebox::LimitKind;
+
+#[test]
+fn redirects_cannot_leave_the_zones_or_write_read_only_ones() {
+    let host = Host::new();
+    symlink(host.outside().join("secret.txt"), host.out().join("link")).unwrap();
+    symlink(host.outside(), host.out().join("dirlink")).unwrap();
+    let before = host.tree();
+    let sandbox = host.sandbox();
+    let cases = [
+        ("echo x > /etc/passwd", "No such file or directory"),
+        ("echo x > ../outside/new.txt", "No such file or directory"),
+        ("echo x > /workspace/new.txt", "Read-only file system"),
+        ("echo x >> /workspace/hello.txt", "Read-only file system"),
+        ("echo x > /out/link", ""),
+        ("echo x > /out/dirlink/new.txt", ""),
+        ("cat < /out/link", ""),
+        ("cat < /etc/passwd", "No such file or directory"),
+        ("echo x &> /out/../outside/x", "No such file or directory"),
+        ("echo x 2> /proc/self/fd/1", "No such file or directory"),
+    ];
+    for (line, message) in cases {
+        let output = run(&sandbox, line);
+        assert_eq!(output.exit_code, 1, "{line}: {}", output.stderr_text());
+        assert!(
+            output.stderr_text().contains(message),
+            "{line}: {}",
+            output.stderr_text()
+        );
+        assert!(!output.stdout_text().contains("secret"), "{line}");
+    }
+    assert_eq!(host.tree(), before, "the host tree changed");
+    assert_eq!(
+        std::fs::read_to_string(host.outside().join("secret.txt")).unwrap(),
+        "top secret\n"
+    );
+}
+
+#[test]
+fn globs_cd_and_source_see_only_the_zones() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    let cases = [
+        ("echo /etc/*", "/etc/*\n", 0),
+        ("echo ../*", "../*\n", 0),
+        ("echo ../outside/*", "../outside/*\n", 0),
+        ("echo /workspace/*.txt", "/workspace/hello.txt\n", 0),
+        ("cd ..; pwd", "/workspace\n", 0),
+        ("cd / ; echo $?", "1\n", 0),
+        ("cd ../outside && cat secret.txt", "", 1),
+        ("source /etc/profile; echo $?", "1\n", 0),
+        (". ../outside/secret.txt; echo $?", "1\n", 0),
+        ("sh ../outside/secret.txt; echo $?", "127\n", 0),
+        ("[ -e ../outside/secret.txt ] && echo seen || echo unseen", "unseen\n", 0),
+        ("[[ -f /etc/passwd ]] && echo seen || echo unseen", "unseen\n", 0),
+    ];
+    for (line, stdout, code) in cases {
+        let output = run(&sandbox, line);
+        assert_eq!(
+            (output.stdout_text().as_ref(), output.exit_code),
+            (stdout, code),
+            "{line}: {}",
+            output.stderr_text()
+        );
+    }
+}
+
+#[test]
+fn malformed_and_huge_lines_are_clear_errors() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    for line in [
+        "echo 'unbalanced",
+        "echo \"unbalanced",
+        "if true; then echo",
+        "echo a\0b",
+        "echo $(echo",
+        ")",
+        "",
+    ] {
+        match sandbox.run(line) {
+            Err(zonebox::Error::CommandLine(error)) => {
+                assert!(!error.message.is_empty(), "{line:?}");
+            }
+            other => panic!("{line:?}: expected a command-line error, got {other:?}"),
+        }
+    }
+    let deep = format!("echo {}x{}", "$(echo ".repeat(5000), ")".repeat(5000));
+    assert!(matches!(
+        sandbox.run(&deep),
+        Err(zonebox::Error::CommandLine(_))
+    ));
+    let megabyte = format!("echo {} | wc -c", "a".repeat(1 << 20));
+    let output = run(&sandbox, &megabyte);
+    assert_eq!(output.stdout_text(), format!("{}\n", (1 << 20) + 1));
+}
+
+#[test]
+fn runaway_lines_end_with_their_limit_and_leave_nothing_running() {
+    let host = Host::new();
+    let sandbox = host.sandbox_with(&TestLimits {
+        timeout_secs: 1.0,
+        ..TestLimits::default()
+    });
+    let cases = [
+        ("while :; do :; done", 124, LimitKind::WallClock),
+        ("yes | yes | yes > /dev/null", 124, LimitKind::WallClock),
+        ("f(){ f|f& }; f", 137, LimitKind::Instances),
+        ("x=a; while :; do x=$x$x; done", 137, LimitKind::ShellMemory),
+        ("sleep 5 | cat", 124, LimitKind::WallClock),
+    ];
+    for (line, code, limit) in cases {
+        let output = run(&sandbox, line);
+        assert_eq!(
+            (output.exit_code, output.limit),
+            (code, Some(limit)),
+            "{line}: {}",
+            output.stderr_text()
+        );
+        assert_eq!(
+            output.stderr_text().matches("zonebox: stopped by").count(),
+            1,
+            "{line}: one note: {}",
+            output.stderr_text()
+        );
+    }
+    // Nesting through eval is refused, not a host stack overflow.
+    let output = run(&sandbox, "x='eval \"$x\"'; eval \"$x\"");
+    assert_eq!(output.exit_code, 1);
+    assert!(output.stderr_text().contains("maximum nesting level"));
+    // The sandbox still works afterwards: nothing was left running in it.
+    assert_eq!(run(&sandbox, "echo fine").stdout_text(), "fine\n");
+}
