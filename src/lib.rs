@@ -25,4 +25,4 @@ pub use backend::wasm::CompileEvent;
 pub use error::{Error, Result};
 pub use output::{LimitKind, Output};
 pub use policy::{Policy, PolicyError, PolicyOverrides};
-pub use sandbox::{Sandbox, SandboxBuilder, ToolInfo, WasmProgram};
+pub use sandbox::{Sandbox, SandboxBuilder, Session, ToolInfo, WasmProgram};

@@ -123,10 +123,39 @@ impl Sandbox {
     /// Runs a command line from async code (needs a Tokio runtime with the time driver).
     pub async fn run_async(&self, line: &str, stdin: Vec<u8>) -> Result<Output> {
         let program = shell::parse(line)?;
+        let mounts = ZoneMounts::prepare(&self.policy.zones)?;
+        let mut state = self.fresh_shell();
+        let output = self.run_program(&mut state, &mounts, &program, stdin).await;
+        // Scratch zones go before the run is reported done.
+        drop(mounts);
+        Ok(output)
+    }
+
+    /// A session: lines run one after another in one shell, which keeps its working directory,
+    /// variables, functions and `$?`, and its scratch zones, until the session is dropped.
+    pub fn session(&self) -> Result<Session<'_>> {
+        Ok(Session {
+            sandbox: self,
+            state: self.fresh_shell(),
+            mounts: ZoneMounts::prepare(&self.policy.zones)?,
+        })
+    }
+
+    fn fresh_shell(&self) -> ShellState {
+        ShellState::new(&self.env, &self.policy.workdir)
+    }
+
+    /// Runs a parsed line in `state` under the line's limits.
+    async fn run_program(
+        &self,
+        state: &mut ShellState,
+        mounts: &ZoneMounts,
+        program: &brush_parser::ast::Program,
+        stdin: Vec<u8>,
+    ) -> Output {
         let started = Instant::now();
         let limits = &self.policy.limits;
         let deadline = started + limits.timeout;
-        let mounts = ZoneMounts::prepare(&self.policy.zones)?;
         let (stdout, stderr) = self.captures();
         let io = Fds::new(
             Input::bytes(stdin),
@@ -137,11 +166,10 @@ impl Sandbox {
             &self.engine,
             &self.engine.toolset,
             &self.policy,
-            &mounts,
+            mounts,
             deadline,
         );
-        let mut state = ShellState::new(&self.env, &self.policy.workdir);
-        let run = interp.run_program(&mut state, &io, &program);
+        let run = interp.run_program(state, &io, program);
         let (exit_code, stopped) = match tokio::time::timeout_at(deadline.into(), run).await {
             Err(_elapsed) => (124, Some(Stopped::WallClock)),
             Ok(status) => {
@@ -159,8 +187,7 @@ impl Sandbox {
         };
         drop(io);
         drop(interp);
-        // Scratch zones go before the run is reported done.
-        drop(mounts);
+        state.last_status = exit_code;
         // Limits of the whole line are noted once, at the end; a command's own limits were
         // noted where they happened.
         let note = match &stopped {
@@ -169,7 +196,7 @@ impl Sandbox {
             }
             _ => None,
         };
-        Ok(self.report(&stdout, &stderr, exit_code, stopped, note, started))
+        self.report(&stdout, &stderr, exit_code, stopped, note, started)
     }
 
     fn captures(&self) -> (CapturedOutput, CapturedOutput) {
@@ -291,5 +318,54 @@ impl Sandbox {
             truncated: stdout_truncated || stderr_truncated,
             limit: stopped.as_ref().and_then(Stopped::limit),
         }
+    }
+}
+
+/// A shell session of a [`Sandbox`], as an agent's terminal: each line runs under the policy's
+/// limits, and the session keeps the working directory, variables (exported or not),
+/// functions, `$?` and the scratch zones' contents from one line to the next. `exit` ends the
+/// line it is in, not the session.
+///
+/// ```no_run
+/// let sandbox = zonebox::Sandbox::new(zonebox::Policy::default_policy()?)?;
+/// let mut session = sandbox.session()?;
+/// session.run("cd src && export MODE=fast")?;
+/// let output = session.run("pwd; echo $MODE")?; // "/workspace/src\nfast\n"
+/// # Ok::<(), zonebox::Error>(())
+/// ```
+pub struct Session<'s> {
+    sandbox: &'s Sandbox,
+    state: ShellState,
+    mounts: ZoneMounts,
+}
+
+impl Session<'_> {
+    /// Runs a line with empty standard input (not inside an async runtime: use
+    /// [`Session::run_async`] there).
+    pub fn run(&mut self, line: &str) -> Result<Output> {
+        self.run_with_stdin(line, Vec::new())
+    }
+
+    pub fn run_with_stdin(&mut self, line: &str, stdin: impl Into<Vec<u8>>) -> Result<Output> {
+        let runtime = &self.sandbox.runtime;
+        runtime.block_on(self.run_async(line, stdin.into()))
+    }
+
+    pub async fn run_async(&mut self, line: &str, stdin: Vec<u8>) -> Result<Output> {
+        let program = shell::parse(line)?;
+        Ok(self
+            .sandbox
+            .run_program(&mut self.state, &self.mounts, &program, stdin)
+            .await)
+    }
+
+    /// The session's working directory (a guest path).
+    pub fn cwd(&self) -> &str {
+        &self.state.cwd
+    }
+
+    /// The status of the last line, as `$?` will show it.
+    pub fn last_status(&self) -> i32 {
+        self.state.last_status
     }
 }

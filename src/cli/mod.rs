@@ -4,6 +4,7 @@
 mod policy_cmd;
 mod progress;
 mod run;
+mod shell;
 mod tools;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +32,9 @@ struct Cli {
 enum Command {
     /// Run a command line under a policy; exits with the command's own status.
     Run(run::RunArgs),
+    /// A shell session: lines from stdin (a prompt on a terminal) keep cwd, variables,
+    /// functions and $? between them; exits with the last line's status.
+    Shell(shell::ShellArgs),
     /// Work with policy files.
     #[command(subcommand)]
     Policy(policy_cmd::PolicyCommand),
@@ -68,6 +72,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Shell(args) => shell::run(args),
         Command::Policy(command) => policy_cmd::run(command),
         Command::Tools(args) => tools::run(args),
     };

@@ -10,6 +10,9 @@ pub struct ParseError {
     /// Byte offset of the problem in `line`.
     pub position: usize,
     pub message: String,
+    /// True when the line only ends too soon (an open quote, `if`, loop, group or
+    /// here-document): more lines could complete it, as a shell's continuation prompt expects.
+    pub incomplete: bool,
 }
 
 /// How much of a long line the caret display shows on each side of the error.

@@ -23,6 +23,7 @@ pub fn parse(line: &str) -> Result<Program, ParseError> {
             line: line.to_string(),
             position: 0,
             message: "empty command line: give a command to run".to_string(),
+            incomplete: false,
         });
     }
     if line.contains('\0') {
@@ -31,6 +32,7 @@ pub fn parse(line: &str) -> Result<Program, ParseError> {
             position: line.find('\0').unwrap_or(0),
             message: "the command line contains a NUL byte, which no shell word can hold"
                 .to_string(),
+            incomplete: false,
         });
     }
     if let Some(position) = too_deep(line) {
@@ -40,6 +42,7 @@ pub fn parse(line: &str) -> Result<Program, ParseError> {
             message: format!(
                 "brackets, braces and substitutions nest deeper than {MAX_NESTING} levels here"
             ),
+            incomplete: false,
         });
     }
     let mut parser = brush_parser::Parser::new(line.as_bytes(), &options());
@@ -83,6 +86,25 @@ fn too_deep(line: &str) -> Option<usize> {
 }
 
 fn located(line: &str, error: &brush_parser::ParseError) -> ParseError {
+    use brush_parser::TokenizerError as T;
+    let incomplete = match error {
+        brush_parser::ParseError::ParsingAtEndOfInput => true,
+        brush_parser::ParseError::Tokenizing { inner, .. } => matches!(
+            inner,
+            T::UnterminatedEscapeSequence
+                | T::UnterminatedSingleQuote(_)
+                | T::UnterminatedAnsiCQuote(_)
+                | T::UnterminatedDoubleQuote(_)
+                | T::UnterminatedBackquote(_)
+                | T::UnterminatedExtendedGlob(_)
+                | T::UnterminatedVariable
+                | T::UnterminatedCommandSubstitution
+                | T::UnterminatedExpansion
+                | T::UnterminatedHereDocuments(..)
+                | T::MissingHereTagForDocumentBody
+        ),
+        brush_parser::ParseError::ParsingNear(_) => false,
+    };
     let (position, message) = match error {
         brush_parser::ParseError::ParsingNear(at) => {
             (byte_offset(line, at), "syntax error near here".to_string())
@@ -116,6 +138,7 @@ fn located(line: &str, error: &brush_parser::ParseError) -> ParseError {
         line: line.to_string(),
         position,
         message,
+        incomplete,
     }
 }
 

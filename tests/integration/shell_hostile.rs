@@ -57,8 +57,16 @@ fn globs_cd_and_source_see_only_the_zones() {
         ("source /etc/profile; echo $?", "1\n", 0),
         (". ../outside/secret.txt; echo $?", "1\n", 0),
         ("sh ../outside/secret.txt; echo $?", "127\n", 0),
-        ("[ -e ../outside/secret.txt ] && echo seen || echo unseen", "unseen\n", 0),
-        ("[[ -f /etc/passwd ]] && echo seen || echo unseen", "unseen\n", 0),
+        (
+            "[ -e ../outside/secret.txt ] && echo seen || echo unseen",
+            "unseen\n",
+            0,
+        ),
+        (
+            "[[ -f /etc/passwd ]] && echo seen || echo unseen",
+            "unseen\n",
+            0,
+        ),
     ];
     for (line, stdout, code) in cases {
         let output = run(&sandbox, line);

@@ -104,7 +104,9 @@ impl ZoneFs {
         }
         let (zone, rest) = self.locate(guest).ok_or_else(not_found)?;
         if rest.is_empty() {
-            return Err(io::Error::from_raw_os_error(rustix::io::Errno::ISDIR.raw_os_error()));
+            return Err(io::Error::from_raw_os_error(
+                rustix::io::Errno::ISDIR.raw_os_error(),
+            ));
         }
         let writing = how != OpenFor::Read;
         if writing && !zone.writable {
@@ -121,7 +123,9 @@ impl ZoneFs {
         let file = dir.open_with(&rest, &options)?;
         let metadata = file.metadata()?;
         if metadata.is_dir() {
-            return Err(io::Error::from_raw_os_error(rustix::io::Errno::ISDIR.raw_os_error()));
+            return Err(io::Error::from_raw_os_error(
+                rustix::io::Errno::ISDIR.raw_os_error(),
+            ));
         }
         if !metadata.is_file() {
             // FIFOs and devices in a zone could block the host or reach hardware.
