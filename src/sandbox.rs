@@ -125,7 +125,9 @@ impl Sandbox {
         let program = shell::parse(line)?;
         let mounts = ZoneMounts::prepare(&self.policy.zones)?;
         let mut state = self.fresh_shell();
-        let output = self.run_program(&mut state, &mounts, &program, stdin).await;
+        let output = self
+            .run_program(&mut state, &mounts, &program, stdin, true)
+            .await;
         // Scratch zones go before the run is reported done.
         drop(mounts);
         Ok(output)
@@ -152,6 +154,7 @@ impl Sandbox {
         mounts: &ZoneMounts,
         program: &brush_parser::ast::Program,
         stdin: Vec<u8>,
+        whole_shell: bool,
     ) -> Output {
         let started = Instant::now();
         let limits = &self.policy.limits;
@@ -169,7 +172,16 @@ impl Sandbox {
             mounts,
             deadline,
         );
-        let run = interp.run_program(state, &io, program);
+        let run = async {
+            let status = interp.run_program(state, &io, program).await;
+            // The shell ends with a one-line run, or with `exit`: its EXIT trap runs then.
+            if whole_shell || matches!(status, Err(Unwind::Exit(_))) {
+                if let Some(trap) = state.exit_trap.take() {
+                    let _ = interp.run_text(state, io.clone(), &trap).await;
+                }
+            }
+            status
+        };
         let (exit_code, stopped) = match tokio::time::timeout_at(deadline.into(), run).await {
             Err(_elapsed) => (124, Some(Stopped::WallClock)),
             Ok(status) => {
@@ -355,7 +367,7 @@ impl Session<'_> {
         let program = shell::parse(line)?;
         Ok(self
             .sandbox
-            .run_program(&mut self.state, &self.mounts, &program, stdin)
+            .run_program(&mut self.state, &self.mounts, &program, stdin, false)
             .await)
     }
 

@@ -12,7 +12,8 @@ use std::time::Duration;
 pub(crate) const BUILTINS: &[&str] = &[
     ".", ":", "bash", "break", "cd", "command", "continue", "env", "eval", "exec", "exit",
     "export", "false", "find", "local", "nice", "nohup", "printf", "pwd", "read", "readonly",
-    "return", "set", "sh", "shift", "source", "timeout", "true", "type", "unset", "wait", "xargs",
+    "return", "set", "sh", "shift", "source", "timeout", "trap", "true", "type", "unset", "wait",
+    "xargs",
 ];
 
 /// The largest script `source` or `sh FILE` reads.
@@ -74,7 +75,11 @@ pub(crate) async fn run(
         "return" => Err(Unwind::Return(status_arg(state, args))),
         "break" => Err(Unwind::Break(count_arg(args))),
         "continue" => Err(Unwind::Continue(count_arg(args))),
-        "wait" => Ok(0),
+        "wait" => {
+            interp.wait_for_background().await;
+            Ok(0)
+        }
+        "trap" => Ok(trap(state, io, args)),
         "read" => read(state, io, args).await,
         "eval" => {
             let text = args.join(" ");
@@ -115,6 +120,33 @@ pub(crate) async fn run(
         _ => return None,
     };
     Some(status)
+}
+
+/// `trap CMD EXIT` (or `0`) sets the exit trap, `trap - EXIT` clears it; traps on signals
+/// are accepted and never fire (nothing signals a sandboxed line but its limits).
+fn trap(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
+    let Some((action, conditions)) = args.split_first() else {
+        if let Some(command) = &state.exit_trap {
+            io.report(&format!("trap -- '{command}' EXIT\n"));
+        }
+        return 0;
+    };
+    for condition in conditions {
+        match condition.as_str() {
+            "EXIT" | "0" => {
+                state.exit_trap = (action != "-").then(|| action.clone());
+            }
+            "INT" | "TERM" | "HUP" | "QUIT" | "ERR" | "DEBUG" | "RETURN" | "PIPE" | "USR1"
+            | "USR2" | "SIGINT" | "SIGTERM" | "SIGHUP" => {}
+            other => {
+                io.report(&format!(
+                    "sh: trap: {other}: invalid signal specification\n"
+                ));
+                return 1;
+            }
+        }
+    }
+    0
 }
 
 async fn write(io: &Io, text: &str) -> Status {

@@ -12,8 +12,8 @@ use crate::policy::Policy;
 use crate::stdio::{CapturedOutput, Input, Output, pipe};
 use brush_parser::ast::{
     AndOr, AndOrList, Assignment, AssignmentName, AssignmentValue, CaseItemPostAction, Command,
-    CommandPrefixOrSuffixItem, CompoundCommand, CompoundList, FunctionBody, IoRedirect, Pipeline,
-    SeparatorOperator, SimpleCommand, Word,
+    CommandPrefixOrSuffixItem, CompoundCommand, CompoundList, CompoundListItem, FunctionBody,
+    IoRedirect, Pipeline, SeparatorOperator, SimpleCommand, Word,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -85,6 +85,10 @@ pub(crate) struct Interp<'a> {
     /// Wasm instances and pipeline stages running now, under `limits.max_instances`.
     live_instances: AtomicUsize,
     commands_run: AtomicUsize,
+    /// Background jobs running now, and how many were ever started (for `$!`).
+    background: AtomicUsize,
+    background_started: AtomicUsize,
+    background_done: tokio::sync::Notify,
     /// Set when a limit ends the whole line: every command unwinds at its next checkpoint.
     aborted: std::sync::atomic::AtomicI32,
 }
@@ -111,6 +115,9 @@ impl<'a> Interp<'a> {
             stopped: Mutex::new(None),
             live_instances: AtomicUsize::new(0),
             commands_run: AtomicUsize::new(0),
+            background: AtomicUsize::new(0),
+            background_started: AtomicUsize::new(0),
+            background_done: tokio::sync::Notify::new(),
             aborted: std::sync::atomic::AtomicI32::new(0),
         }
     }
@@ -189,24 +196,51 @@ impl<'a> Interp<'a> {
         io: &'f Io,
         list: &'f CompoundList,
     ) -> Running<'f> {
+        self.run_items(state, io, &list.0)
+    }
+
+    /// Runs list items in order; `cmd &` runs in a subshell alongside the items after it (the
+    /// list ends when both have: nothing outlives the line, whose wall clock covers both).
+    fn run_items<'f>(
+        &'f self,
+        state: &'f mut ShellState,
+        io: &'f Io,
+        items: &'f [CompoundListItem],
+    ) -> Running<'f> {
         Box::pin(async move {
             let mut status = 0;
-            for item in &list.0 {
+            for (index, item) in items.iter().enumerate() {
                 if matches!(item.1, SeparatorOperator::Async) {
-                    // Background jobs run to completion before the line goes on: a sandboxed
-                    // line has one wall clock, and nothing may outlive it.
-                    status = match self.run_and_or(state, io, &item.0).await {
-                        Ok(_) | Err(Unwind::Exit(_)) => 0,
-                        Err(other) => return Err(other),
+                    let mut job_state = state.clone();
+                    let job_number = self.background_started.fetch_add(1, Ordering::SeqCst) + 1;
+                    self.background.fetch_add(1, Ordering::SeqCst);
+                    let job = async move {
+                        let _ = self.run_and_or(&mut job_state, io, &item.0).await;
+                        self.background.fetch_sub(1, Ordering::SeqCst);
+                        self.background_done.notify_waiters();
                     };
-                    state.set_scalar("!", SHELL_PID.to_string());
-                } else {
-                    status = self.run_and_or(state, io, &item.0).await?;
+                    state.set_scalar("!", (SHELL_PID as usize + job_number).to_string());
+                    state.last_status = 0;
+                    let rest = self.run_items(state, io, &items[index + 1..]);
+                    let ((), rest_status) = futures::join!(job, rest);
+                    return rest_status;
                 }
+                status = self.run_and_or(state, io, &item.0).await?;
                 state.last_status = status;
             }
             Ok(status)
         })
+    }
+
+    /// `wait`: until every background job of the line has ended.
+    pub(crate) async fn wait_for_background(&self) {
+        loop {
+            let notified = self.background_done.notified();
+            if self.background.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            notified.await;
+        }
     }
 
     async fn run_and_or(&self, state: &mut ShellState, io: &Io, list: &AndOrList) -> Status {

@@ -57,6 +57,8 @@ pub(crate) struct ShellState {
     /// How many function calls, `eval`s, sourced files, child shells and command
     /// substitutions enclose the running command.
     pub(crate) depth: usize,
+    /// `trap CMD EXIT`: run when the line (or the session's line) ends.
+    pub(crate) exit_trap: Option<String>,
     pub(crate) pipestatus: Vec<i32>,
     /// Saved values to restore when each active function returns (for `local`).
     pub(crate) locals: Vec<Vec<(String, Option<Variable>)>>,
@@ -94,6 +96,7 @@ impl ShellState {
             last_status_before: 0,
             conditions: 0,
             depth: 0,
+            exit_trap: None,
             pipestatus: Vec::new(),
             locals: Vec::new(),
         };
