@@ -1,5 +1,6 @@
-//! Criterion benchmarks of the library and CLI paths: a command in-process, building a sandbox
-//! from the warm cache, and the CLI as a fresh process with a warm and a cold cache.
+//! Criterion benchmarks of the library and CLI paths: a command in-process, pipelines of one to
+//! five stages (the cost per stage), a session's lines, building a sandbox from the warm cache,
+//! and the CLI as a fresh process with a warm and a cold cache.
 //!
 //! `cargo bench --bench run` (results in target/criterion). Numbers belong here and in the
 //! README, never in tests.
@@ -34,7 +35,32 @@ fn in_process(c: &mut Criterion) {
         b.iter(|| sandbox.run("ls -la src").expect("runs"))
     });
     group.bench_function("sandbox_new_warm_cache", |b| b.iter(build_sandbox));
+    group.bench_function("pipeline_cat_grep_wc", |b| {
+        b.iter(|| {
+            sandbox
+                .run("cat Cargo.toml | grep version | wc -l")
+                .expect("runs")
+        })
+    });
+    group.bench_function("builtin_only_line", |b| {
+        b.iter(|| sandbox.run("x=1; y=$((x+1)); true").expect("runs"))
+    });
+    let mut session = sandbox.session().expect("session");
+    group.bench_function("session_echo_hi", |b| {
+        b.iter(|| session.run("echo hi").expect("runs"))
+    });
     group.finish();
+    let mut stages = c.benchmark_group("pipeline_stages");
+    for count in [1, 2, 3, 5] {
+        let line = std::iter::once("echo hi")
+            .chain(std::iter::repeat_n("cat", count - 1))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        stages.bench_function(format!("{count}_stages"), |b| {
+            b.iter(|| sandbox.run(&line).expect("runs"))
+        });
+    }
+    stages.finish();
 }
 
 fn cli(c: &mut Criterion) {

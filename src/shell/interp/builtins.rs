@@ -2,7 +2,7 @@
 //! (cd, export, set, read, …) or start other commands (sh -c, eval, source, env, timeout,
 //! xargs, command, exec). Everything else is a toolset command.
 
-use super::exec::{Interp, Io, Status, Unwind};
+use super::exec::{Interp, Io, Status, Unwind, status_of};
 use super::state::{ShellState, Value};
 use super::zonefs::normalize;
 use crate::stdio::{CapturedOutput, Output};
@@ -499,7 +499,7 @@ async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -
                     text.extend_from_slice(&chunk);
                 }
                 let text = String::from_utf8_lossy(&text).into_owned();
-                return finish(interp.run_text(&mut child, io.clone(), &text).await);
+                return status_of(interp.run_text(&mut child, io.clone(), &text).await);
             };
             match interp
                 .zones
@@ -517,14 +517,7 @@ async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -
             }
         }
     };
-    finish(interp.run_text(&mut child, io.clone(), &text).await)
-}
-
-fn finish(status: Status) -> i32 {
-    match status {
-        Ok(status) | Err(Unwind::Exit(status)) | Err(Unwind::Return(status)) => status,
-        Err(_) => 0,
-    }
+    status_of(interp.run_text(&mut child, io.clone(), &text).await)
 }
 
 /// What a name is, as `type` (or `command -v` when `short`) says.
@@ -606,10 +599,10 @@ async fn timeout(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
     let mut child = state.clone();
     let run = run_without_functions(interp, &mut child, io, argv);
     if limit.is_zero() {
-        return Ok(finish(run.await));
+        return Ok(status_of(run.await));
     }
     match tokio::time::timeout(limit, run).await {
-        Ok(status) => Ok(finish(status)),
+        Ok(status) => Ok(status_of(status)),
         Err(_) => Ok(124),
     }
 }
@@ -674,7 +667,7 @@ async fn env(
         return None;
     }
     let argv = args[index..].to_vec();
-    Some(Ok(finish(
+    Some(Ok(status_of(
         run_without_functions(interp, &mut child, io, argv).await,
     )))
 }

@@ -66,6 +66,34 @@ pub(crate) enum Unwind {
 /// A command's status, or an unwinding in progress.
 pub(crate) type Status = Result<i32, Unwind>;
 
+/// The status a subshell, stage or child shell ends with: `exit N` and `return N` give N; a
+/// `break` or `continue` with no loop around it ends it with 0.
+pub(crate) fn status_of(result: Status) -> i32 {
+    match result {
+        Ok(status) | Err(Unwind::Exit(status)) | Err(Unwind::Return(status)) => status,
+        Err(Unwind::Break(_) | Unwind::Continue(_)) => 0,
+    }
+}
+
+/// How a loop goes on after its body.
+enum AfterBody {
+    Next(i32),
+    Continue,
+    Break,
+}
+
+/// Applies `break N` / `continue N` to the loop the body ran in (passing what is left outwards).
+fn after_body(result: Status) -> Result<AfterBody, Unwind> {
+    match result {
+        Ok(status) => Ok(AfterBody::Next(status)),
+        Err(Unwind::Break(n)) if n > 1 => Err(Unwind::Break(n - 1)),
+        Err(Unwind::Break(_)) => Ok(AfterBody::Break),
+        Err(Unwind::Continue(n)) if n > 1 => Err(Unwind::Continue(n - 1)),
+        Err(Unwind::Continue(_)) => Ok(AfterBody::Continue),
+        Err(other) => Err(other),
+    }
+}
+
 type Running<'f> = Pin<Box<dyn Future<Output = Status> + 'f>>;
 
 /// The standard streams (and fds 3–9) of a running command.
@@ -182,10 +210,7 @@ impl<'a> Interp<'a> {
         let mut sub_io = io.clone();
         sub_io.set_stdout(Output::capture(capture.clone()));
         let mut sub = state.clone();
-        let status = match self.run_text(&mut sub, sub_io, text).await {
-            Ok(status) | Err(Unwind::Exit(status)) | Err(Unwind::Return(status)) => status,
-            Err(_) => 0,
-        };
+        let status = status_of(self.run_text(&mut sub, sub_io, text).await);
         let (bytes, _) = capture.finish(self.policy.limits.max_output_bytes);
         Ok((String::from_utf8_lossy(&bytes).into_owned(), status))
     }
@@ -363,10 +388,7 @@ impl<'a> Interp<'a> {
             async move {
                 let result = self.run_command(&mut sub, &stage_io, command).await;
                 drop(stage_io);
-                match result {
-                    Ok(status) | Err(Unwind::Exit(status)) | Err(Unwind::Return(status)) => status,
-                    Err(_) => 0,
-                }
+                status_of(result)
             }
         });
         futures::future::join_all(runs).await
@@ -519,13 +541,10 @@ impl<'a> Interp<'a> {
                     if (test == 0) == until {
                         break;
                     }
-                    match self.run_list(state, io, &clause.1.list).await {
-                        Ok(s) => status = s,
-                        Err(Unwind::Break(n)) if n > 1 => return Err(Unwind::Break(n - 1)),
-                        Err(Unwind::Break(_)) => break,
-                        Err(Unwind::Continue(n)) if n > 1 => return Err(Unwind::Continue(n - 1)),
-                        Err(Unwind::Continue(_)) => {}
-                        Err(other) => return Err(other),
+                    match after_body(self.run_list(state, io, &clause.1.list).await)? {
+                        AfterBody::Next(s) => status = s,
+                        AfterBody::Continue => {}
+                        AfterBody::Break => break,
                     }
                 }
                 Ok(status)
@@ -538,13 +557,10 @@ impl<'a> Interp<'a> {
                 let mut status = 0;
                 for value in values {
                     state.set_scalar(&clause.variable_name, value);
-                    match self.run_list(state, io, &clause.body.list).await {
-                        Ok(s) => status = s,
-                        Err(Unwind::Break(n)) if n > 1 => return Err(Unwind::Break(n - 1)),
-                        Err(Unwind::Break(_)) => break,
-                        Err(Unwind::Continue(n)) if n > 1 => return Err(Unwind::Continue(n - 1)),
-                        Err(Unwind::Continue(_)) => {}
-                        Err(other) => return Err(other),
+                    match after_body(self.run_list(state, io, &clause.body.list).await)? {
+                        AfterBody::Next(s) => status = s,
+                        AfterBody::Continue => {}
+                        AfterBody::Break => break,
                     }
                 }
                 Ok(status)
@@ -563,13 +579,10 @@ impl<'a> Interp<'a> {
                             break;
                         }
                     }
-                    match self.run_list(state, io, &clause.body.list).await {
-                        Ok(s) => status = s,
-                        Err(Unwind::Break(n)) if n > 1 => return Err(Unwind::Break(n - 1)),
-                        Err(Unwind::Break(_)) => break,
-                        Err(Unwind::Continue(n)) if n > 1 => return Err(Unwind::Continue(n - 1)),
-                        Err(Unwind::Continue(_)) => {}
-                        Err(other) => return Err(other),
+                    match after_body(self.run_list(state, io, &clause.body.list).await)? {
+                        AfterBody::Next(s) => status = s,
+                        AfterBody::Continue => {}
+                        AfterBody::Break => break,
                     }
                     if let Some(update) = &clause.updater {
                         let text = self.expand_string(state, io, &update.value).await?;

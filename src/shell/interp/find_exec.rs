@@ -4,7 +4,7 @@
 //! usual shape); an action inside `-o` or parentheses is refused with a message.
 
 use super::builtins::run_without_functions;
-use super::exec::{Interp, Io, Status, Unwind};
+use super::exec::{Interp, Io, Status, status_of};
 use super::state::ShellState;
 use super::zonefs::normalize;
 use crate::stdio::{CapturedOutput, Output};
@@ -146,12 +146,9 @@ async fn run_one(
     if let Some(cwd) = cwd {
         child.set_cwd(&cwd);
     }
-    Ok(
-        match run_without_functions(interp, &mut child, io, argv).await {
-            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
-            Err(_) => 0,
-        },
-    )
+    Ok(status_of(
+        run_without_functions(interp, &mut child, io, argv).await,
+    ))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! exit statuses (123 when a command failed, 127 not found). `-P` batches run one after another.
 
 use super::builtins::run_without_functions;
-use super::exec::{Interp, Io, Status, Unwind};
+use super::exec::{Interp, Io, Status, status_of};
 use super::state::ShellState;
 
 /// The most input xargs reads (items beyond it would never fit a command anyway).
@@ -235,10 +235,7 @@ pub(crate) async fn run(
             io.report(&format!("{}\n", argv.join(" ")));
         }
         let mut child = state.clone();
-        let result = match run_without_functions(interp, &mut child, io, argv).await {
-            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
-            Err(_) => 0,
-        };
+        let result = status_of(run_without_functions(interp, &mut child, io, argv).await);
         match result {
             0 => {}
             127 => return Ok(127),

@@ -161,24 +161,29 @@ impl Cutter {
     fn cut(&self, line: &[u8]) -> Option<Vec<u8>> {
         match self.mode {
             Mode::Fields => self.fields(line),
-            Mode::Bytes => Some(self.positions(line.iter().map(|b| vec![*b]).collect())),
-            Mode::Chars => {
+            Mode::Bytes => Some(self.positions(line.chunks(1))),
+            Mode::Chars if crate::common::locale::is_utf8() => {
                 let text = String::from_utf8_lossy(line);
-                let units = if crate::common::locale::is_utf8() {
-                    text.chars().map(|c| c.to_string().into_bytes()).collect()
-                } else {
-                    line.iter().map(|b| vec![*b]).collect()
-                };
-                Some(self.positions(units))
+                let units: Vec<&[u8]> = text
+                    .char_indices()
+                    .map(|(at, c)| &text.as_bytes()[at..at + c.len_utf8()])
+                    .collect();
+                Some(self.positions(units.into_iter()))
             }
+            Mode::Chars => Some(self.positions(line.chunks(1))),
         }
     }
 
-    fn positions(&self, units: Vec<Vec<u8>>) -> Vec<u8> {
+    fn positions<'u>(&self, units: impl Iterator<Item = &'u [u8]>) -> Vec<u8> {
         let mut selected = Vec::new();
         let mut previous: Option<usize> = None;
-        for (index, unit) in units.iter().enumerate() {
+        // Past the last selected position nothing more can be selected (unless complementing).
+        let last_wanted = self.list.0.iter().map(|&(_, end)| end).max().unwrap_or(0);
+        for (index, unit) in units.enumerate() {
             let position = index + 1;
+            if position > last_wanted && !self.complement {
+                break;
+            }
             if self.list.contains(position, self.complement) {
                 if let (Some(separator), Some(last)) = (&self.output_delimiter, previous)
                     && last + 1 != position
