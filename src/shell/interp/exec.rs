@@ -680,6 +680,15 @@ impl<'a> Interp<'a> {
             ));
         }
         let redirects: Vec<IoRedirect> = redirects.into_iter().cloned().collect();
+        if argv.len() == 1 && argv[0] == "exec" && !redirects.is_empty() {
+            // `exec >file` would redirect the rest of the shell: not kept yet, so say so rather
+            // than drop the redirection silently.
+            io.report(
+                "sh: exec: redirecting the shell itself is not supported by the zonebox shell; \
+                 redirect a group instead: { …; } >file\n",
+            );
+            return Ok(2);
+        }
         let Some(io) = self.redirected(state, io, &redirects).await? else {
             return Ok(1);
         };
