@@ -203,9 +203,12 @@ impl Sandbox {
         // Limits of the whole line are noted once, at the end; a command's own limits were
         // noted where they happened.
         let note = match &stopped {
-            Some(line_limit @ (Stopped::WallClock | Stopped::Instances | Stopped::ShellMemory)) => {
-                Some(line_limit.describe(limits, "the line"))
-            }
+            Some(
+                line_limit @ (Stopped::WallClock
+                | Stopped::Cpu
+                | Stopped::Instances
+                | Stopped::ShellMemory),
+            ) => Some(line_limit.describe(limits, "the line")),
             _ => None,
         };
         self.report(&stdout, &stderr, exit_code, stopped, note, started)
@@ -285,6 +288,7 @@ impl Sandbox {
             limits: &self.policy.limits,
             mounts: &mounts,
             deadline: started + self.policy.limits.timeout,
+            fuel: self.policy.limits.cpu_fuel,
         };
         let outcome = self.engine.run(program, request).await?;
         drop(mounts);

@@ -120,8 +120,9 @@ fn limit_stops_exit_124_and_137_with_one_line_naming_the_limit() {
         .unwrap();
     expect_status(&output, 137);
     assert!(
-        text(&output.stderr)
-            .ends_with("zonebox: stopped by the CPU limit: limits.cpu_fuel = 1000\n"),
+        text(&output.stderr).ends_with(
+            "zonebox: stopped by the CPU limit: limits.cpu_fuel = 1000 (the line's budget)\n"
+        ),
         "{}",
         text(&output.stderr)
     );

@@ -177,7 +177,8 @@ fn every_tool_survives_hostile_operands_and_input() {
     .unwrap();
     let before = host.tree();
     let sandbox = host.sandbox_with(&crate::support::TestLimits {
-        timeout_secs: 2.0,
+        // Room for the slowest tool on a 4 MiB line on a loaded 2-core machine (xxd: ~1.3 s).
+        timeout_secs: 6.0,
         ..Default::default()
     });
     let operands = [

@@ -145,3 +145,31 @@ fn runaway_lines_end_with_their_limit_and_leave_nothing_running() {
     // The sandbox still works afterwards: nothing was left running in it.
     assert_eq!(run(&sandbox, "echo fine").stdout_text(), "fine\n");
 }
+
+#[test]
+fn the_cpu_budget_is_the_lines_not_each_commands() {
+    let host = Host::new();
+    // Enough for one `seq 100000` (and the small commands), not for two.
+    let sandbox = host.sandbox_with(&TestLimits {
+        cpu_fuel: Some(1_000_000_000),
+        ..TestLimits::default()
+    });
+    let one = run(&sandbox, "seq 100000 > /dev/null; echo one");
+    assert_eq!((one.stdout_text().as_ref(), one.exit_code), ("one\n", 0));
+    let output = run(
+        &sandbox,
+        "seq 100000 > /dev/null; echo one; seq 100000 > /dev/null; echo two",
+    );
+    assert_eq!(output.exit_code, 137, "{}", output.stderr_text());
+    assert_eq!(output.limit, Some(LimitKind::Cpu));
+    assert!(!output.stdout_text().contains("two"));
+    assert_eq!(
+        output
+            .stderr_text()
+            .matches("stopped by the CPU limit")
+            .count(),
+        1,
+        "{}",
+        output.stderr_text()
+    );
+}

@@ -28,6 +28,9 @@ pub(crate) struct RunRequest<'a> {
     pub(crate) mounts: &'a ZoneMounts,
     /// When the line's wall clock runs out: the run is stopped then (exit 124).
     pub(crate) deadline: Instant,
+    /// The CPU budget left to this run (what the line has not spent); `None` when the policy
+    /// sets no `cpu_fuel`.
+    pub(crate) fuel: Option<u64>,
 }
 
 /// Why a run was stopped before its program ended by itself.
@@ -73,7 +76,7 @@ impl Stopped {
                 limits.memory_bytes / MIB
             ),
             Stopped::Cpu => format!(
-                "stopped by the CPU limit: limits.cpu_fuel = {}",
+                "stopped by the CPU limit: limits.cpu_fuel = {} (the line's budget)",
                 limits.cpu_fuel.unwrap_or_default()
             ),
             Stopped::Stack => {
@@ -101,6 +104,8 @@ impl Stopped {
 pub(crate) struct WasmOutcome {
     pub(crate) exit_code: i32,
     pub(crate) stopped: Option<Stopped>,
+    /// Fuel the run consumed (0 when unmetered).
+    pub(crate) fuel_used: u64,
 }
 
 impl WasmEngine {
@@ -152,7 +157,8 @@ impl WasmEngine {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
-        if let Some(fuel) = request.limits.cpu_fuel.filter(|_| self.fuel_metered) {
+        let fuel = request.fuel.filter(|_| self.fuel_metered);
+        if let Some(fuel) = fuel {
             store
                 .set_fuel(fuel)
                 .map_err(|e| Error::Engine(format!("setting fuel: {e}")))?;
@@ -176,7 +182,19 @@ impl WasmEngine {
                 Ok((Ok(()), _)) => (0, None),
                 Ok((Err(error), memory_refused)) => classify(&error, memory_refused),
             };
-        Ok(WasmOutcome { exit_code, stopped })
+        let fuel_used = fuel
+            .and_then(|budget| {
+                store
+                    .get_fuel()
+                    .ok()
+                    .map(|left| budget.saturating_sub(left))
+            })
+            .unwrap_or(0);
+        Ok(WasmOutcome {
+            exit_code,
+            stopped,
+            fuel_used,
+        })
     }
 }
 

@@ -113,6 +113,8 @@ pub(crate) struct Interp<'a> {
     /// Wasm instances and pipeline stages running now, under `limits.max_instances`.
     live_instances: AtomicUsize,
     commands_run: AtomicUsize,
+    /// The line's CPU budget left (`limits.cpu_fuel`), shared by all its commands.
+    fuel_left: Option<std::sync::atomic::AtomicU64>,
     /// Background jobs running now, and how many were ever started (for `$!`).
     background: AtomicUsize,
     background_started: AtomicUsize,
@@ -143,6 +145,10 @@ impl<'a> Interp<'a> {
             stopped: Mutex::new(None),
             live_instances: AtomicUsize::new(0),
             commands_run: AtomicUsize::new(0),
+            fuel_left: policy
+                .limits
+                .cpu_fuel
+                .map(std::sync::atomic::AtomicU64::new),
             background: AtomicUsize::new(0),
             background_started: AtomicUsize::new(0),
             background_done: tokio::sync::Notify::new(),
@@ -814,6 +820,15 @@ impl<'a> Interp<'a> {
         }
         let mut argv = argv.to_vec();
         argv[0] = argv[0].rsplit('/').next().unwrap_or_default().to_string();
+        let fuel = self
+            .fuel_left
+            .as_ref()
+            .map(|left| left.load(Ordering::SeqCst));
+        if fuel == Some(0) {
+            self.release(1);
+            let _ = self.abort(Stopped::Cpu);
+            return 137;
+        }
         let env = state.environment();
         let request = RunRequest {
             argv: &argv,
@@ -825,18 +840,31 @@ impl<'a> Interp<'a> {
             limits: &self.policy.limits,
             mounts: self.mounts,
             deadline: self.deadline,
+            fuel,
         };
         let outcome = self.engine.run(self.toolset, request).await;
         self.release(1);
+        if let (Some(left), Ok(outcome)) = (&self.fuel_left, &outcome) {
+            let used = outcome.fuel_used;
+            let _ = left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |l| {
+                Some(l.saturating_sub(used))
+            });
+        }
         match outcome {
             Ok(outcome) => {
-                if let Some(stopped) = outcome.stopped {
-                    // The wall clock is the line's: the line reports it once, at its end.
-                    if stopped != Stopped::WallClock {
+                match outcome.stopped {
+                    // The wall clock and the CPU budget are the line's: the line ends, and
+                    // reports them once, at its end.
+                    Some(Stopped::WallClock) => self.record(Stopped::WallClock),
+                    Some(Stopped::Cpu) => {
+                        let _ = self.abort(Stopped::Cpu);
+                    }
+                    Some(stopped) => {
                         let note = stopped.describe(&self.policy.limits, &argv[0]);
                         io.report(&format!("zonebox: {note}\n"));
+                        self.record(stopped);
                     }
-                    self.record(stopped);
+                    None => {}
                 }
                 outcome.exit_code
             }
