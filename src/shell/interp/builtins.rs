@@ -317,10 +317,20 @@ async fn read(state: &mut ShellState, io: &Io, args: &[String]) -> Status {
     let mut raw = false;
     let mut array: Option<String> = None;
     let mut delimiter = b'\n';
+    // `-n N`: at most N bytes, stopping at the delimiter; `-N N`: exactly N unless input ends.
+    let mut count: Option<(usize, bool)> = None;
     let mut names = Vec::new();
     let mut index = 0;
     while index < args.len() {
         match args[index].as_str() {
+            flag @ ("-n" | "-N") => {
+                index += 1;
+                let Some(n) = args.get(index).and_then(|n| n.parse::<usize>().ok()) else {
+                    io.report(&format!("sh: read: {flag}: invalid number\n"));
+                    return Ok(2);
+                };
+                count = Some((n, flag == "-n"));
+            }
             "-r" => raw = true,
             "-a" => {
                 index += 1;
@@ -330,7 +340,7 @@ async fn read(state: &mut ShellState, io: &Io, args: &[String]) -> Status {
                 index += 1;
                 delimiter = args.get(index).and_then(|d| d.bytes().next()).unwrap_or(0);
             }
-            "-p" | "-t" | "-u" | "-n" | "-N" => index += 1,
+            "-p" | "-t" | "-u" => index += 1,
             "-s" | "-e" => {}
             name => names.push(name.to_string()),
         }
@@ -339,6 +349,23 @@ async fn read(state: &mut ShellState, io: &Io, args: &[String]) -> Status {
     let stdin = io.stdin();
     let mut line = Vec::new();
     let at_end;
+    if let Some((limit, stops_at_delimiter)) = count {
+        let mut ended = false;
+        while line.len() < limit {
+            match stdin.read(1).await.ok().and_then(|b| b.first().copied()) {
+                None => {
+                    ended = true;
+                    break;
+                }
+                Some(b) if stops_at_delimiter && b == delimiter => break,
+                Some(b) => line.push(b),
+            }
+        }
+        let text = String::from_utf8_lossy(&line).into_owned();
+        let name = names.first().map_or("REPLY", String::as_str);
+        state.set_scalar(name, text);
+        return Ok(i32::from(ended));
+    }
     loop {
         match stdin.read_until(delimiter).await {
             Ok(Some(mut part)) => {
