@@ -11,9 +11,9 @@ use std::time::Duration;
 /// The names answered by [`run`], for `type` and `command -v`.
 pub(crate) const BUILTINS: &[&str] = &[
     ".", ":", "bash", "break", "cd", "command", "continue", "env", "eval", "exec", "exit",
-    "export", "false", "find", "local", "nice", "nohup", "printf", "pwd", "read", "readonly",
-    "return", "set", "sh", "shift", "source", "timeout", "trap", "true", "type", "unset", "wait",
-    "xargs",
+    "declare", "export", "false", "find", "let", "local", "nice", "nohup", "printf", "pwd", "read",
+    "readonly", "return", "set", "sh", "shift", "source", "timeout", "trap", "true", "type",
+    "typeset", "unset", "wait", "xargs",
 ];
 
 /// The largest script `source` or `sh FILE` reads.
@@ -33,7 +33,9 @@ pub(crate) async fn run(
         "false" => Ok(1),
         "cd" => Ok(cd(interp, state, io, args).await),
         "pwd" => write(io, &format!("{}\n", state.cwd)).await,
-        "export" | "readonly" => Ok(export(state, io, args).await),
+        "export" => Ok(export(state, io, args).await),
+        "declare" | "typeset" | "readonly" => Ok(declare(state, io, args, false).await),
+        "let" => Ok(let_arithmetic(state, io, args)),
         "unset" => {
             for name in args.iter().filter(|a| !a.starts_with('-')) {
                 if args.iter().any(|a| a == "-f") {
@@ -43,6 +45,9 @@ pub(crate) async fn run(
                 }
             }
             Ok(0)
+        }
+        "local" if args.iter().any(|a| a.starts_with('-')) => {
+            Ok(declare(state, io, args, true).await)
         }
         "local" => {
             for arg in args {
@@ -242,6 +247,84 @@ async fn export(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
         }
     }
     status
+}
+
+/// `declare`/`typeset`/`readonly`/`local -…`: `-a` arrays, `-x` export; `-r -i -g -l -u` are
+/// accepted without their effect on later assignments; `-A` (associative arrays) is refused.
+async fn declare(state: &mut ShellState, io: &Io, args: &[String], local: bool) -> i32 {
+    let mut array = false;
+    let mut exported = false;
+    let mut names = Vec::new();
+    for arg in args {
+        match arg.strip_prefix('-').or_else(|| arg.strip_prefix('+')) {
+            Some(flags) if !flags.is_empty() && !arg.contains('=') => {
+                for flag in flags.chars() {
+                    match flag {
+                        'a' => array = true,
+                        'x' => exported = arg.starts_with('-'),
+                        'r' | 'i' | 'g' | 'l' | 'u' | 't' | 'p' | 'f' | 'F' => {}
+                        'A' => {
+                            io.report(
+                                "sh: declare: -A: associative arrays are not supported by the zonebox shell\n",
+                            );
+                            return 2;
+                        }
+                        other => {
+                            io.report(&format!("sh: declare: -{other}: invalid option\n"));
+                            return 2;
+                        }
+                    }
+                }
+            }
+            _ => names.push(arg),
+        }
+    }
+    if names.is_empty() {
+        return export(state, io, &[]).await;
+    }
+    let mut status = 0;
+    for arg in names {
+        let (name, value) = arg
+            .split_once('=')
+            .map_or((arg.as_str(), None), |(n, v)| (n, Some(v)));
+        if !is_name(name) {
+            io.report(&format!("sh: declare: `{arg}': not a valid identifier\n"));
+            status = 1;
+            continue;
+        }
+        if local {
+            state.make_local(name);
+        }
+        match (value, array) {
+            (Some(value), true) => state.set(name, Value::Array(vec![value.to_string()])),
+            (Some(value), false) => state.set_scalar(name, value),
+            (None, true) if state.get(name).is_none() => state.set(name, Value::Array(Vec::new())),
+            (None, _) => {}
+        }
+        if exported {
+            state.export(name);
+        }
+    }
+    status
+}
+
+/// `let EXPR…`: evaluates each; 1 when the last is 0.
+fn let_arithmetic(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
+    if args.is_empty() {
+        io.report("sh: let: expression expected\n");
+        return 1;
+    }
+    let mut last = 0;
+    for expression in args {
+        match super::arith::evaluate(expression, state) {
+            Ok(value) => last = value,
+            Err(message) => {
+                io.report(&format!("sh: let: {message}\n"));
+                return 1;
+            }
+        }
+    }
+    i32::from(last == 0)
 }
 
 pub(crate) fn is_name(name: &str) -> bool {
