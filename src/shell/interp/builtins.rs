@@ -12,8 +12,8 @@ use std::time::Duration;
 pub(crate) const BUILTINS: &[&str] = &[
     ".", ":", "bash", "break", "cd", "command", "continue", "env", "eval", "exec", "exit",
     "declare", "export", "false", "find", "let", "local", "nice", "nohup", "printf", "pwd", "read",
-    "readonly", "return", "set", "sh", "shift", "source", "timeout", "trap", "true", "type",
-    "typeset", "unset", "wait", "xargs",
+    "readonly", "return", "set", "sh", "shift", "shopt", "source", "timeout", "trap", "true",
+    "type", "typeset", "unset", "wait", "xargs",
 ];
 
 /// The largest script `source` or `sh FILE` reads.
@@ -36,6 +36,7 @@ pub(crate) async fn run(
         "export" => Ok(export(state, io, args).await),
         "declare" | "typeset" | "readonly" => Ok(declare(state, io, args, false).await),
         "let" => Ok(let_arithmetic(state, io, args)),
+        "shopt" => Ok(shopt(state, io, args)),
         "unset" => {
             for name in args.iter().filter(|a| !a.starts_with('-')) {
                 if args.iter().any(|a| a == "-f") {
@@ -306,6 +307,33 @@ async fn declare(state: &mut ShellState, io: &Io, args: &[String], local: bool) 
         }
     }
     status
+}
+
+/// `shopt -s|-u OPTION…`: `nullglob` and `dotglob` change globbing; `extglob` is always on and
+/// `checkwinsize`/`histappend` mean nothing here; any other option is refused, never ignored.
+fn shopt(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
+    let on = match args.first().map(String::as_str) {
+        Some("-s") => true,
+        Some("-u") => false,
+        _ => {
+            io.report("sh: shopt: only shopt -s|-u OPTION… is supported by the zonebox shell\n");
+            return 2;
+        }
+    };
+    for option in &args[1..] {
+        match option.as_str() {
+            "nullglob" => state.options.nullglob = on,
+            "dotglob" => state.options.dotglob = on,
+            "extglob" | "checkwinsize" | "histappend" => {}
+            other => {
+                io.report(&format!(
+                    "sh: shopt: {other}: not supported by the zonebox shell\n"
+                ));
+                return 1;
+            }
+        }
+    }
+    0
 }
 
 /// `let EXPR…`: evaluates each; 1 when the last is 0.

@@ -501,8 +501,13 @@ impl Interp<'_> {
                 }
             })
             .collect();
-        let matches = pattern::glob(&self.zones, &state.cwd, &pattern_text);
-        if matches.is_empty() {
+        let matches = pattern::glob(
+            &self.zones,
+            &state.cwd,
+            &pattern_text,
+            state.options.dotglob,
+        );
+        if matches.is_empty() && !state.options.nullglob {
             vec![literal]
         } else {
             matches

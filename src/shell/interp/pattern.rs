@@ -88,7 +88,7 @@ fn has_glob(component: &str) -> bool {
 
 /// Pathname expansion: the sorted paths in the zones matching `pattern` (relative patterns
 /// from `cwd`, and the matches relative too); empty when nothing matches.
-pub(crate) fn glob(zones: &ZoneFs, cwd: &str, pattern: &str) -> Vec<String> {
+pub(crate) fn glob(zones: &ZoneFs, cwd: &str, pattern: &str, dotglob: bool) -> Vec<String> {
     let absolute = pattern.starts_with('/');
     let mut found: Vec<String> = vec![String::new()];
     let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
@@ -123,7 +123,8 @@ pub(crate) fn glob(zones: &ZoneFs, cwd: &str, pattern: &str) -> Vec<String> {
                 let mut names = zones.list(&guest_dir);
                 names.sort();
                 for name in names {
-                    let hidden_ok = component.starts_with('.');
+                    let hidden_ok =
+                        component.starts_with('.') || (dotglob && name != "." && name != "..");
                     if (name.starts_with('.') && !hidden_ok) || !regex.is_match(&name) {
                         continue;
                     }

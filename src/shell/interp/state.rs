@@ -35,6 +35,10 @@ pub(crate) struct Options {
     pub(crate) pipefail: bool,
     pub(crate) xtrace: bool,
     pub(crate) noglob: bool,
+    /// `shopt -s nullglob`: a pattern that matches nothing expands to nothing.
+    pub(crate) nullglob: bool,
+    /// `shopt -s dotglob`: `*` matches names that start with a dot.
+    pub(crate) dotglob: bool,
 }
 
 #[derive(Clone)]
