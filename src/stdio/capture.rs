@@ -67,6 +67,11 @@ impl CapturedOutput {
         capture.tail.extend(bytes);
     }
 
+    /// The kept text (invalid UTF-8 replaced), for output the shell stores in a variable.
+    pub(crate) fn text(&self, limit: u64) -> String {
+        String::from_utf8_lossy(&self.finish(limit).0).into_owned()
+    }
+
     /// The kept bytes, with the marker line where bytes were dropped, and whether any were.
     pub(crate) fn finish(&self, limit: u64) -> (Vec<u8>, bool) {
         let capture = self.lock();

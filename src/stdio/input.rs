@@ -143,17 +143,17 @@ impl Input {
         }
     }
 
-    /// Everything left, for a command substitution's reader and tests.
-    #[cfg(test)]
-    pub(crate) async fn read_to_end(&self) -> std::io::Result<Vec<u8>> {
+    /// What is left, until end of file, a read error, or once `limit` bytes are in (the last
+    /// chunk may pass it): for builtins that take their whole input (`xargs`, `sh`).
+    pub(crate) async fn read_up_to(&self, limit: usize) -> Vec<u8> {
         let mut all = Vec::new();
-        loop {
-            let chunk = self.read(CHUNK).await?;
-            if chunk.is_empty() {
-                return Ok(all);
+        while all.len() < limit {
+            match self.read(CHUNK).await {
+                Ok(chunk) if !chunk.is_empty() => all.extend_from_slice(&chunk),
+                _ => break,
             }
-            all.extend_from_slice(&chunk);
         }
+        all
     }
 }
 
@@ -218,7 +218,7 @@ mod tests {
         let input = Input::bytes("one\ntwo\nthree\n");
         assert_eq!(input.read_until(b'\n').await.unwrap().unwrap(), b"one\n");
         let other = input.clone();
-        assert_eq!(other.read_to_end().await.unwrap(), b"two\nthree\n");
+        assert_eq!(other.read_up_to(usize::MAX).await, b"two\nthree\n");
         assert_eq!(input.read_until(b'\n').await.unwrap(), None);
     }
 
@@ -228,6 +228,6 @@ mod tests {
         let input = Input::pipe(reader);
         writer.push(b"abc").unwrap();
         drop(writer);
-        assert_eq!(input.read_to_end().await.unwrap(), b"abc");
+        assert_eq!(input.read_up_to(usize::MAX).await, b"abc");
     }
 }

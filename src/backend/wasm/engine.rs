@@ -26,7 +26,7 @@ pub(crate) struct RunState {
     pub(crate) wasi: WasiP1Ctx,
     pub(crate) limiter: RunLimiter,
     /// The run's zones, for the host calls that WASI lacks (file modes).
-    pub(crate) zones: Vec<super::host_calls::ZoneAccess>,
+    pub(crate) zones: std::sync::Arc<[super::zones::Mount]>,
 }
 
 pub(crate) struct WasmEngine {

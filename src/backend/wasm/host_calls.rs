@@ -5,18 +5,11 @@
 //! refuse changes.
 
 use super::engine::RunState;
+use super::zones::{Mount, innermost, normalize};
 use crate::error::Error;
-use cap_std::fs::{Dir, Permissions, PermissionsExt};
-use std::path::{Component, Path, PathBuf};
+use cap_std::fs::{Permissions, PermissionsExt};
+use std::path::{Path, PathBuf};
 use wasmtime::{Caller, Extern, Linker};
-
-/// A zone as the host calls see it.
-#[derive(Clone)]
-pub(crate) struct ZoneAccess {
-    pub(crate) guest: String,
-    pub(crate) host: PathBuf,
-    pub(crate) writable: bool,
-}
 
 // WASI errno values (preview 1), which the guest turns into io::Error as for any WASI call.
 const ERRNO_SUCCESS: i32 = 0;
@@ -68,14 +61,14 @@ pub(crate) fn add_to_linker(linker: &mut Linker<RunState>) -> Result<(), Error> 
             "zonebox",
             "zone",
             |mut caller: Caller<'_, RunState>, index: i32, out: i32| -> i32 {
-                let Some(zone) = usize::try_from(index)
+                let Some(record) = usize::try_from(index)
                     .ok()
                     .and_then(|i| caller.data().zones.get(i))
-                    .cloned()
+                    .map(zone_record)
                 else {
                     return ERRNO_NOENT;
                 };
-                match zone_record(&zone) {
+                match record {
                     Ok(record) => write_bytes(&mut caller, out, &record),
                     Err(e) => errno(Err(HostError::Io(e))),
                 }
@@ -90,7 +83,7 @@ const ZONE_PATH_MAX: usize = 256;
 
 /// `zonebox.zone(i)`: total, free and available bytes of the zone's file system (u64 each),
 /// whether it is writable and the guest path's length (u32 each), then the guest path.
-fn zone_record(zone: &ZoneAccess) -> std::io::Result<Vec<u8>> {
+fn zone_record(zone: &Mount) -> std::io::Result<Vec<u8>> {
     let stats = rustix::fs::statvfs(&zone.host)?;
     let block = stats.f_frsize.max(1);
     let mut record = Vec::with_capacity(32 + ZONE_PATH_MAX);
@@ -146,35 +139,14 @@ fn write_bytes(caller: &mut Caller<'_, RunState>, ptr: i32, bytes: &[u8]) -> i32
 }
 
 /// The zone holding an absolute guest path, and the path inside it (lexically normalised).
-fn locate<'z>(zones: &'z [ZoneAccess], path: &str) -> Result<(&'z ZoneAccess, PathBuf), i32> {
-    let mut normal = PathBuf::from("/");
-    for component in Path::new(path).components() {
-        match component {
-            Component::RootDir | Component::CurDir => {}
-            Component::ParentDir => {
-                normal.pop();
-            }
-            Component::Normal(part) => normal.push(part),
-            Component::Prefix(_) => return Err(ERRNO_INVAL),
-        }
-    }
+fn locate<'z>(zones: &'z [Mount], path: &str) -> Result<(&'z Mount, PathBuf), i32> {
     if !path.starts_with('/') {
         return Err(ERRNO_INVAL);
     }
-    zones
-        .iter()
-        .filter_map(|zone| {
-            normal
-                .strip_prefix(&zone.guest)
-                .ok()
-                .map(|inside| (zone, inside.to_path_buf()))
-        })
-        .max_by_key(|(zone, _)| zone.guest.len())
+    let normal = normalize("/", path);
+    innermost(zones, &normal)
+        .map(|(zone, inside)| (zone, PathBuf::from(inside)))
         .ok_or(ERRNO_NOENT)
-}
-
-fn open_zone(zone: &ZoneAccess) -> std::io::Result<Dir> {
-    Dir::open_ambient_dir(&zone.host, cap_std::ambient_authority())
 }
 
 fn relative(inside: &Path) -> &Path {
@@ -185,7 +157,7 @@ fn relative(inside: &Path) -> &Path {
     }
 }
 
-fn set_mode(zones: &[ZoneAccess], path: &str, mode: u32) -> Result<(), HostError> {
+fn set_mode(zones: &[Mount], path: &str, mode: u32) -> Result<(), HostError> {
     let (zone, inside) = locate(zones, path).map_err(HostError::Errno)?;
     if !zone.writable {
         return Err(HostError::Errno(ERRNO_ROFS));
@@ -194,14 +166,14 @@ fn set_mode(zones: &[ZoneAccess], path: &str, mode: u32) -> Result<(), HostError
         // The zone's own root stays as the policy made it.
         return Err(HostError::Errno(ERRNO_PERM));
     }
-    let dir = open_zone(zone)?;
+    let dir = zone.open_dir()?;
     dir.set_permissions(relative(&inside), Permissions::from_mode(mode & MODE_MASK))?;
     Ok(())
 }
 
-fn mode_of(zones: &[ZoneAccess], path: &str) -> Result<u32, HostError> {
+fn mode_of(zones: &[Mount], path: &str) -> Result<u32, HostError> {
     let (zone, inside) = locate(zones, path).map_err(HostError::Errno)?;
-    let dir = open_zone(zone)?;
+    let dir = zone.open_dir()?;
     let metadata = dir.metadata(relative(&inside))?;
     Ok(metadata.permissions().mode() & 0o7777)
 }
@@ -235,14 +207,14 @@ fn errno(result: Result<(), HostError>) -> i32 {
 mod tests {
     use super::*;
 
-    fn zones() -> Vec<ZoneAccess> {
+    fn zones() -> Vec<Mount> {
         vec![
-            ZoneAccess {
+            Mount {
                 guest: "/workspace".into(),
                 host: "/h/ws".into(),
                 writable: false,
             },
-            ZoneAccess {
+            Mount {
                 guest: "/workspace/out".into(),
                 host: "/h/out".into(),
                 writable: true,

@@ -14,4 +14,4 @@ pub use engine::CompileEvent;
 pub(crate) use engine::{RunState, WasmEngine};
 pub(crate) use run::{RunRequest, Stopped};
 pub(crate) use toolset::TOOL_NAMES;
-pub(crate) use zones::ZoneMounts;
+pub(crate) use zones::{Mount, ZoneMounts, innermost, normalize};

@@ -2,7 +2,6 @@
 //! then `_start` under the wall clock, and the way it ended.
 
 use super::engine::{RunState, WasmEngine};
-use super::host_calls::ZoneAccess;
 use super::limiter::RunLimiter;
 use super::zones::ZoneMounts;
 use crate::error::Error;
@@ -124,8 +123,8 @@ impl WasmEngine {
         if !request.env.iter().any(|(name, _)| name == "PWD") {
             wasi.env("PWD", request.workdir);
         }
-        for mount in &request.mounts.mounts {
-            wasi.preopened_dir(&mount.host, &mount.guest, mount.perms)
+        for mount in request.mounts.mounts.iter() {
+            wasi.preopened_dir(&mount.host, &mount.guest, mount.perms())
                 .map_err(|e| Error::Zone {
                     guest: mount.guest.clone(),
                     reason: format!("cannot open {}: {e}", mount.host.display()),
@@ -140,20 +139,10 @@ impl WasmEngine {
             + request.limits.max_open_files as usize
             + TRANSIENT_HANDLES;
         wasi.ctx().table.set_max_capacity(table_capacity);
-        let zones = request
-            .mounts
-            .mounts
-            .iter()
-            .map(|mount| ZoneAccess {
-                guest: mount.guest.clone(),
-                host: mount.host.clone(),
-                writable: matches!(mount.perms, wasmtime_wasi::FsPerms::ReadWrite),
-            })
-            .collect();
         let state = RunState {
             wasi,
             limiter: RunLimiter::new(request.limits.memory_bytes),
-            zones,
+            zones: request.mounts.mounts.clone(),
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);

@@ -1,22 +1,86 @@
-//! The policy's zones made ready for one run: ro and rw zones are their host directories, and
-//! each scratch zone is a fresh empty temp directory removed when the mounts are dropped (after
-//! the run, whether it succeeded, failed, timed out or panicked).
+//! The policy's zones made ready for a line or session: ro and rw zones are their host
+//! directories, and each scratch zone is a fresh empty temp directory removed when the mounts are
+//! dropped (whether the line succeeded, failed, timed out or panicked). Also the one way a guest
+//! path is resolved to its zone on the host ([`innermost`]), for the host calls and the shell.
 
 use crate::error::Error;
 use crate::policy::{Zone, ZoneMode};
+use cap_std::fs::Dir;
 use std::path::PathBuf;
+use std::sync::Arc;
 use wasmtime_wasi::FsPerms;
 
-/// One directory to preopen.
+/// One zone ready for use: its host directory, its guest path, and whether it takes writes.
 pub(crate) struct Mount {
     pub(crate) host: PathBuf,
     pub(crate) guest: String,
-    pub(crate) perms: FsPerms,
+    pub(crate) writable: bool,
 }
 
-/// The mounts of one run; dropping it deletes the scratch directories.
+impl Mount {
+    /// The WASI preopen permissions of the zone.
+    pub(crate) fn perms(&self) -> FsPerms {
+        if self.writable {
+            FsPerms::ReadWrite
+        } else {
+            FsPerms::ReadOnly
+        }
+    }
+
+    /// The zone's directory as a cap-std capability: nothing reached through it leaves it.
+    pub(crate) fn open_dir(&self) -> std::io::Result<Dir> {
+        Dir::open_ambient_dir(&self.host, cap_std::ambient_authority())
+    }
+}
+
+/// Joins `path` to `cwd` (when relative) and removes `.`, `..` and repeated slashes, as a guest
+/// path: `..` at the root stays at the root.
+pub(crate) fn normalize(cwd: &str, path: &str) -> String {
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{cwd}/{path}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// The innermost zone holding a normalised guest path, and the path inside it (empty for the
+/// zone's own root); `None` outside every zone.
+pub(crate) fn innermost<'z, 'p>(
+    zones: &'z [Mount],
+    guest: &'p str,
+) -> Option<(&'z Mount, &'p str)> {
+    zones
+        .iter()
+        .filter_map(|zone| {
+            let inside = if zone.guest == "/" {
+                Some(guest.trim_start_matches('/'))
+            } else if guest == zone.guest {
+                Some("")
+            } else {
+                guest
+                    .strip_prefix(zone.guest.as_str())
+                    .and_then(|rest| rest.strip_prefix('/'))
+            };
+            inside.map(|inside| (zone, inside))
+        })
+        .max_by_key(|(zone, _)| zone.guest.len())
+}
+
+/// The mounts of one line or session; dropping it deletes the scratch directories.
 pub(crate) struct ZoneMounts {
-    pub(crate) mounts: Vec<Mount>,
+    /// Shared with every run's store, for the host calls, without a copy per run.
+    pub(crate) mounts: Arc<[Mount]>,
     _scratch: Vec<tempfile::TempDir>,
 }
 
@@ -25,9 +89,9 @@ impl ZoneMounts {
         let mut mounts = Vec::with_capacity(zones.len());
         let mut scratch = Vec::new();
         for zone in zones {
-            let (host, perms) = match (&zone.host, zone.mode) {
-                (Some(host), ZoneMode::ReadOnly) => (host.clone(), FsPerms::ReadOnly),
-                (Some(host), ZoneMode::ReadWrite) => (host.clone(), FsPerms::ReadWrite),
+            let (host, writable) = match (&zone.host, zone.mode) {
+                (Some(host), ZoneMode::ReadOnly) => (host.clone(), false),
+                (Some(host), ZoneMode::ReadWrite) => (host.clone(), true),
                 (_, ZoneMode::Scratch) => {
                     let dir = tempfile::Builder::new()
                         .prefix("zonebox-scratch-")
@@ -41,7 +105,7 @@ impl ZoneMounts {
                         })?;
                     let host = dir.path().to_path_buf();
                     scratch.push(dir);
-                    (host, FsPerms::ReadWrite)
+                    (host, true)
                 }
                 (None, _) => {
                     return Err(Error::Zone {
@@ -62,12 +126,24 @@ impl ZoneMounts {
             mounts.push(Mount {
                 host,
                 guest: zone.guest.clone(),
-                perms,
+                writable,
             });
         }
         Ok(ZoneMounts {
-            mounts,
+            mounts: mounts.into(),
             _scratch: scratch,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_guest_paths() {
+        assert_eq!(normalize("/workspace", "a/../b/./c"), "/workspace/b/c");
+        assert_eq!(normalize("/workspace", "../../.."), "/");
+        assert_eq!(normalize("/x", "/tmp//y/"), "/tmp/y");
     }
 }

@@ -14,6 +14,15 @@ pub(crate) fn evaluate(text: &str, state: &mut ShellState) -> Result<i64, String
     evaluate_at(text, state, 0)
 }
 
+/// Evaluates an array subscript where the shell cannot be changed (an expansion's read): a
+/// plain number directly, anything else on a copy of the state (its assignments are dropped).
+pub(crate) fn evaluate_index(text: &str, state: &ShellState) -> Result<i64, String> {
+    match parse_number(text.trim()) {
+        Some(n) => Ok(n),
+        None => evaluate(text, &mut state.clone()),
+    }
+}
+
 fn evaluate_at(text: &str, state: &mut ShellState, depth: usize) -> Result<i64, String> {
     if depth > MAX_REFERENCE_DEPTH {
         return Err(format!("{text}: expression recursion level exceeded"));

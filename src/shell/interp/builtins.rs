@@ -4,8 +4,7 @@
 
 use super::exec::{Interp, Io, Status, Unwind, status_of};
 use super::state::{ShellState, Value};
-use super::zonefs::normalize;
-use crate::stdio::{CapturedOutput, Output};
+use super::zonefs::{describe, normalize};
 use std::time::Duration;
 
 /// The names answered by [`run`], for `type` and `command -v`.
@@ -52,9 +51,7 @@ pub(crate) async fn run(
         }
         "local" => {
             for arg in args {
-                let (name, value) = arg
-                    .split_once('=')
-                    .map_or((arg.as_str(), None), |(n, v)| (n, Some(v)));
+                let (name, value) = name_and_value(arg);
                 state.make_local(name);
                 match value {
                     Some(value) => state.set_scalar(name, value),
@@ -228,9 +225,7 @@ async fn export(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
     let unexport = args.iter().any(|a| a == "-n");
     let mut status = 0;
     for arg in names {
-        let (name, value) = arg
-            .split_once('=')
-            .map_or((arg.as_str(), None), |(n, v)| (n, Some(v)));
+        let (name, value) = name_and_value(arg);
         if !is_name(name) {
             io.report(&format!("sh: export: `{arg}': not a valid identifier\n"));
             status = 1;
@@ -285,9 +280,7 @@ async fn declare(state: &mut ShellState, io: &Io, args: &[String], local: bool) 
     }
     let mut status = 0;
     for arg in names {
-        let (name, value) = arg
-            .split_once('=')
-            .map_or((arg.as_str(), None), |(n, v)| (n, Some(v)));
+        let (name, value) = name_and_value(arg);
         if !is_name(name) {
             io.report(&format!("sh: declare: `{arg}': not a valid identifier\n"));
             status = 1;
@@ -353,6 +346,12 @@ fn let_arithmetic(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
         }
     }
     i32::from(last == 0)
+}
+
+/// `NAME=VALUE` or `NAME`, as `export`, `declare` and `local` take their operands.
+fn name_and_value(arg: &str) -> (&str, Option<&str>) {
+    arg.split_once('=')
+        .map_or((arg, None), |(name, value)| (name, Some(value)))
 }
 
 pub(crate) fn is_name(name: &str) -> bool {
@@ -580,12 +579,6 @@ async fn source(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[St
     }
 }
 
-fn describe(error: &std::io::Error) -> String {
-    let text = error.to_string();
-    text.find(" (os error")
-        .map_or(text.clone(), |cut| text[..cut].to_string())
-}
-
 /// `sh -c TEXT [NAME ARGS…]`, `sh FILE [ARGS…]`, `bash -e -c …`: a child shell, run here.
 async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -> i32 {
     let mut child = state.clone();
@@ -628,14 +621,7 @@ async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -
         None => {
             let Some(path) = args.get(index) else {
                 // `sh` reading commands from stdin.
-                let mut text = Vec::new();
-                let stdin = io.stdin();
-                while let Ok(chunk) = stdin.read(64 * 1024).await {
-                    if chunk.is_empty() || text.len() as u64 > MAX_SCRIPT_BYTES {
-                        break;
-                    }
-                    text.extend_from_slice(&chunk);
-                }
+                let text = io.stdin().read_up_to(MAX_SCRIPT_BYTES as usize).await;
                 let text = String::from_utf8_lossy(&text).into_owned();
                 return status_of(interp.run_text(&mut child, io.clone(), &text).await);
             };
@@ -821,14 +807,12 @@ async fn printf_to_variable(
         io.report("sh: printf: -v: option requires an argument\n");
         return Ok(2);
     };
-    let capture = CapturedOutput::new("stdout", interp.policy.limits.max_output_bytes);
-    let mut sub = io.clone();
-    sub.set_stdout(Output::capture(capture.clone()));
+    let limit = interp.policy.limits.max_output_bytes;
+    let (sub, capture) = io.with_captured_stdout(limit);
     let mut argv = vec!["printf".to_string()];
     argv.extend(args[2..].iter().cloned());
     let status = interp.run_tool(state, &sub, &argv).await;
-    let (bytes, _) = capture.finish(interp.policy.limits.max_output_bytes);
-    state.set_scalar(name, String::from_utf8_lossy(&bytes).into_owned());
+    state.set_scalar(name, capture.text(limit));
     Ok(status)
 }
 

@@ -9,7 +9,7 @@ use super::test_expr;
 use super::zonefs::ZoneFs;
 use crate::backend::wasm::{RunRequest, RunState, Stopped, TOOL_NAMES, WasmEngine, ZoneMounts};
 use crate::policy::Policy;
-use crate::stdio::{CapturedOutput, Input, Output, pipe};
+use crate::stdio::{Input, Output, pipe};
 use brush_parser::ast::{
     AndOr, AndOrList, Assignment, AssignmentName, AssignmentValue, CaseItemPostAction, Command,
     CommandPrefixOrSuffixItem, CompoundCommand, CompoundList, CompoundListItem, FunctionBody,
@@ -212,13 +212,11 @@ impl<'a> Interp<'a> {
         io: &Io,
         text: &str,
     ) -> Result<(String, i32), Unwind> {
-        let capture = CapturedOutput::new("stdout", self.policy.limits.max_output_bytes);
-        let mut sub_io = io.clone();
-        sub_io.set_stdout(Output::capture(capture.clone()));
+        let limit = self.policy.limits.max_output_bytes;
+        let (sub_io, capture) = io.with_captured_stdout(limit);
         let mut sub = state.clone();
         let status = status_of(self.run_text(&mut sub, sub_io, text).await);
-        let (bytes, _) = capture.finish(self.policy.limits.max_output_bytes);
-        Ok((String::from_utf8_lossy(&bytes).into_owned(), status))
+        Ok((capture.text(limit), status))
     }
 
     pub(crate) fn run_list<'f>(
@@ -340,7 +338,7 @@ impl<'a> Interp<'a> {
         let started = Instant::now();
         let status = if pipeline.seq.len() == 1 {
             let status = self.run_command(state, io, &pipeline.seq[0]).await?;
-            state.pipestatus = vec![status];
+            state.set_pipestatus(&[status]);
             status
         } else {
             self.reserve(pipeline.seq.len())?;
@@ -356,7 +354,7 @@ impl<'a> Interp<'a> {
             } else {
                 statuses.last().copied().unwrap_or(0)
             };
-            state.pipestatus = statuses;
+            state.set_pipestatus(&statuses);
             status
         };
         if pipeline.timed.is_some() {
@@ -730,12 +728,7 @@ impl<'a> Interp<'a> {
         }
         let result = self.run_argv(state, &io, argv).await;
         for (name, old) in saved {
-            match old {
-                Some(variable) => {
-                    state.vars.insert(name, variable);
-                }
-                None => state.unset(&name),
-            }
+            state.restore(name, old);
         }
         result
     }
@@ -798,12 +791,7 @@ impl<'a> Interp<'a> {
             Err(unwind) => Err(unwind),
         };
         for (name, old) in state.locals.pop().unwrap_or_default().into_iter().rev() {
-            match old {
-                Some(variable) => {
-                    state.vars.insert(name, variable);
-                }
-                None => state.unset(&name),
-            }
+            state.restore(name, old);
         }
         state.positional = saved_positional;
         state.depth -= 1;
@@ -903,8 +891,7 @@ fn assign(state: &mut ShellState, assignment: &Assignment, value: Value) {
             state.set(name, value);
         }
         AssignmentName::ArrayElementName(name, index) => {
-            let mut scratch = state.clone();
-            let index = arith::evaluate(index, &mut scratch).unwrap_or(0).max(0) as usize;
+            let index = arith::evaluate_index(index, state).unwrap_or(0).max(0) as usize;
             let mut items = match state.get(name) {
                 Some(Value::Array(items)) => items.clone(),
                 Some(Value::Scalar(text)) => vec![text.clone()],

@@ -762,26 +762,15 @@ fn parameter_values(state: &ShellState, parameter: &Parameter) -> Option<Vec<Str
             SpecialParameter::ShellName => one(state.name.clone()),
         },
         Parameter::Named(name) => match name.as_str() {
-            "PIPESTATUS" => Some(
-                state
-                    .pipestatus
-                    .iter()
-                    .map(i32::to_string)
-                    .collect::<Vec<_>>(),
-            )
-            .map(|v| vec![v.first().cloned().unwrap_or_default()]),
             "RANDOM" => one((rand_u15()).to_string()),
             _ => state.get(name).map(|v| vec![v.scalar().to_string()]),
         },
         Parameter::NamedWithIndex { name, index } => {
-            let items = match (name.as_str(), state.get(name)) {
-                ("PIPESTATUS", _) => state.pipestatus.iter().map(i32::to_string).collect(),
-                (_, Some(Value::Array(items))) => items.clone(),
-                (_, Some(Value::Scalar(text))) => vec![text.clone()],
-                (_, None) => return None,
+            let items = match state.get(name)? {
+                Value::Array(items) => items.clone(),
+                Value::Scalar(text) => vec![text.clone()],
             };
-            let mut scratch = state.clone();
-            let index = arith::evaluate(index, &mut scratch).ok()?;
+            let index = arith::evaluate_index(index, state).ok()?;
             let index = if index < 0 {
                 items.len() as i64 + index
             } else {
@@ -792,11 +781,10 @@ fn parameter_values(state: &ShellState, parameter: &Parameter) -> Option<Vec<Str
                 .and_then(|i| items.get(i).cloned())
                 .map(|v| vec![v])
         }
-        Parameter::NamedWithAllIndices { name, .. } => match (name.as_str(), state.get(name)) {
-            ("PIPESTATUS", _) => Some(state.pipestatus.iter().map(i32::to_string).collect()),
-            (_, Some(Value::Array(items))) => Some(items.clone()),
-            (_, Some(Value::Scalar(text))) => Some(vec![text.clone()]),
-            (_, None) => Some(Vec::new()),
+        Parameter::NamedWithAllIndices { name, .. } => match state.get(name) {
+            Some(Value::Array(items)) => Some(items.clone()),
+            Some(Value::Scalar(text)) => Some(vec![text.clone()]),
+            None => Some(Vec::new()),
         },
     }
 }

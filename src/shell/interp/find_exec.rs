@@ -7,7 +7,6 @@ use super::builtins::run_without_functions;
 use super::exec::{Interp, Io, Status, status_of};
 use super::state::ShellState;
 use super::zonefs::normalize;
-use crate::stdio::{CapturedOutput, Output};
 
 const ACTIONS: &[&str] = &["-exec", "-execdir", "-ok", "-okdir"];
 /// The most matches one `+` command gets.
@@ -75,15 +74,12 @@ pub(crate) async fn run(
             return Ok(1);
         }
     };
-    let listing = CapturedOutput::new("stdout", MAX_LISTING);
-    let mut find_io = io.clone();
-    find_io.set_stdout(Output::capture(listing.clone()));
+    let (find_io, listing) = io.with_captured_stdout(MAX_LISTING);
     let mut argv = vec!["find".to_string()];
     argv.extend(selection);
     argv.push("-print0".to_string());
     let mut status = interp.run_tool(state, &find_io, &argv).await;
-    let (bytes, _) = listing.finish(MAX_LISTING);
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let text = listing.text(MAX_LISTING);
     let paths: Vec<&str> = text.split('\0').filter(|p| !p.is_empty()).collect();
     for action in &actions {
         if action.batch {

@@ -5,8 +5,8 @@
 
 use super::exec::{Interp, Unwind};
 use super::state::ShellState;
-use super::zonefs::{OpenFor, normalize};
-use crate::stdio::{Input, Output};
+use super::zonefs::{OpenFor, describe, normalize};
+use crate::stdio::{CapturedOutput, Input, Output};
 use brush_parser::ast::{IoFileRedirectKind, IoFileRedirectTarget, IoRedirect};
 
 /// The highest file descriptor a redirect may name.
@@ -67,18 +67,24 @@ impl Fds {
         self.slots[1] = Some(Endpoint::Out(output));
     }
 
+    /// `&>`: stdout and stderr to the same place.
+    fn set_stdout_and_stderr(&mut self, output: Output) {
+        self.slots[1] = Some(Endpoint::Out(output.clone()));
+        self.slots[2] = Some(Endpoint::Out(output));
+    }
+
+    /// A copy whose stdout is captured (at most `limit` bytes kept), with the capture: for
+    /// `$(…)`, `printf -v` and the listing `find -exec` works from.
+    pub(crate) fn with_captured_stdout(&self, limit: u64) -> (Fds, CapturedOutput) {
+        let capture = CapturedOutput::new("stdout", limit);
+        let mut fds = self.clone();
+        fds.set_stdout(Output::capture(capture.clone()));
+        (fds, capture)
+    }
+
     /// Writes a shell message to stderr at once (a full pipe takes it anyway).
     pub(crate) fn report(&self, message: &str) {
         self.stderr().write_without_waiting(message.as_bytes());
-    }
-}
-
-/// An I/O error worded as sh words it (no "(os error N)").
-fn describe(error: &std::io::Error) -> String {
-    let text = error.to_string();
-    match text.find(" (os error") {
-        Some(cut) => text[..cut].to_string(),
-        None => text,
     }
 }
 
@@ -141,8 +147,7 @@ impl Interp<'_> {
                 };
                 match self.open_output(state, &path, how) {
                     Ok(output) => {
-                        io.slots[1] = Some(Endpoint::Out(output.clone()));
-                        io.slots[2] = Some(Endpoint::Out(output));
+                        io.set_stdout_and_stderr(output);
                         Ok(Ok(()))
                     }
                     Err(message) => Ok(Err(message)),
@@ -200,8 +205,7 @@ impl Interp<'_> {
                 // `>&file` is `&>file`.
                 return match self.open_output(state, &target_text, OpenFor::Truncate) {
                     Ok(output) => {
-                        io.slots[1] = Some(Endpoint::Out(output.clone()));
-                        io.slots[2] = Some(Endpoint::Out(output));
+                        io.set_stdout_and_stderr(output);
                         Ok(Ok(()))
                     }
                     Err(message) => Ok(Err(message)),

@@ -63,7 +63,6 @@ pub(crate) struct ShellState {
     pub(crate) depth: usize,
     /// `trap CMD EXIT`: run when the line (or the session's line) ends.
     pub(crate) exit_trap: Option<String>,
-    pub(crate) pipestatus: Vec<i32>,
     /// Saved values to restore when each active function returns (for `local`).
     pub(crate) locals: Vec<Vec<(String, Option<Variable>)>>,
 }
@@ -101,7 +100,6 @@ impl ShellState {
             conditions: 0,
             depth: 0,
             exit_trap: None,
-            pipestatus: Vec::new(),
             locals: Vec::new(),
         };
         state.set_cwd(cwd);
@@ -175,6 +173,22 @@ impl ShellState {
         }
         self.set_scalar("PWD", cwd);
         self.export("PWD");
+    }
+
+    /// `PIPESTATUS`: an ordinary array variable holding the last pipeline's statuses.
+    pub(crate) fn set_pipestatus(&mut self, statuses: &[i32]) {
+        let items = statuses.iter().map(i32::to_string).collect();
+        self.set("PIPESTATUS", Value::Array(items));
+    }
+
+    /// Puts back a variable saved before a prefix assignment or a `local` (`None`: it was unset).
+    pub(crate) fn restore(&mut self, name: String, saved: Option<Variable>) {
+        match saved {
+            Some(variable) => {
+                self.vars.insert(name, variable);
+            }
+            None => self.unset(&name),
+        }
     }
 
     pub(crate) fn ifs(&self) -> String {

@@ -165,16 +165,7 @@ pub(crate) async fn run(
             return Ok(1);
         }
     };
-    let mut input = Vec::new();
-    let stdin = io.stdin();
-    loop {
-        match stdin.read(64 * 1024).await {
-            Ok(chunk) if !chunk.is_empty() && input.len() < MAX_INPUT => {
-                input.extend_from_slice(&chunk)
-            }
-            _ => break,
-        }
-    }
+    let input = io.stdin().read_up_to(MAX_INPUT).await;
     let text = String::from_utf8_lossy(&input).into_owned();
     let batches: Vec<Vec<String>> = if let Some(replace) = &plan.replace {
         text.split('\n')

@@ -2,24 +2,17 @@
 //! through a cap-std `Dir` of that zone, so a redirect, a glob or `cd` can reach nothing a wasm
 //! command could not (no `..` or symlink escapes, `ro` zones not writable).
 
-use crate::backend::wasm::ZoneMounts;
-use cap_std::ambient_authority;
-use cap_std::fs::{Dir, OpenOptions};
+pub(crate) use crate::backend::wasm::normalize;
+use crate::backend::wasm::{Mount, ZoneMounts, innermost};
+use cap_std::fs::OpenOptions;
+use rustix::io::Errno;
 use std::io;
-use std::path::PathBuf;
+use std::sync::Arc;
 
-/// One zone: where it is on the host, where the guest sees it, and whether it is writable.
-#[derive(Clone)]
-struct Zone {
-    guest: String,
-    host: PathBuf,
-    writable: bool,
-}
-
-/// The zones of one line or session.
+/// The zones of one line or session (the same mounts the wasm runs preopen).
 #[derive(Clone)]
 pub(crate) struct ZoneFs {
-    zones: Vec<Zone>,
+    zones: Arc<[Mount]>,
 }
 
 /// How a redirect opens its file.
@@ -31,67 +24,35 @@ pub(crate) enum OpenFor {
     ReadWrite,
 }
 
-/// Joins `path` to `cwd` (when relative) and removes `.`, `..` and repeated slashes.
-pub(crate) fn normalize(cwd: &str, path: &str) -> String {
-    let joined = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("{cwd}/{path}")
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    format!("/{}", parts.join("/"))
+/// An error the OS words ("Read-only file system", …), as a wasm command would see it.
+fn os_error(errno: Errno) -> io::Error {
+    io::Error::from_raw_os_error(errno.raw_os_error())
 }
 
-/// ENOENT, worded by the OS ("No such file or directory"): outside every zone nothing exists.
+/// ENOENT ("No such file or directory"): outside every zone nothing exists.
 fn not_found() -> io::Error {
-    io::Error::from_raw_os_error(rustix::io::Errno::NOENT.raw_os_error())
+    os_error(Errno::NOENT)
+}
+
+/// An I/O error worded as sh words it (no "(os error N)").
+pub(crate) fn describe(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    }
 }
 
 impl ZoneFs {
     pub(crate) fn new(mounts: &ZoneMounts) -> ZoneFs {
         ZoneFs {
-            zones: mounts
-                .mounts
-                .iter()
-                .map(|m| Zone {
-                    guest: m.guest.clone(),
-                    host: m.host.clone(),
-                    writable: matches!(m.perms, wasmtime_wasi::FsPerms::ReadWrite),
-                })
-                .collect(),
+            zones: mounts.mounts.clone(),
         }
     }
 
     /// The innermost zone holding the normalised guest path, and the path inside it.
-    fn locate(&self, guest: &str) -> Option<(&Zone, String)> {
-        self.zones
-            .iter()
-            .filter_map(|zone| {
-                let rest = if zone.guest == "/" {
-                    Some(guest.trim_start_matches('/'))
-                } else if guest == zone.guest {
-                    Some("")
-                } else {
-                    guest
-                        .strip_prefix(zone.guest.as_str())
-                        .and_then(|r| r.strip_prefix('/'))
-                };
-                rest.map(|rest| (zone, rest.to_string()))
-            })
-            .max_by_key(|(zone, _)| zone.guest.len())
-    }
-
-    fn dir_of(zone: &Zone) -> io::Result<Dir> {
-        Dir::open_ambient_dir(&zone.host, ambient_authority())
+    fn locate<'p>(&self, guest: &'p str) -> Option<(&Mount, &'p str)> {
+        innermost(&self.zones, guest)
     }
 
     /// Opens a file for a redirect.
@@ -104,15 +65,13 @@ impl ZoneFs {
         }
         let (zone, rest) = self.locate(guest).ok_or_else(not_found)?;
         if rest.is_empty() {
-            return Err(io::Error::from_raw_os_error(
-                rustix::io::Errno::ISDIR.raw_os_error(),
-            ));
+            return Err(os_error(Errno::ISDIR));
         }
         let writing = how != OpenFor::Read;
         if writing && !zone.writable {
-            return Err(io::Error::from_raw_os_error(libc_erofs()));
+            return Err(os_error(Errno::ROFS));
         }
-        let dir = Self::dir_of(zone)?;
+        let dir = zone.open_dir()?;
         let mut options = OpenOptions::new();
         match how {
             OpenFor::Read => options.read(true),
@@ -120,12 +79,10 @@ impl ZoneFs {
             OpenFor::Append => options.append(true).create(true),
             OpenFor::ReadWrite => options.read(true).write(true).create(true),
         };
-        let file = dir.open_with(&rest, &options)?;
+        let file = dir.open_with(rest, &options)?;
         let metadata = file.metadata()?;
         if metadata.is_dir() {
-            return Err(io::Error::from_raw_os_error(
-                rustix::io::Errno::ISDIR.raw_os_error(),
-            ));
+            return Err(os_error(Errno::ISDIR));
         }
         if !metadata.is_file() {
             // FIFOs and devices in a zone could block the host or reach hardware.
@@ -138,14 +95,14 @@ impl ZoneFs {
     /// `follow`.
     pub(crate) fn metadata(&self, guest: &str, follow: bool) -> io::Result<cap_std::fs::Metadata> {
         let (zone, rest) = self.locate(guest).ok_or_else(not_found)?;
-        let dir = Self::dir_of(zone)?;
+        let dir = zone.open_dir()?;
         if rest.is_empty() {
             return dir.dir_metadata();
         }
         if follow {
-            dir.metadata(&rest)
+            dir.metadata(rest)
         } else {
-            dir.symlink_metadata(&rest)
+            dir.symlink_metadata(rest)
         }
     }
 
@@ -173,10 +130,10 @@ impl ZoneFs {
         let Some((zone, rest)) = self.locate(guest) else {
             return false;
         };
-        let Ok(dir) = Self::dir_of(zone) else {
+        let Ok(dir) = zone.open_dir() else {
             return false;
         };
-        rest.is_empty() || dir.metadata(&rest).is_ok_and(|m| m.is_dir())
+        rest.is_empty() || dir.metadata(rest).is_ok_and(|m| m.is_dir())
     }
 
     /// The names in a guest directory (unsorted), for globbing; empty when unreadable.
@@ -184,13 +141,13 @@ impl ZoneFs {
         let Some((zone, rest)) = self.locate(guest) else {
             return Vec::new();
         };
-        let Ok(root) = Self::dir_of(zone) else {
+        let Ok(root) = zone.open_dir() else {
             return Vec::new();
         };
         let dir = if rest.is_empty() {
             Ok(root)
         } else {
-            root.open_dir(&rest)
+            root.open_dir(rest)
         };
         let Ok(dir) = dir else { return Vec::new() };
         let Ok(entries) = dir.entries() else {
@@ -200,22 +157,5 @@ impl ZoneFs {
             .filter_map(Result::ok)
             .filter_map(|e| e.file_name().into_string().ok())
             .collect()
-    }
-}
-
-/// EROFS, "Read-only file system", as the wasm side reports it.
-fn libc_erofs() -> i32 {
-    rustix::io::Errno::ROFS.raw_os_error()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalizes_guest_paths() {
-        assert_eq!(normalize("/workspace", "a/../b/./c"), "/workspace/b/c");
-        assert_eq!(normalize("/workspace", "../../.."), "/");
-        assert_eq!(normalize("/x", "/tmp//y/"), "/tmp/y");
     }
 }
