@@ -31,6 +31,11 @@ pub enum Error {
     #[error("compiled-code cache {path}: {reason}; set ZONEBOX_CACHE_DIR to a writable directory")]
     Cache { path: PathBuf, reason: String },
 
+    /// The router sent the line to a container, and the container backend could not run it
+    /// (no engine, a missing image, an engine error).
+    #[error("container backend: {0}")]
+    Container(String),
+
     /// A wasm program given to [`crate::Sandbox::run_wasm`] is not a valid WASI module.
     #[error("wasm program {name}: {reason}")]
     Program { name: String, reason: String },

@@ -1,6 +1,7 @@
 //! What a run returns: the command's output, exit code, which backend ran it, and any limit hit.
 
 use crate::backend::Backend;
+use crate::router::Decision;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::time::Duration;
@@ -21,6 +22,8 @@ pub struct Output {
     pub truncated: bool,
     /// The limit that stopped the run, if one did.
     pub limit: Option<LimitKind>,
+    /// Where the router sent the line and why (`None` for [`crate::Sandbox::run_wasm`]).
+    pub decision: Option<Decision>,
 }
 
 impl Output {

@@ -8,12 +8,16 @@ use crate::backend::wasm::{
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::policy::Policy;
+use crate::router::{self, Decision, Route};
 use crate::shell;
-use crate::shell::interp::{Fds, Interp, ShellState, Unwind};
+use crate::shell::interp::{Fds, Interp, ShellState, Unwind, ZoneFs};
 use crate::stdio::{self, CapturedOutput, Input};
 use std::path::PathBuf;
 use std::time::Instant;
 use wasmtime::InstancePre;
+
+/// The exit status of a denied line, as a shell's for a command it cannot execute.
+pub const EXIT_DENIED: i32 = 126;
 
 /// Runs command lines under one policy.
 ///
@@ -125,12 +129,76 @@ impl Sandbox {
         let program = shell::parse(line)?;
         let mounts = ZoneMounts::prepare(&self.policy.zones)?;
         let mut state = self.fresh_shell();
+        let decision = self.decide(&state, &mounts, &program);
         let output = self
-            .run_program(&mut state, &mounts, &program, stdin, true)
+            .run_routed(&mut state, &mounts, &program, stdin, decision, true)
             .await;
         // Scratch zones go before the run is reported done.
         drop(mounts);
+        output
+    }
+
+    /// Where a line would run under this policy, and why, without running it.
+    pub fn route(&self, line: &str) -> Result<Decision> {
+        router::route_line(&self.policy, line)
+    }
+
+    fn decide(
+        &self,
+        state: &ShellState,
+        mounts: &ZoneMounts,
+        program: &brush_parser::ast::Program,
+    ) -> Decision {
+        let files = ZoneFs::new(mounts);
+        let context = router::Context {
+            functions: &state.functions,
+            aliases: &state.aliases,
+            cwd: &state.cwd,
+            files: &files,
+        };
+        router::route(&self.policy, program, &context)
+    }
+
+    /// Runs a routed line on the backend its decision names.
+    async fn run_routed(
+        &self,
+        state: &mut ShellState,
+        mounts: &ZoneMounts,
+        program: &brush_parser::ast::Program,
+        stdin: Vec<u8>,
+        decision: Decision,
+        whole_shell: bool,
+    ) -> Result<Output> {
+        let mut output = match decision.route {
+            Route::Wasm => {
+                self.run_program(state, mounts, program, stdin, whole_shell)
+                    .await
+            }
+            Route::Deny => self.denied(state, &decision),
+            Route::Container => {
+                return Err(Error::Container(
+                    "this build has no container backend yet".into(),
+                ));
+            }
+        };
+        output.decision = Some(decision);
         Ok(output)
+    }
+
+    /// A denied line: nothing runs; exit 126 with the reason on stderr.
+    fn denied(&self, state: &mut ShellState, decision: &Decision) -> Output {
+        state.last_status = EXIT_DENIED;
+        let message = decision.denial_message().unwrap_or_default();
+        Output {
+            stdout: Vec::new(),
+            stderr: format!("zonebox: {message}\n").into_bytes(),
+            exit_code: EXIT_DENIED,
+            backend: Backend::None,
+            duration: std::time::Duration::ZERO,
+            truncated: false,
+            limit: None,
+            decision: None,
+        }
     }
 
     /// A session: lines run one after another in one shell, which keeps its working directory,
@@ -333,6 +401,7 @@ impl Sandbox {
             duration: started.elapsed(),
             truncated: stdout_truncated || stderr_truncated,
             limit: stopped.as_ref().and_then(Stopped::limit),
+            decision: None,
         }
     }
 }
@@ -369,10 +438,24 @@ impl Session<'_> {
 
     pub async fn run_async(&mut self, line: &str, stdin: Vec<u8>) -> Result<Output> {
         let program = shell::parse(line)?;
-        Ok(self
-            .sandbox
-            .run_program(&mut self.state, &self.mounts, &program, stdin, false)
-            .await)
+        let decision = self.sandbox.decide(&self.state, &self.mounts, &program);
+        self.sandbox
+            .run_routed(
+                &mut self.state,
+                &self.mounts,
+                &program,
+                stdin,
+                decision,
+                false,
+            )
+            .await
+    }
+
+    /// Where a line would run in this session (its functions, aliases and working directory
+    /// count), without running it.
+    pub fn route(&self, line: &str) -> Result<Decision> {
+        let program = shell::parse(line)?;
+        Ok(self.sandbox.decide(&self.state, &self.mounts, &program))
     }
 
     /// The session's working directory (a guest path).

@@ -1,4 +1,4 @@
-//! Backends: what runs a command once the router has chosen. Only wasm exists so far.
+//! Backends: what runs a command once the router has chosen. The router picks one per line.
 
 pub(crate) mod wasm;
 
@@ -10,4 +10,8 @@ use serde::Serialize;
 pub enum Backend {
     /// The wasm toolset in wasmtime.
     Wasm,
+    /// A container of the policy's container runtime.
+    Container,
+    /// Nothing ran: the router denied the line.
+    None,
 }

@@ -3,6 +3,7 @@
 
 mod policy_cmd;
 mod progress;
+mod route;
 mod run;
 mod shell;
 mod tools;
@@ -32,6 +33,9 @@ struct Cli {
 enum Command {
     /// Run a command line under a policy; exits with the command's own status.
     Run(run::RunArgs),
+    /// Where a command line would run (wasm, container or deny) and why; runs nothing.
+    /// Exits 0 for wasm or container, 3 for deny.
+    Route(route::RouteArgs),
     /// A shell session: lines from stdin (a prompt on a terminal) keep cwd, variables,
     /// functions and $? between them; exits with the last line's status.
     Shell(shell::ShellArgs),
@@ -73,6 +77,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Shell(args) => shell::run(args),
+        Command::Route(args) => route::run(args),
         Command::Policy(command) => policy_cmd::run(command),
         Command::Tools(args) => tools::run(args),
     };
@@ -80,6 +85,20 @@ pub fn main() -> ExitCode {
         eprintln!("zonebox: {error:#}");
         ExitCode::from(exit_code_for(&error))
     })
+}
+
+/// The refusal of a command line given as several arguments (`zonebox run ls -la`), which
+/// would lose its quoting: it must be one argument.
+pub(crate) fn one_line_refusal(line: &str, extra: &[String], command: &str) -> Option<ExitCode> {
+    if extra.is_empty() {
+        return None;
+    }
+    let joined = std::iter::once(line)
+        .chain(extra.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+    eprintln!("zonebox: the command line must be one argument; quote it: zonebox {command} '{joined}'");
+    Some(ExitCode::from(EXIT_USAGE))
 }
 
 /// Bad input exits 2; anything else is zonebox's own failure.

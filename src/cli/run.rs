@@ -10,8 +10,8 @@ use std::process::ExitCode;
 pub(crate) struct RunArgs {
     #[command(flatten)]
     policy: PolicyChoice,
-    /// Print one JSON object (stdout, stderr, exit_code, backend, duration_ms, truncated, limit)
-    /// instead of passing the output through.
+    /// Print one JSON object (stdout, stderr, exit_code, backend, duration_ms, truncated, limit,
+    /// decision) instead of passing the output through.
     #[arg(long)]
     json: bool,
     /// Give the command zonebox's own standard input (by default it reads an empty input).
@@ -34,18 +34,12 @@ struct JsonOutput<'a> {
     duration_ms: f64,
     truncated: bool,
     limit: Option<zonebox::LimitKind>,
+    decision: Option<&'a zonebox::Decision>,
 }
 
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    if !args.extra.is_empty() {
-        let joined = std::iter::once(args.line.as_str())
-            .chain(args.extra.iter().map(String::as_str))
-            .collect::<Vec<_>>()
-            .join(" ");
-        eprintln!(
-            "zonebox: the command line must be one argument; quote it: zonebox run '{joined}'"
-        );
-        return Ok(ExitCode::from(super::EXIT_USAGE));
+    if let Some(refusal) = super::one_line_refusal(&args.line, &args.extra, "run") {
+        return Ok(refusal);
     }
     let policy = args.policy.load()?;
     let mut stdin = Vec::new();
@@ -65,6 +59,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             duration_ms: output.duration.as_secs_f64() * 1000.0,
             truncated: output.truncated,
             limit: output.limit,
+            decision: output.decision.as_ref(),
         };
         println!("{}", serde_json::to_string(&json)?);
     } else {

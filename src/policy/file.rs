@@ -15,6 +15,8 @@ pub struct PolicyFile {
     #[serde(default)]
     pub env: EnvSection,
     pub limits: Option<LimitsSection>,
+    pub routing: Option<RoutingSection>,
+    pub container: Option<ContainerSection>,
     /// Which flag set a key (`limits.timeout_secs` → `--timeout`), so errors can name the flag.
     #[serde(skip)]
     pub(crate) origins: HashMap<String, String>,
@@ -49,6 +51,37 @@ pub struct LimitsSection {
     pub cpu_fuel: Option<u64>,
     pub max_open_files: Option<u32>,
     pub max_instances: Option<u32>,
+}
+
+/// `[routing]`: which commands go to the container runtime, which are denied, and what happens
+/// to native names not listed and to names known only at run time.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingSection {
+    pub unknown: Option<String>,
+    pub dynamic: Option<String>,
+    #[serde(default)]
+    pub container: Vec<String>,
+    /// Name or pattern → the reason given when it denies a line.
+    #[serde(default)]
+    pub deny: BTreeMap<String, String>,
+}
+
+/// `[container]`: the runtime and image that run lines needing native programs.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerSection {
+    pub runtime: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub allowed_images: Vec<String>,
+    pub user: Option<String>,
+    pub pids_limit: Option<u32>,
+    pub cpus: Option<f64>,
+    pub shell: Option<String>,
+    pub scratch_mib: Option<u64>,
+    pub pool_size: Option<u32>,
+    pub pool_idle_secs: Option<f64>,
 }
 
 impl PolicyFile {

@@ -4,12 +4,16 @@
 //! override of a key, never a second definition) and is then validated into a [`Policy`]
 //! ([`validate`]), the only form the rest of zonebox accepts.
 
+mod container;
 mod error;
 pub mod file;
 mod overrides;
+mod routing;
 mod validate;
 
+pub use container::{ContainerPolicy, ImageRule, RuntimeChoice};
 pub use error::{PolicyError, Problem};
+pub use routing::{DenyRule, Fallback, NamePattern, Routing};
 pub use file::PolicyFile;
 pub use overrides::PolicyOverrides;
 
@@ -33,6 +37,10 @@ pub struct Policy {
     pub zones: Vec<Zone>,
     pub env: EnvPolicy,
     pub limits: Limits,
+    pub routing: Routing,
+    /// How lines that need native programs run; `None` when routing never sends any there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<ContainerPolicy>,
 }
 
 /// A host directory (or a fresh empty one) visible to the guest at `guest`.
@@ -123,14 +131,14 @@ pub struct Limits {
     pub max_instances: usize,
 }
 
-fn serialize_mib<S: serde::Serializer>(bytes: &u64, serializer: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn serialize_mib<S: serde::Serializer>(bytes: &u64, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_u64(bytes / MIB)
 }
 
 /// One mebibyte.
 pub const MIB: u64 = 1024 * 1024;
 
-fn serialize_secs<S: serde::Serializer>(
+pub(crate) fn serialize_secs<S: serde::Serializer>(
     duration: &Duration,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {

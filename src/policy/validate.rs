@@ -61,6 +61,12 @@ pub(super) fn validate(
     };
     let env = validate_env(&raw, &mut problems);
     let limits = validate_limits(&raw, &mut problems);
+    let routing = super::routing::validate_routing(raw.routing.as_ref(), &mut problems);
+    let container = super::container::validate_container(
+        raw.container.as_ref(),
+        routing.uses_containers(),
+        &mut problems,
+    );
     if !problems.list.is_empty() {
         return Err(PolicyError {
             source_name: source.to_string(),
@@ -75,25 +81,27 @@ pub(super) fn validate(
             zones,
             env,
             limits,
+            routing,
+            container,
         }),
         _ => unreachable!("a missing value always records a problem"),
     }
 }
 
 /// Collects problems, naming keys by the flag that set them where one did.
-struct Problems<'a> {
+pub(super) struct Problems<'a> {
     raw: &'a PolicyFile,
     list: Vec<Problem>,
 }
 
 impl Problems<'_> {
-    fn add(&mut self, key: &str, value: Option<String>, expected: impl Into<String>) {
+    pub(super) fn add(&mut self, key: &str, value: Option<String>, expected: impl Into<String>) {
         self.list
             .push(Problem::new(self.raw.shown_key(key), value, expected));
     }
 }
 
-fn quoted(text: &str) -> String {
+pub(super) fn quoted(text: &str) -> String {
     format!("{text:?}")
 }
 

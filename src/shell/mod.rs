@@ -4,6 +4,7 @@
 mod error;
 pub(crate) mod interp;
 mod parse;
+pub(crate) mod script;
 
 pub use error::ParseError;
 

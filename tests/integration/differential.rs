@@ -75,7 +75,8 @@ fn sandbox() -> Sandbox {
          [[zones]]\nhost = {fixture:?}\nguest = \"/workspace\"\nmode = \"ro\"\n\
          [[zones]]\nguest = \"/tmp\"\nmode = \"scratch\"\n\
          [env]\nset = {{ LC_ALL = \"C\", TZ = \"UTC\", HOME = \"/tmp\" }}\n\
-         [limits]\ntimeout_secs = 10\nmemory_mib = 256\nmax_output_bytes = 1048576\nmax_open_files = 256\nmax_instances = 64\n"
+         [limits]\ntimeout_secs = 10\nmemory_mib = 256\nmax_output_bytes = 1048576\nmax_open_files = 256\nmax_instances = 64\n\
+         [routing]\ndynamic = \"wasm\"\n"
     );
     let policy = Policy::from_toml(&policy, "differential policy").expect("policy");
     Sandbox::builder(policy)

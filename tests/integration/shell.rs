@@ -95,7 +95,8 @@ fn zonebox_shell_prints_what_bash_prints() {
          [[zones]]\nhost = {:?}\nguest = \"/workspace\"\nmode = \"rw\"\n\
          [[zones]]\nguest = \"/tmp\"\nmode = \"scratch\"\n\
          [env]\nset = {{ LC_ALL = \"C\", TZ = \"UTC\", HOME = \"/tmp\" }}\n\
-         [limits]\ntimeout_secs = 20\nmemory_mib = 256\nmax_output_bytes = 1048576\nmax_open_files = 256\nmax_instances = 64\n",
+         [limits]\ntimeout_secs = 20\nmemory_mib = 256\nmax_output_bytes = 1048576\nmax_open_files = 256\nmax_instances = 64\n\
+         [routing]\ndynamic = \"wasm\"\n",
         workspace.display().to_string()
     );
     let policy = Policy::from_toml(&policy, "shell suite policy").expect("policy");

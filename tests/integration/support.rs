@@ -81,7 +81,8 @@ impl Host {
              [[zones]]\nhost = {out:?}\nguest = \"/out\"\nmode = \"rw\"\n\n\
              [[zones]]\nguest = \"/tmp\"\nmode = \"scratch\"\n\n\
              [env]\nset = {{ HOME = \"/tmp\", LANG = \"C\" }}\n\n\
-             [limits]\ntimeout_secs = {t}\nmemory_mib = {m}\nmax_output_bytes = {o}\nmax_open_files = {f}\nmax_instances = 64\n{fuel}",
+             [limits]\ntimeout_secs = {t}\nmemory_mib = {m}\nmax_output_bytes = {o}\nmax_open_files = {f}\nmax_instances = 64\n{fuel}\n\
+             [routing]\ndynamic = \"wasm\"\n",
             ws = self.workspace().display().to_string(),
             out = self.out().display().to_string(),
             t = limits.timeout_secs,

@@ -86,9 +86,22 @@ pub(crate) struct ZoneMounts {
 
 impl ZoneMounts {
     pub(crate) fn prepare(zones: &[Zone]) -> Result<ZoneMounts, Error> {
+        Self::prepare_with(zones, true)
+    }
+
+    /// The ro and rw zones only: what a line sees before it runs (its scratch zones start
+    /// empty), for routing without creating directories.
+    pub(crate) fn without_scratch(zones: &[Zone]) -> Result<ZoneMounts, Error> {
+        Self::prepare_with(zones, false)
+    }
+
+    fn prepare_with(zones: &[Zone], with_scratch: bool) -> Result<ZoneMounts, Error> {
         let mut mounts = Vec::with_capacity(zones.len());
         let mut scratch = Vec::new();
         for zone in zones {
+            if zone.mode == ZoneMode::Scratch && !with_scratch {
+                continue;
+            }
             let (host, writable) = match (&zone.host, zone.mode) {
                 (Some(host), ZoneMode::ReadOnly) => (host.clone(), false),
                 (Some(host), ZoneMode::ReadWrite) => (host.clone(), true),

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 /// The names answered by [`run`], for `type` and `command -v`.
 pub(crate) const BUILTINS: &[&str] = &[
-    ".", ":", "bash", "break", "cd", "command", "continue", "env", "eval", "exec", "exit",
+    ".", ":", "alias", "bash", "break", "cd", "command", "continue", "env", "eval", "exec", "exit",
     "declare", "export", "false", "find", "let", "local", "nice", "nohup", "printf", "pwd", "read",
     "readonly", "return", "set", "sh", "shift", "shopt", "source", "timeout", "trap", "true",
-    "type", "typeset", "unset", "wait", "xargs",
+    "type", "typeset", "unalias", "unset", "wait", "xargs",
 ];
 
 /// The largest script `source` or `sh FILE` reads.
@@ -83,6 +83,8 @@ pub(crate) async fn run(
             Ok(0)
         }
         "trap" => Ok(trap(state, io, args)),
+        "alias" => Ok(alias(state, io, args).await),
+        "unalias" => Ok(unalias(state, io, args)),
         "read" => read(state, io, args).await,
         "eval" => {
             let text = args.join(" ");
@@ -123,6 +125,51 @@ pub(crate) async fn run(
         _ => return None,
     };
     Some(status)
+}
+
+/// `alias [NAME[=VALUE]…]`: defines or prints aliases. As in `bash -c`, aliases are kept (for
+/// the session and `alias` itself) but never expanded; the router routes their values.
+async fn alias(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
+    let quoted = |name: &str, value: &str| format!("alias {name}='{}'\n", value.replace('\'', "'\\''"));
+    let mut status = 0;
+    let mut text = String::new();
+    if args.is_empty() || args.iter().all(|a| a == "-p") {
+        let mut names: Vec<_> = state.aliases.iter().collect();
+        names.sort();
+        for (name, value) in names {
+            text.push_str(&quoted(name, value));
+        }
+    }
+    for arg in args.iter().filter(|a| *a != "-p") {
+        match arg.split_once('=') {
+            Some((name, value)) => {
+                state.aliases.insert(name.to_string(), value.to_string());
+            }
+            None => match state.aliases.get(arg) {
+                Some(value) => text.push_str(&quoted(arg, value)),
+                None => {
+                    io.report(&format!("sh: alias: {arg}: not found\n"));
+                    status = 1;
+                }
+            },
+        }
+    }
+    let _ = io.stdout().write_all(text.as_bytes()).await;
+    status
+}
+
+/// `unalias [-a] NAME…`.
+fn unalias(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
+    let mut status = 0;
+    for arg in args {
+        if arg == "-a" {
+            state.aliases.clear();
+        } else if state.aliases.remove(arg).is_none() {
+            io.report(&format!("sh: unalias: {arg}: not found\n"));
+            status = 1;
+        }
+    }
+    status
 }
 
 /// `trap CMD EXIT` (or `0`) sets the exit trap, `trap - EXIT` clears it; traps on signals

@@ -7,7 +7,10 @@ use super::redirect::Fds;
 use super::state::{ShellState, Value};
 use super::test_expr;
 use super::zonefs::ZoneFs;
-use crate::backend::wasm::{RunRequest, RunState, Stopped, TOOL_NAMES, WasmEngine, ZoneMounts};
+use crate::backend::wasm::{
+    RunRequest, RunState, Stopped, TOOL_NAMES, WasmEngine, ZoneMounts, normalize,
+};
+use crate::shell::script::{self, ScriptKind};
 use crate::policy::Policy;
 use crate::stdio::{Input, Output, pipe};
 use brush_parser::ast::{
@@ -762,6 +765,17 @@ impl<'a> Interp<'a> {
             if let Some(body) = state.functions.get(name).cloned() {
                 return self.call_function(state, io, &body, argv).await;
             }
+            // The router checked the line's names before it ran; names that only exist now
+            // (from variables, files, xargs input) meet the same deny rules here.
+            if let Some((rule, reason)) = self.policy.routing.denial(script::basename(name)) {
+                io.report(&format!("zonebox: denied: {name}: {reason} [{rule}]\n"));
+                return Ok(crate::sandbox::EXIT_DENIED);
+            }
+            if name.contains('/')
+                && let Some(status) = self.run_path(state, io, &argv).await
+            {
+                return status;
+            }
             if let Some(status) = super::builtins::run(self, state, io, &argv).await {
                 return status;
             }
@@ -772,6 +786,48 @@ impl<'a> Interp<'a> {
             }
             Ok(self.run_tool(state, io, &argv).await)
         })
+    }
+
+    /// A command given as a path to a file in a zone: a shell script runs in this shell's
+    /// `sh`, a script for a toolset interpreter (`#!/usr/bin/awk -f`) in that tool; anything
+    /// else cannot run in wasm. `None` when no zone holds such a file (the basename decides).
+    async fn run_path(&self, state: &mut ShellState, io: &Io, argv: &[String]) -> Option<Status> {
+        use crate::router::ScriptFiles;
+        use cap_std::fs::PermissionsExt;
+        let path = &argv[0];
+        let guest = normalize(&state.cwd, path);
+        let head = self.zones.head(&guest, script::HEAD_BYTES)?;
+        let executable = self
+            .zones
+            .metadata(&guest, true)
+            .is_ok_and(|m| m.permissions().mode() & 0o111 != 0);
+        if !executable {
+            io.report(&format!("sh: {path}: Permission denied\n"));
+            return Some(Ok(126));
+        }
+        let mut run: Vec<String> = match script::kind(&head) {
+            ScriptKind::Shell => vec!["sh".to_string()],
+            ScriptKind::Interpreter { name, arg } if is_tool(&name) => {
+                std::iter::once(name).chain(arg).collect()
+            }
+            ScriptKind::Interpreter { name, .. } => {
+                io.report(&format!(
+                    "sh: {path}: its interpreter {name} is not in the wasm toolset\n"
+                ));
+                return Some(Ok(126));
+            }
+            ScriptKind::Binary => {
+                io.report(&format!(
+                    "sh: {path}: a native executable cannot run in the wasm sandbox\n"
+                ));
+                return Some(Ok(126));
+            }
+        };
+        run.extend(argv.iter().cloned());
+        if run[0] == "sh" {
+            return super::builtins::run(self, state, io, &run).await;
+        }
+        Some(Ok(self.run_tool(state, io, &run).await))
     }
 
     async fn call_function(

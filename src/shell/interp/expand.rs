@@ -589,7 +589,7 @@ fn split_fields(pieces: Vec<Piece>, ifs: &str) -> Vec<Vec<Chunk>> {
 }
 
 /// Brace expansion of a word's text (`a{b,c}` → `ab ac`, `{1..3}`), before anything else.
-fn brace_expand(text: &str) -> Vec<String> {
+pub(crate) fn brace_expand(text: &str) -> Vec<String> {
     if !text.contains('{') {
         return vec![text.to_string()];
     }
@@ -851,7 +851,7 @@ fn change_case(value: &str, expr: &ParameterExpr) -> String {
 }
 
 /// The text of `$'…'` with its escapes applied.
-fn ansi_c(text: &str) -> String {
+pub(crate) fn ansi_c(text: &str) -> String {
     let mut out = String::new();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {

@@ -13,6 +13,9 @@ mod test_expr;
 mod xargs;
 mod zonefs;
 
-pub(crate) use exec::{Interp, Unwind};
+pub(crate) use builtins::BUILTINS;
+pub(crate) use exec::{Interp, Unwind, is_tool};
+pub(crate) use expand::{ansi_c, brace_expand};
 pub(crate) use redirect::Fds;
 pub(crate) use state::ShellState;
+pub(crate) use zonefs::ZoneFs;

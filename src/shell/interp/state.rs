@@ -45,6 +45,9 @@ pub(crate) struct Options {
 pub(crate) struct ShellState {
     pub(crate) vars: HashMap<String, Variable>,
     pub(crate) functions: HashMap<String, Arc<FunctionBody>>,
+    /// `alias NAME=VALUE`: kept and listed, never expanded (as in `bash -c`); the router
+    /// routes their values.
+    pub(crate) aliases: HashMap<String, String>,
     /// `$0` and `$1…`.
     pub(crate) name: String,
     pub(crate) positional: Vec<String>,
@@ -91,6 +94,7 @@ impl ShellState {
         let mut state = ShellState {
             vars,
             functions: HashMap::new(),
+            aliases: HashMap::new(),
             name: "sh".to_string(),
             positional: Vec::new(),
             options: Options::default(),

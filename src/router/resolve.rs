@@ -1,0 +1,156 @@
+//! Resolving one command name under the policy, as the shell will: deny rules first, then
+//! builtins, the toolset, `routing.container`, and `routing.unknown` for any other native name.
+//! Names with control or non-ASCII characters are refused (look-alikes of allowed names).
+
+use super::{CommandClass, Route};
+use crate::policy::{Fallback, Policy};
+use crate::shell::interp::{BUILTINS, is_tool};
+
+/// Reads files of the zones for the router (scripts and shebang lines).
+pub(crate) trait ScriptFiles {
+    /// The first `limit` bytes of the file at an absolute guest path, when a zone holds it.
+    fn head(&self, guest: &str, limit: u64) -> Option<Vec<u8>>;
+}
+
+/// How a name was classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Resolution {
+    pub(super) class: CommandClass,
+    pub(super) route: Route,
+    pub(super) rule: String,
+    pub(super) reason: Option<String>,
+}
+
+impl Resolution {
+    pub(super) fn new(class: CommandClass, route: Route, rule: impl Into<String>) -> Self {
+        Resolution {
+            class,
+            route,
+            rule: rule.into(),
+            reason: None,
+        }
+    }
+
+    pub(super) fn denied(class: CommandClass, rule: impl Into<String>, reason: String) -> Self {
+        Resolution {
+            class,
+            route: Route::Deny,
+            rule: rule.into(),
+            reason: Some(reason),
+        }
+    }
+}
+
+/// A plain command name (no `/`), not a function.
+pub(super) fn name(policy: &Policy, name: &str) -> Resolution {
+    if let Some(refused) = malformed(name) {
+        return refused;
+    }
+    if let Some((rule, reason)) = policy.routing.denial(name) {
+        let class = if BUILTINS.contains(&name) {
+            CommandClass::Builtin
+        } else if is_tool(name) {
+            CommandClass::Toolset
+        } else {
+            CommandClass::Native
+        };
+        return Resolution::denied(class, rule, reason);
+    }
+    if BUILTINS.contains(&name) {
+        return Resolution::new(CommandClass::Builtin, Route::Wasm, "shell builtin");
+    }
+    if is_tool(name) {
+        return Resolution::new(CommandClass::Toolset, Route::Wasm, "toolset");
+    }
+    native(policy, name, "")
+}
+
+/// A native program (by name, or the basename of an executable in a zone): the container when
+/// a rule or `routing.unknown` sends it there, else denied.
+pub(super) fn native(policy: &Policy, name: &str, what: &str) -> Resolution {
+    if let Some(refused) = malformed(name) {
+        return refused;
+    }
+    if let Some((rule, reason)) = policy.routing.denial(name) {
+        return Resolution::denied(CommandClass::Native, rule, reason);
+    }
+    if let Some(pattern) = policy.routing.container_rule(name) {
+        return Resolution::new(
+            CommandClass::Native,
+            Route::Container,
+            format!("routing.container[{:?}]", pattern.text),
+        );
+    }
+    match policy.routing.unknown {
+        Fallback::Container | Fallback::Wasm => Resolution::new(
+            CommandClass::Native,
+            Route::Container,
+            "routing.unknown = \"container\"",
+        ),
+        Fallback::Deny => Resolution::denied(
+            CommandClass::Native,
+            "routing.unknown = \"deny\"",
+            format!(
+                "{name}{what} is not in the wasm toolset (see `zonebox tools`) and this policy \
+                 runs no native programs; policies/agent.toml runs them in a container"
+            ),
+        ),
+    }
+}
+
+/// A name computed at run time, under `routing.dynamic`.
+pub(super) fn dynamic(policy: &Policy, why: &str) -> Resolution {
+    match policy.routing.dynamic {
+        Fallback::Wasm => Resolution {
+            class: CommandClass::Dynamic,
+            route: Route::Wasm,
+            rule: "routing.dynamic = \"wasm\"".into(),
+            reason: Some(format!(
+                "{why}: the shell resolves it when the line runs, under the same deny rules; \
+                 a native program cannot run in wasm"
+            )),
+        },
+        Fallback::Container => Resolution {
+            class: CommandClass::Dynamic,
+            route: Route::Container,
+            rule: "routing.dynamic = \"container\"".into(),
+            reason: Some(why.to_string()),
+        },
+        Fallback::Deny => Resolution::denied(
+            CommandClass::Dynamic,
+            "routing.dynamic = \"deny\"",
+            format!("{why}, so the router cannot check it; write the command name literally"),
+        ),
+    }
+}
+
+/// Names no policy may run: control characters (a newline smuggles a second command into a
+/// log line) and non-ASCII look-alikes (`pythоn3` with a Cyrillic о).
+fn malformed(name: &str) -> Option<Resolution> {
+    if name.is_empty() {
+        return Some(Resolution::denied(
+            CommandClass::Native,
+            "built-in rule",
+            "an empty command name".into(),
+        ));
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Some(Resolution::denied(
+            CommandClass::Native,
+            "built-in rule",
+            format!("the command name holds the control character {c:?}"),
+        ));
+    }
+    if let Some(c) = name.chars().find(|c| !c.is_ascii()) {
+        return Some(Resolution::denied(
+            CommandClass::Native,
+            "built-in rule",
+            format!(
+                "the command name holds the non-ASCII character {c:?} (U+{:04X}); command \
+                 names are ASCII, and look-alikes of allowed names are refused",
+                c as u32
+            ),
+        ));
+    }
+    None
+}

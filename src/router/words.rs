@@ -1,0 +1,183 @@
+//! Words as far as they are known before the line runs: brace expansion and quote removal give
+//! literal fields (`py''thon3`, `"python3"`, `\python3` and `$'python3'` are all `python3`);
+//! anything that expands (`$x`, `$(…)`, `~`, a glob) is dynamic. Also finds every command
+//! substitution inside a word, at any depth, for the walker to route.
+
+use crate::shell::interp::{ansi_c, brace_expand};
+use crate::shell::parser_options as options;
+use brush_parser::word::{WordPiece, WordPieceWithSource};
+
+/// One field of a word after brace expansion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Field {
+    /// The field's text, when it is known before the line runs.
+    pub(super) literal: Option<String>,
+    /// The source text (brace-expanded), for explanations.
+    pub(super) source: String,
+}
+
+impl Field {
+    pub(super) fn is(&self, text: &str) -> bool {
+        self.literal.as_deref() == Some(text)
+    }
+}
+
+/// The fields of one word.
+pub(super) fn fields(word: &str) -> Vec<Field> {
+    brace_expand(word)
+        .into_iter()
+        .map(|source| Field {
+            literal: literal_text(&source),
+            source,
+        })
+        .collect()
+}
+
+/// The fields of several words, in order.
+pub(super) fn all_fields<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<Field> {
+    words.into_iter().flat_map(fields).collect()
+}
+
+/// The text of a word without quotes, or `None` when it expands at run time (parameters,
+/// substitutions, arithmetic, tilde, or an unquoted glob).
+pub(super) fn literal_text(text: &str) -> Option<String> {
+    let pieces = brush_parser::word::parse(text, &options()).ok()?;
+    let mut out = String::new();
+    literal_pieces(&pieces, false, &mut out).then_some(out)
+}
+
+fn literal_pieces(pieces: &[WordPieceWithSource], quoted: bool, out: &mut String) -> bool {
+    for piece in pieces {
+        match &piece.piece {
+            WordPiece::Text(text) => {
+                if !quoted && text.contains(['*', '?', '[']) {
+                    return false;
+                }
+                out.push_str(text);
+            }
+            WordPiece::SingleQuotedText(text) => out.push_str(text),
+            WordPiece::AnsiCQuotedText(text) => out.push_str(&ansi_c(text)),
+            WordPiece::EscapeSequence(text) => {
+                let unescaped = text.strip_prefix('\\').unwrap_or(text);
+                if quoted && !matches!(unescaped, "$" | "`" | "\"" | "\\" | "\n") {
+                    out.push_str(text);
+                } else if unescaped != "\n" {
+                    out.push_str(unescaped);
+                }
+            }
+            WordPiece::DoubleQuotedSequence(inner)
+            | WordPiece::GettextDoubleQuotedSequence(inner) => {
+                if !literal_pieces(inner, true, out) {
+                    return false;
+                }
+            }
+            WordPiece::TildeExpansion(_)
+            | WordPiece::ParameterExpansion(_)
+            | WordPiece::CommandSubstitution(_)
+            | WordPiece::BackquotedCommandSubstitution(_)
+            | WordPiece::ArithmeticExpression(_) => return false,
+        }
+    }
+    true
+}
+
+/// A word whose substitutions cannot be read (the shell will refuse it as a bad substitution;
+/// the router treats what it might run as dynamic).
+#[derive(Debug)]
+pub(super) struct Unreadable;
+
+/// The program texts of every `$(…)` and `` `…` `` in a word, including those nested in
+/// parameter expansions (`${x:-$(cmd)}`) and arithmetic (`$(( $(cmd) + 1 ))`).
+pub(super) fn substitutions(text: &str) -> Result<Vec<String>, Unreadable> {
+    let mut found = Vec::new();
+    if might_substitute(text) {
+        let pieces = brush_parser::word::parse(text, &options()).map_err(|_| Unreadable)?;
+        collect(&pieces, &mut found)?;
+    }
+    Ok(found)
+}
+
+/// Substitutions in a here-document body that expands (its delimiter was not quoted).
+pub(super) fn heredoc_substitutions(text: &str) -> Result<Vec<String>, Unreadable> {
+    let mut found = Vec::new();
+    if might_substitute(text) {
+        let pieces =
+            brush_parser::word::parse_heredoc(text, &options()).map_err(|_| Unreadable)?;
+        collect(&pieces, &mut found)?;
+    }
+    Ok(found)
+}
+
+/// Only `$` and backquotes start substitutions: most words are skipped without parsing.
+fn might_substitute(text: &str) -> bool {
+    text.contains(['$', '`'])
+}
+
+fn collect(pieces: &[WordPieceWithSource], found: &mut Vec<String>) -> Result<(), Unreadable> {
+    for piece in pieces {
+        match &piece.piece {
+            WordPiece::CommandSubstitution(program)
+            | WordPiece::BackquotedCommandSubstitution(program) => found.push(program.clone()),
+            WordPiece::DoubleQuotedSequence(inner)
+            | WordPiece::GettextDoubleQuotedSequence(inner) => collect(inner, found)?,
+            WordPiece::ArithmeticExpression(expr) => found.extend(substitutions(&expr.value)?),
+            WordPiece::ParameterExpansion(expr) => {
+                // Every text nested in the expansion (defaults, patterns, offsets) may itself
+                // hold substitutions; serde reaches all of them, whatever the variant.
+                let tree = serde_json::to_value(expr).map_err(|_| Unreadable)?;
+                for nested in nested_strings(&tree) {
+                    found.extend(substitutions(nested)?);
+                }
+            }
+            WordPiece::Text(_)
+            | WordPiece::SingleQuotedText(_)
+            | WordPiece::AnsiCQuotedText(_)
+            | WordPiece::EscapeSequence(_)
+            | WordPiece::TildeExpansion(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn nested_strings(value: &serde_json::Value) -> Vec<&str> {
+    match value {
+        serde_json::Value::String(text) if might_substitute(text) => vec![text.as_str()],
+        serde_json::Value::Array(items) => items.iter().flat_map(nested_strings).collect(),
+        serde_json::Value::Object(map) => map.values().flat_map(nested_strings).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_removed_and_expansions_are_dynamic() {
+        for word in ["python3", "py''thon3", "\"python3\"", "\\python3", "$'python3'", "p\"y\"thon3"] {
+            assert_eq!(literal_text(word).as_deref(), Some("python3"), "{word}");
+        }
+        for word in ["$p", "$(echo python3)", "`x`", "~/bin/x", "py*", "${p:-python3}"] {
+            assert_eq!(literal_text(word), None, "{word}");
+        }
+        assert_eq!(literal_text("'*'").as_deref(), Some("*"));
+    }
+
+    #[test]
+    fn braces_make_fields() {
+        let fields = fields("{python3,-c,1}");
+        let texts: Vec<_> = fields.iter().map(|f| f.literal.clone().unwrap()).collect();
+        assert_eq!(texts, ["python3", "-c", "1"]);
+    }
+
+    #[test]
+    fn substitutions_are_found_at_any_depth() {
+        assert_eq!(substitutions("a$(b)c`d`").unwrap(), ["b", "d"]);
+        assert_eq!(substitutions("\"${x:-$(python3 -V)}\"").unwrap(), ["python3 -V"]);
+        assert_eq!(substitutions("$(( $(git rev-list --count HEAD) + 1 ))").unwrap(), [
+            "git rev-list --count HEAD"
+        ]);
+        assert!(substitutions("plain").unwrap().is_empty());
+        assert!(substitutions("'$(not)'").unwrap().is_empty());
+    }
+}
