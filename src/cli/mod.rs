@@ -97,7 +97,9 @@ pub(crate) fn one_line_refusal(line: &str, extra: &[String], command: &str) -> O
         .chain(extra.iter().map(String::as_str))
         .collect::<Vec<_>>()
         .join(" ");
-    eprintln!("zonebox: the command line must be one argument; quote it: zonebox {command} '{joined}'");
+    eprintln!(
+        "zonebox: the command line must be one argument; quote it: zonebox {command} '{joined}'"
+    );
     Some(ExitCode::from(EXIT_USAGE))
 }
 

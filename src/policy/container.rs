@@ -189,7 +189,7 @@ pub(super) fn validate_container(
         );
     }
     let cpus = section.cpus.unwrap_or(1.0);
-    if !(cpus.is_finite() && cpus >= 0.01 && cpus <= 1024.0) {
+    if !(cpus.is_finite() && (0.01..=1024.0).contains(&cpus)) {
         problems.add(
             "container.cpus",
             Some(cpus.to_string()),

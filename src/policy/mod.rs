@@ -13,9 +13,9 @@ mod validate;
 
 pub use container::{ContainerPolicy, ImageRule, RuntimeChoice};
 pub use error::{PolicyError, Problem};
-pub use routing::{DenyRule, Fallback, NamePattern, Routing};
 pub use file::PolicyFile;
 pub use overrides::PolicyOverrides;
+pub use routing::{DenyRule, Fallback, NamePattern, Routing};
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -131,7 +131,10 @@ pub struct Limits {
     pub max_instances: usize,
 }
 
-pub(crate) fn serialize_mib<S: serde::Serializer>(bytes: &u64, serializer: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn serialize_mib<S: serde::Serializer>(
+    bytes: &u64,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.serialize_u64(bytes / MIB)
 }
 

@@ -176,9 +176,11 @@ pub(super) fn validate_routing(
     for (index, text) in section.container.iter().enumerate() {
         match NamePattern::new(text) {
             Ok(pattern) => container.push(pattern),
-            Err(reason) => {
-                problems.add(&format!("routing.container[{index}]"), Some(quoted(text)), reason)
-            }
+            Err(reason) => problems.add(
+                &format!("routing.container[{index}]"),
+                Some(quoted(text)),
+                reason,
+            ),
         }
     }
     let mut deny = Vec::new();

@@ -350,7 +350,7 @@ impl<'a> Walker<'a> {
 
     fn substituted(&mut self, programs: Vec<String>) {
         for program in programs {
-            self.nested("$(…)", |walker| walker.text(&program));
+            self.nested("$(…)", |walker| walker.text(&program, false));
         }
     }
 
@@ -371,12 +371,13 @@ impl<'a> Walker<'a> {
     }
 
     /// Parses and routes shell text (`eval`, `sh -c`, a substitution, a script, an alias).
-    fn text(&mut self, text: &str) {
+    /// `lasting`: what it defines stays defined for the rest of the line (`eval`, `source`).
+    fn text(&mut self, text: &str, lasting: bool) {
         if text.trim().is_empty() {
             return;
         }
         match crate::shell::parse(text) {
-            Ok(program) => self.program(&program, false),
+            Ok(program) => self.program(&program, lasting),
             Err(error) => {
                 let shown: String = text.chars().take(60).collect();
                 self.record_dynamic(
@@ -393,7 +394,7 @@ impl<'a> Walker<'a> {
         let aliases = std::mem::take(&mut self.aliases);
         let routed = std::mem::take(&mut self.routed_functions);
         let routed_aliases = std::mem::take(&mut self.routed_aliases);
-        self.text(text);
+        self.text(text, false);
         self.functions = functions;
         self.aliases = aliases;
         self.routed_functions = routed;
@@ -416,7 +417,10 @@ impl<'a> Walker<'a> {
         let Some(name) = first.literal.clone() else {
             self.record_dynamic(
                 &first.source,
-                &format!("the command name `{}` is known only at run time", first.source),
+                &format!(
+                    "the command name `{}` is known only at run time",
+                    first.source
+                ),
             );
             return;
         };
@@ -424,7 +428,9 @@ impl<'a> Walker<'a> {
             if let Some(value) = self.aliases.get(&name).cloned()
                 && self.routed_aliases.insert(name.clone())
             {
-                self.nested(&format!("alias {name}"), |walker| walker.text(&value));
+                self.nested(&format!("alias {name}"), |walker| {
+                    walker.text(&value, false)
+                });
             }
             if let Some(def) = self.functions.get(&name) {
                 let (body, certain) = (def.body.clone(), def.certain);
@@ -511,7 +517,7 @@ impl<'a> Walker<'a> {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 self.nested(&label, |walker| {
                     if shell_names {
-                        walker.text(&text);
+                        walker.text(&text, true);
                     } else {
                         walker.text_in_new_shell(&text);
                     }
@@ -539,7 +545,7 @@ impl<'a> Walker<'a> {
                     self.nested(&label, |walker| walker.argv(&fields, inner_start));
                 }
                 Inner::ShellText(text) if runs_in_this_shell => {
-                    self.nested(&label, |walker| walker.text(&text));
+                    self.nested(&label, |walker| walker.text(&text, true));
                 }
                 Inner::ShellText(text) => {
                     self.nested(&label, |walker| walker.text_in_new_shell(&text));
@@ -560,7 +566,9 @@ impl<'a> Walker<'a> {
                     self.aliases.insert(name.to_string(), value.to_string());
                     self.routed_aliases.insert(name.to_string());
                     let value = value.to_string();
-                    self.nested(&format!("alias {name}"), |walker| walker.text(&value));
+                    self.nested(&format!("alias {name}"), |walker| {
+                        walker.text(&value, false)
+                    });
                 }
                 None if field.literal.is_none() => {
                     self.record_dynamic(&field.source, "an alias defined at run time")

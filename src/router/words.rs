@@ -50,7 +50,7 @@ fn literal_pieces(pieces: &[WordPieceWithSource], quoted: bool, out: &mut String
     for piece in pieces {
         match &piece.piece {
             WordPiece::Text(text) => {
-                if !quoted && text.contains(['*', '?', '[']) {
+                if !quoted && is_pattern(text) {
                     return false;
                 }
                 out.push_str(text);
@@ -81,6 +81,15 @@ fn literal_pieces(pieces: &[WordPieceWithSource], quoted: bool, out: &mut String
     true
 }
 
+/// Unquoted text that pathname expansion may change: `*`, `?`, or a `[…]` bracket (a lone `[`,
+/// as in `[ -f x ]`, is literal).
+fn is_pattern(text: &str) -> bool {
+    text.contains(['*', '?'])
+        || text
+            .find('[')
+            .is_some_and(|open| text[open + 1..].contains(']'))
+}
+
 /// A word whose substitutions cannot be read (the shell will refuse it as a bad substitution;
 /// the router treats what it might run as dynamic).
 #[derive(Debug)]
@@ -101,8 +110,7 @@ pub(super) fn substitutions(text: &str) -> Result<Vec<String>, Unreadable> {
 pub(super) fn heredoc_substitutions(text: &str) -> Result<Vec<String>, Unreadable> {
     let mut found = Vec::new();
     if might_substitute(text) {
-        let pieces =
-            brush_parser::word::parse_heredoc(text, &options()).map_err(|_| Unreadable)?;
+        let pieces = brush_parser::word::parse_heredoc(text, &options()).map_err(|_| Unreadable)?;
         collect(&pieces, &mut found)?;
     }
     Ok(found)
@@ -154,10 +162,24 @@ mod tests {
 
     #[test]
     fn quotes_are_removed_and_expansions_are_dynamic() {
-        for word in ["python3", "py''thon3", "\"python3\"", "\\python3", "$'python3'", "p\"y\"thon3"] {
+        for word in [
+            "python3",
+            "py''thon3",
+            "\"python3\"",
+            "\\python3",
+            "$'python3'",
+            "p\"y\"thon3",
+        ] {
             assert_eq!(literal_text(word).as_deref(), Some("python3"), "{word}");
         }
-        for word in ["$p", "$(echo python3)", "`x`", "~/bin/x", "py*", "${p:-python3}"] {
+        for word in [
+            "$p",
+            "$(echo python3)",
+            "`x`",
+            "~/bin/x",
+            "py*",
+            "${p:-python3}",
+        ] {
             assert_eq!(literal_text(word), None, "{word}");
         }
         assert_eq!(literal_text("'*'").as_deref(), Some("*"));
@@ -173,10 +195,14 @@ mod tests {
     #[test]
     fn substitutions_are_found_at_any_depth() {
         assert_eq!(substitutions("a$(b)c`d`").unwrap(), ["b", "d"]);
-        assert_eq!(substitutions("\"${x:-$(python3 -V)}\"").unwrap(), ["python3 -V"]);
-        assert_eq!(substitutions("$(( $(git rev-list --count HEAD) + 1 ))").unwrap(), [
-            "git rev-list --count HEAD"
-        ]);
+        assert_eq!(
+            substitutions("\"${x:-$(python3 -V)}\"").unwrap(),
+            ["python3 -V"]
+        );
+        assert_eq!(
+            substitutions("$(( $(git rev-list --count HEAD) + 1 ))").unwrap(),
+            ["git rev-list --count HEAD"]
+        );
         assert!(substitutions("plain").unwrap().is_empty());
         assert!(substitutions("'$(not)'").unwrap().is_empty());
     }

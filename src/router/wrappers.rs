@@ -52,17 +52,46 @@ const SPECS: &[Spec] = &[
     spec(
         &["sudo"],
         &[
-            "-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--chdir", "-h",
-            "--host", "-p", "--prompt", "-r", "--role", "-t", "--type", "-U", "--other-user",
-            "-T", "--command-timeout",
+            "-u",
+            "--user",
+            "-g",
+            "--group",
+            "-C",
+            "--close-from",
+            "-D",
+            "--chdir",
+            "-h",
+            "--host",
+            "-p",
+            "--prompt",
+            "-r",
+            "--role",
+            "-t",
+            "--type",
+            "-U",
+            "--other-user",
+            "-T",
+            "--command-timeout",
         ],
         0,
     ),
     spec(&["doas"], &["-u", "-C"], 0),
-    spec(&["su", "runuser"], &["-s", "--shell", "-g", "--group", "-G", "-w"], 0)
-        .shell_text(&["-c", "--command"]),
-    spec(&["stdbuf"], &["-i", "-o", "-e", "--input", "--output", "--error"], 0),
-    spec(&["ionice"], &["-c", "--class", "-n", "--classdata", "-p", "-P", "-u"], 0),
+    spec(
+        &["su", "runuser"],
+        &["-s", "--shell", "-g", "--group", "-G", "-w"],
+        0,
+    )
+    .shell_text(&["-c", "--command"]),
+    spec(
+        &["stdbuf"],
+        &["-i", "-o", "-e", "--input", "--output", "--error"],
+        0,
+    ),
+    spec(
+        &["ionice"],
+        &["-c", "--class", "-n", "--classdata", "-p", "-P", "-u"],
+        0,
+    ),
     spec(&["taskset"], &[], 1),
     spec(&["chrt"], &["-T", "-P", "-D"], 1),
     spec(
@@ -113,7 +142,9 @@ impl Spec {
 }
 
 /// Shells whose `-c TEXT` and script operands are routed as shell text.
-const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "ksh", "mksh", "zsh", "posh", "yash"];
+const SHELLS: &[&str] = &[
+    "sh", "bash", "dash", "ash", "ksh", "mksh", "zsh", "posh", "yash",
+];
 
 /// Whether `name` starts other commands.
 pub(super) fn is_wrapper(name: &str) -> bool {
@@ -152,7 +183,10 @@ pub(super) fn inner(name: &str, args: &[Field], more_args_follow: bool) -> Vec<I
 }
 
 fn dynamic_operand(field: &Field, what: &str) -> Inner {
-    Inner::Dynamic(format!("{what} `{}` is known only at run time", field.source))
+    Inner::Dynamic(format!(
+        "{what} `{}` is known only at run time",
+        field.source
+    ))
 }
 
 /// Skips options, settings and operands; the rest is the command (`None` when there is none).
@@ -234,7 +268,12 @@ fn trap(args: &[Field]) -> Option<Inner> {
         Some(first) if first.is("--") => &args[1..],
         _ => args,
     };
-    if args.len() < 2 || args[0].literal.as_deref().is_some_and(|t| t.starts_with('-')) {
+    if args.len() < 2
+        || args[0]
+            .literal
+            .as_deref()
+            .is_some_and(|t| t.starts_with('-'))
+    {
         return None;
     }
     Some(match &args[0].literal {
@@ -287,8 +326,22 @@ fn shell_operands(args: &[Field]) -> Inner {
 /// fields holding it dynamic.
 fn xargs(args: &[Field]) -> Vec<Inner> {
     const WITH_VALUE: &[&str] = &[
-        "-I", "-d", "-E", "-L", "-n", "-P", "-s", "-a", "--arg-file", "--delimiter",
-        "--max-args", "--max-lines", "--max-procs", "--max-chars", "--eof", "--replace",
+        "-I",
+        "-d",
+        "-E",
+        "-L",
+        "-n",
+        "-P",
+        "-s",
+        "-a",
+        "--arg-file",
+        "--delimiter",
+        "--max-args",
+        "--max-lines",
+        "--max-procs",
+        "--max-chars",
+        "--eof",
+        "--replace",
         "--process-slot-var",
     ];
     let mut replace: Option<String> = None;
@@ -331,7 +384,11 @@ fn xargs(args: &[Field]) -> Vec<Inner> {
 /// Fields that hold a placeholder (`{}`) get their text at run time.
 fn mark_placeholders(fields: &mut [Field], placeholder: &str) {
     for field in fields {
-        if field.literal.as_deref().is_some_and(|t| t.contains(placeholder)) {
+        if field
+            .literal
+            .as_deref()
+            .is_some_and(|t| t.contains(placeholder))
+        {
             field.literal = None;
         }
     }
@@ -383,27 +440,51 @@ mod tests {
     #[test]
     fn options_are_skipped_as_each_program_reads_them() {
         let python = Some("python3".to_string());
-        assert_eq!(first_command("env", &["-i", "A=1", "-u", "B", "python3"]), python);
-        assert_eq!(first_command("timeout", &["-s", "KILL", "5", "python3"]), python);
-        assert_eq!(first_command("timeout", &["--signal=KILL", "5s", "python3"]), python);
+        assert_eq!(
+            first_command("env", &["-i", "A=1", "-u", "B", "python3"]),
+            python
+        );
+        assert_eq!(
+            first_command("timeout", &["-s", "KILL", "5", "python3"]),
+            python
+        );
+        assert_eq!(
+            first_command("timeout", &["--signal=KILL", "5s", "python3"]),
+            python
+        );
         assert_eq!(first_command("nice", &["-n", "5", "python3"]), python);
         assert_eq!(first_command("nice", &["-10", "python3"]), python);
-        assert_eq!(first_command("sudo", &["-u", "root", "-E", "python3"]), python);
+        assert_eq!(
+            first_command("sudo", &["-u", "root", "-E", "python3"]),
+            python
+        );
         assert_eq!(first_command("command", &["-p", "python3"]), python);
         assert_eq!(first_command("command", &["-v", "python3"]), None);
         assert_eq!(first_command("env", &[]), None);
-        assert_eq!(first_command("xargs", &["-0", "-n", "1"]).as_deref(), Some("echo"));
+        assert_eq!(
+            first_command("xargs", &["-0", "-n", "1"]).as_deref(),
+            Some("echo")
+        );
         assert_eq!(first_command("xargs", &["-I{}", "python3", "{}"]), python);
     }
 
     #[test]
     fn shells_give_their_text_or_script() {
         let fields = all_fields(["-e", "-c", "python3 x", "name"]);
-        assert_eq!(inner("bash", &fields, false), [Inner::ShellText("python3 x".into())]);
+        assert_eq!(
+            inner("bash", &fields, false),
+            [Inner::ShellText("python3 x".into())]
+        );
         let fields = all_fields(["-o", "pipefail", "run.sh"]);
-        assert_eq!(inner("sh", &fields, false), [Inner::ScriptFile("run.sh".into())]);
+        assert_eq!(
+            inner("sh", &fields, false),
+            [Inner::ScriptFile("run.sh".into())]
+        );
         assert!(matches!(inner("sh", &[], false)[0], Inner::Dynamic(_)));
-        assert!(matches!(inner("sh", &all_fields(["-c"]), false)[0], Inner::Dynamic(_)));
+        assert!(matches!(
+            inner("sh", &all_fields(["-c"]), false)[0],
+            Inner::Dynamic(_)
+        ));
     }
 
     #[test]
@@ -412,7 +493,7 @@ mod tests {
         let [Inner::Command(command)] = &inner("xargs", &fields, false)[..] else {
             panic!()
         };
-        assert_eq!(command[3].literal, None);
+        assert_eq!(command[2].literal, None);
         let fields = all_fields([".", "-name", "*.py", "-exec", "python3", "{}", ";"]);
         let [Inner::Command(command)] = &inner("find", &fields, false)[..] else {
             panic!()

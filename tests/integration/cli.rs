@@ -324,10 +324,27 @@ fn a_parse_error_points_at_the_spot() {
 }
 
 #[test]
-fn unknown_commands_exit_127() {
+fn native_commands_are_denied_with_126_and_names_found_at_run_time_exit_127() {
     let host = Host::new();
     let output = zonebox(&host.workspace())
         .args(["run", "python3 -c 'print(1)'"])
+        .output()
+        .unwrap();
+    expect_status(&output, 126);
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.starts_with("zonebox: denied: python3: python3 is not in the wasm toolset")
+            && stderr.contains("[routing.unknown = \"deny\"]"),
+        "{stderr}"
+    );
+    // The test policy lets names known only at run time into wasm, where a native program
+    // is not found.
+    let policy = host.policy_file(&TestLimits::default());
+    let output = zonebox(&host.workspace())
+        .arg("run")
+        .arg("--policy")
+        .arg(&policy)
+        .arg("c=python3; $c -V")
         .output()
         .unwrap();
     expect_status(&output, 127);

@@ -11,6 +11,7 @@ mod hostile;
 mod library;
 mod limits;
 mod policy;
+mod routing;
 mod session;
 mod shell;
 mod shell_hostile;

@@ -135,8 +135,50 @@ fn bad_policies_exit_2_naming_the_file_key_and_value() {
         ),
         ("this is = not toml [".to_string(), "line 1"),
         (
-            format!("{good}\n[routing]\nunknown = \"deny\"\n"),
-            "unknown field `routing`",
+            format!("{good}\n[network_rules]\nallow = []\n"),
+            "unknown field `network_rules`",
+        ),
+        // `good` ends inside [routing]: these lines extend it.
+        (
+            format!("{good}unknown = \"wasm\"\n"),
+            "routing.unknown = \"wasm\": expected \"deny\" or \"container\"",
+        ),
+        (
+            format!("{good}container = [\"python3\"]\n"),
+            "container: missing: [routing] sends commands to a container",
+        ),
+        (
+            format!("{good}container = [\"/usr/bin/python3\"]\n"),
+            "routing.container[0] = \"/usr/bin/python3\": a path",
+        ),
+        (
+            format!("{good}[routing.deny]\nsudo = \"\"\n"),
+            "routing.deny.\"sudo\" = \"\": empty reason",
+        ),
+        (
+            format!("{good}container = [\"git\"]\n[routing.deny]\ngit = \"no\"\n"),
+            "git is also in routing.container",
+        ),
+        (
+            format!(
+                "{good}unknown = \"container\"\n[container]\nruntime = \"auto\"\n\
+                 image = \"alpine-evil:1\"\nallowed_images = [\"alpine\"]\n"
+            ),
+            "container.image = \"alpine-evil:1\": not in container.allowed_images",
+        ),
+        (
+            format!(
+                "{good}unknown = \"container\"\n[container]\nruntime = \"kubernetes\"\n\
+                 image = \"a\"\nallowed_images = [\"a\"]\nuser = \"root\"\n"
+            ),
+            "container.runtime = \"kubernetes\": expected \"docker\", \"podman\"",
+        ),
+        (
+            format!(
+                "{good}unknown = \"container\"\n[container]\nruntime = \"auto\"\n\
+                 image = \"a\"\nallowed_images = [\"a\"]\nuser = \"root\"\n"
+            ),
+            "container.user = \"root\": expected numeric uid:gid",
         ),
     ];
     for (text_of_policy, expected) in cases {

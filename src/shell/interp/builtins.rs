@@ -9,10 +9,10 @@ use std::time::Duration;
 
 /// The names answered by [`run`], for `type` and `command -v`.
 pub(crate) const BUILTINS: &[&str] = &[
-    ".", ":", "alias", "bash", "break", "cd", "command", "continue", "env", "eval", "exec", "exit",
-    "declare", "export", "false", "find", "let", "local", "nice", "nohup", "printf", "pwd", "read",
-    "readonly", "return", "set", "sh", "shift", "shopt", "source", "timeout", "trap", "true",
-    "type", "typeset", "unalias", "unset", "wait", "xargs",
+    ".", ":", "alias", "bash", "break", "builtin", "cd", "command", "continue", "env", "eval",
+    "exec", "exit", "declare", "export", "false", "find", "let", "local", "nice", "nohup",
+    "printf", "pwd", "read", "readonly", "return", "set", "sh", "shift", "shopt", "source",
+    "timeout", "trap", "true", "type", "typeset", "unalias", "unset", "wait", "xargs",
 ];
 
 /// The largest script `source` or `sh FILE` reads.
@@ -99,6 +99,16 @@ pub(crate) async fn run(
             Some(_) => run_without_functions(interp, state, io, args.to_vec()).await,
             None => Ok(0),
         },
+        "builtin" => match args.first() {
+            None => Ok(0),
+            Some(name) if BUILTINS.contains(&name.as_str()) => {
+                return Box::pin(run(interp, state, io, args)).await;
+            }
+            Some(name) => {
+                io.report(&format!("sh: builtin: {name}: not a shell builtin\n"));
+                Ok(1)
+            }
+        },
         "exec" if !args.is_empty() => match interp.run_argv(state, io, args.to_vec()).await {
             Ok(status) => Err(Unwind::Exit(status)),
             Err(unwind) => Err(unwind),
@@ -130,7 +140,8 @@ pub(crate) async fn run(
 /// `alias [NAME[=VALUE]…]`: defines or prints aliases. As in `bash -c`, aliases are kept (for
 /// the session and `alias` itself) but never expanded; the router routes their values.
 async fn alias(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
-    let quoted = |name: &str, value: &str| format!("alias {name}='{}'\n", value.replace('\'', "'\\''"));
+    let quoted =
+        |name: &str, value: &str| format!("alias {name}='{}'\n", value.replace('\'', "'\\''"));
     let mut status = 0;
     let mut text = String::new();
     if args.is_empty() || args.iter().all(|a| a == "-p") {

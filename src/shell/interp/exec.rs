@@ -10,8 +10,8 @@ use super::zonefs::ZoneFs;
 use crate::backend::wasm::{
     RunRequest, RunState, Stopped, TOOL_NAMES, WasmEngine, ZoneMounts, normalize,
 };
-use crate::shell::script::{self, ScriptKind};
 use crate::policy::Policy;
+use crate::shell::script::{self, ScriptKind};
 use crate::stdio::{Input, Output, pipe};
 use brush_parser::ast::{
     AndOr, AndOrList, Assignment, AssignmentName, AssignmentValue, CaseItemPostAction, Command,
