@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the library and CLI paths: a command in-process, pipelines of one to
 //! five stages (the cost per stage), a session's lines, building a sandbox from the warm cache,
-//! and the CLI as a fresh process with a warm and a cold cache.
+//! routing alone (parse and decide, nothing runs), and the CLI as a fresh process with a warm
+//! and a cold cache.
 //!
 //! `cargo bench --bench run` (results in target/criterion). Numbers belong here and in the
 //! README, never in tests.
@@ -91,5 +92,29 @@ fn cli(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, in_process, cli);
+/// Routing only: parse the line and decide, under the bundled default policy.
+fn route_only(c: &mut Criterion) {
+    let policy = Policy::default_policy().expect("default policy");
+    let mut group = c.benchmark_group("route_only");
+    let lines = [
+        ("simple", "ls -la"),
+        (
+            "pipeline",
+            "grep -rn TODO src | sort | uniq -c | sort -rn | head",
+        ),
+        (
+            "wrappers",
+            "find . -name '*.rs' -exec sh -c 'wc -l \"$1\" | timeout 5 cat' _ {} \\; | xargs -n1 echo",
+        ),
+        ("denied", "cat x | env -i python3 -c 'print(1)'"),
+    ];
+    for (name, line) in lines {
+        group.bench_function(name, |b| {
+            b.iter(|| zonebox::router::route_line(&policy, line).expect("parses"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, in_process, route_only, cli);
 criterion_main!(benches);
