@@ -2,6 +2,7 @@
 //! it), then run many command lines, from any number of threads.
 
 use crate::backend::Backend;
+use crate::backend::container::{self, ContainerRuntime};
 use crate::backend::wasm::{
     CacheLocation, CompileEvent, RunRequest, RunState, Stopped, WasmEngine, ZoneMounts,
 };
@@ -13,8 +14,13 @@ use crate::shell;
 use crate::shell::interp::{Fds, Interp, ShellState, Unwind, ZoneFs};
 use crate::stdio::{self, CapturedOutput, Input};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 use wasmtime::InstancePre;
+
+/// Sandboxes made by this process, to name their containers.
+static SANDBOXES: AtomicUsize = AtomicUsize::new(0);
 
 /// The exit status of a denied line, as a shell's for a command it cannot execute.
 pub const EXIT_DENIED: i32 = 126;
@@ -32,6 +38,10 @@ pub struct Sandbox {
     env: Vec<(String, String)>,
     engine: WasmEngine,
     runtime: tokio::runtime::Runtime,
+    /// The container runtime, connected on the first line that needs it.
+    containers: tokio::sync::OnceCell<Arc<dyn ContainerRuntime>>,
+    /// Names this sandbox's containers (label `org.zonebox.session`).
+    id: String,
 }
 
 /// Options for building a [`Sandbox`] beyond its policy.
@@ -78,6 +88,12 @@ impl SandboxBuilder {
             env,
             engine,
             runtime,
+            containers: tokio::sync::OnceCell::new(),
+            id: format!(
+                "{}-{}",
+                std::process::id(),
+                SANDBOXES.fetch_add(1, Ordering::Relaxed)
+            ),
         })
     }
 }
@@ -130,9 +146,13 @@ impl Sandbox {
         let mounts = ZoneMounts::prepare(&self.policy.zones)?;
         let mut state = self.fresh_shell();
         let decision = self.decide(&state, &mounts, &program);
-        let output = self
-            .run_routed(&mut state, &mounts, &program, stdin, decision, true)
-            .await;
+        let line = Line {
+            text: line,
+            program: &program,
+            stdin,
+            whole_shell: true,
+        };
+        let output = self.run_routed(&mut state, &mounts, line, decision).await;
         // Scratch zones go before the run is reported done.
         drop(mounts);
         output
@@ -159,30 +179,101 @@ impl Sandbox {
         router::route(&self.policy, program, &context)
     }
 
-    /// Runs a routed line on the backend its decision names.
+    /// Runs a routed line on the backend its decision names (or the one `forced`).
     async fn run_routed(
         &self,
         state: &mut ShellState,
         mounts: &ZoneMounts,
-        program: &brush_parser::ast::Program,
-        stdin: Vec<u8>,
+        line: Line<'_>,
         decision: Decision,
-        whole_shell: bool,
     ) -> Result<Output> {
         let mut output = match decision.route {
             Route::Wasm => {
-                self.run_program(state, mounts, program, stdin, whole_shell)
+                self.run_program(state, mounts, line.program, line.stdin, line.whole_shell)
                     .await
             }
             Route::Deny => self.denied(state, &decision),
-            Route::Container => {
-                return Err(Error::Container(
-                    "this build has no container backend yet".into(),
-                ));
-            }
+            Route::Container => self.run_in_container(state, line.text, line.stdin).await?,
         };
         output.decision = Some(decision);
         Ok(output)
+    }
+
+    /// Runs the whole line in a container of the policy's runtime: the session's working
+    /// directory and exported variables go with it; what it changes in the shell does not come
+    /// back (files in rw zones do).
+    async fn run_in_container(
+        &self,
+        state: &mut ShellState,
+        line: &str,
+        stdin: Vec<u8>,
+    ) -> Result<Output> {
+        let Some(policy) = &self.policy.container else {
+            return Err(Error::Container(format!(
+                "{}: the line needs a container but the policy has no [container] section",
+                self.policy.source
+            )));
+        };
+        let runtime = self
+            .containers
+            .get_or_try_init(|| container::connect(policy))
+            .await?;
+        let spec = container::spec::build(
+            &self.policy,
+            policy,
+            line,
+            &state.cwd,
+            &state.environment(),
+            &self.id,
+        )?;
+        tracing::debug!(runtime = %runtime.describe(), image = %spec.image, "container line");
+        let started = Instant::now();
+        let (stdout, stderr) = self.captures();
+        let end = runtime
+            .run(&spec, stdin, stdout.clone(), stderr.clone())
+            .await?;
+        let stopped = if end.timed_out {
+            Some(Stopped::WallClock)
+        } else if end.out_of_memory {
+            Some(Stopped::Memory)
+        } else {
+            None
+        };
+        let note = stopped
+            .as_ref()
+            .map(|s| s.describe(&self.policy.limits, "the container"));
+        state.last_status = end.exit_code;
+        let mut output = self.report(&stdout, &stderr, end.exit_code, stopped, note, started);
+        output.backend = Backend::Container;
+        Ok(output)
+    }
+
+    /// Runs a line on the backend given, whatever the router would choose — except that a
+    /// denied line stays denied. For `zonebox run --backend`.
+    pub fn run_on(
+        &self,
+        backend: Backend,
+        line: &str,
+        stdin: impl Into<Vec<u8>>,
+    ) -> Result<Output> {
+        self.runtime.block_on(async {
+            let program = shell::parse(line)?;
+            let mounts = ZoneMounts::prepare(&self.policy.zones)?;
+            let mut state = self.fresh_shell();
+            let mut decision = self.decide(&state, &mounts, &program);
+            match (decision.route, backend) {
+                (Route::Deny, _) | (_, Backend::None) => {}
+                (_, Backend::Wasm) => decision.route = Route::Wasm,
+                (_, Backend::Container) => decision.route = Route::Container,
+            }
+            let line = Line {
+                text: line,
+                program: &program,
+                stdin: stdin.into(),
+                whole_shell: true,
+            };
+            self.run_routed(&mut state, &mounts, line, decision).await
+        })
     }
 
     /// A denied line: nothing runs; exit 126 with the reason on stderr.
@@ -406,6 +497,15 @@ impl Sandbox {
     }
 }
 
+/// A parsed line and what it runs with.
+struct Line<'a> {
+    text: &'a str,
+    program: &'a brush_parser::ast::Program,
+    stdin: Vec<u8>,
+    /// A one-line run (its EXIT trap runs at its end), not a session's line.
+    whole_shell: bool,
+}
+
 /// A shell session of a [`Sandbox`], as an agent's terminal: each line runs under the policy's
 /// limits, and the session keeps the working directory, variables (exported or not),
 /// functions, `$?` and the scratch zones' contents from one line to the next. `exit` ends the
@@ -439,15 +539,14 @@ impl Session<'_> {
     pub async fn run_async(&mut self, line: &str, stdin: Vec<u8>) -> Result<Output> {
         let program = shell::parse(line)?;
         let decision = self.sandbox.decide(&self.state, &self.mounts, &program);
+        let line = Line {
+            text: line,
+            program: &program,
+            stdin,
+            whole_shell: false,
+        };
         self.sandbox
-            .run_routed(
-                &mut self.state,
-                &self.mounts,
-                &program,
-                stdin,
-                decision,
-                false,
-            )
+            .run_routed(&mut self.state, &self.mounts, line, decision)
             .await
     }
 

@@ -1,5 +1,6 @@
 //! Backends: what runs a command once the router has chosen. The router picks one per line.
 
+pub(crate) mod container;
 pub(crate) mod wasm;
 
 use serde::Serialize;

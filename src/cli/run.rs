@@ -14,6 +14,10 @@ pub(crate) struct RunArgs {
     /// decision) instead of passing the output through.
     #[arg(long)]
     json: bool,
+    /// Run on this backend whatever the router would choose (a denied line stays denied):
+    /// `wasm` or `container`.
+    #[arg(long, value_name = "BACKEND", value_parser = ["wasm", "container"])]
+    backend: Option<String>,
     /// Give the command zonebox's own standard input (by default it reads an empty input).
     #[arg(long)]
     stdin: bool,
@@ -47,7 +51,11 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         std::io::stdin().read_to_end(&mut stdin)?;
     }
     let sandbox = progress::sandbox(policy)?;
-    let output = sandbox.run_with_stdin(&args.line, stdin)?;
+    let output = match args.backend.as_deref() {
+        Some("container") => sandbox.run_on(zonebox::Backend::Container, &args.line, stdin)?,
+        Some(_) => sandbox.run_on(zonebox::Backend::Wasm, &args.line, stdin)?,
+        None => sandbox.run_with_stdin(&args.line, stdin)?,
+    };
     if args.json {
         let stdout = output.stdout_text();
         let stderr = output.stderr_text();

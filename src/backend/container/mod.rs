@@ -1,0 +1,108 @@
+//! The container backend: lines that need native programs run whole in a container of the
+//! policy's runtime, under the same zones, environment rules and limits as wasm.
+//!
+//! [`spec`] turns a policy and a line into one description; a [`ContainerRuntime`] runs it —
+//! Docker and Podman through their Engine API ([`docker`], bollard), Apple's `container` CLI
+//! ([`apple`]). [`discovery`] finds an engine; [`reaper`] removes containers a killed zonebox
+//! left behind.
+
+pub(crate) mod apple;
+pub(crate) mod discovery;
+pub(crate) mod docker;
+pub(crate) mod reaper;
+pub(crate) mod spec;
+
+use crate::error::Error;
+use crate::stdio::CapturedOutput;
+use std::future::Future;
+use std::pin::Pin;
+
+pub(crate) use spec::ContainerSpec;
+
+use crate::policy::{ContainerPolicy, RuntimeChoice};
+use std::sync::Arc;
+
+/// Connects to the runtime the policy names (`auto`: the first engine found, then Apple's CLI),
+/// and reaps what earlier runs left behind. A missing engine is an error listing what was tried.
+pub(crate) async fn connect(policy: &ContainerPolicy) -> Result<Arc<dyn ContainerRuntime>, Error> {
+    let apple = || async {
+        apple::AppleContainerRuntime::available(&apple::ProcessRunner)
+            .await
+            .then(|| {
+                Arc::new(apple::AppleContainerRuntime::new(Box::new(
+                    apple::ProcessRunner,
+                ))) as Arc<dyn ContainerRuntime>
+            })
+    };
+    let mut tried = Vec::new();
+    if policy.runtime == RuntimeChoice::Apple {
+        return apple().await.ok_or_else(|| {
+            Error::Container(
+                "runtime = \"apple\" but `container --version` does not run here (Apple's \
+                 container CLI is macOS only)"
+                    .into(),
+            )
+        });
+    }
+    for endpoint in discovery::candidates(policy.runtime, &|name| std::env::var(name).ok()) {
+        if let discovery::Endpoint::Unix(path) = &endpoint
+            && !path.exists()
+        {
+            tried.push(format!("{endpoint} (no socket)"));
+            continue;
+        }
+        match docker::DockerRuntime::connect(&endpoint).await {
+            Ok(runtime) => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_secs();
+                reaper::reap(runtime.client(), now).await;
+                return Ok(Arc::new(runtime));
+            }
+            Err(error) => tried.push(format!("{endpoint} ({error})")),
+        }
+    }
+    if policy.runtime == RuntimeChoice::Auto {
+        if let Some(runtime) = apple().await {
+            return Ok(runtime);
+        }
+        tried.push("Apple's `container` CLI (not found)".into());
+    }
+    Err(Error::Container(format!(
+        "no container engine for runtime = \"{}\"; tried: {}. Start Docker or Podman, or set \
+         DOCKER_HOST",
+        serde_json::to_value(policy.runtime)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        tried.join("; ")
+    )))
+}
+
+/// How a container run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RunEnd {
+    pub(crate) exit_code: i32,
+    /// The wall clock ran out: the container was killed (exit 124).
+    pub(crate) timed_out: bool,
+    /// The kernel killed it for memory (exit 137).
+    pub(crate) out_of_memory: bool,
+}
+
+pub(crate) type Running<'a> = Pin<Box<dyn Future<Output = Result<RunEnd, Error>> + Send + 'a>>;
+
+/// A container runtime: runs one container to its end, streaming its output into the
+/// captures, and leaves nothing behind.
+pub(crate) trait ContainerRuntime: Send + Sync {
+    /// Which engine this is, for messages (`docker 20.10.24 at /var/run/docker.sock`).
+    fn describe(&self) -> String;
+
+    fn run<'a>(
+        &'a self,
+        spec: &'a ContainerSpec,
+        stdin: Vec<u8>,
+        stdout: CapturedOutput,
+        stderr: CapturedOutput,
+    ) -> Running<'a>;
+}

@@ -1,0 +1,234 @@
+//! From a policy and a line to what a container must be: the image, `SHELL -c LINE`, the zones
+//! as mounts (ro and rw binds, scratch as size-limited tmpfs), the environment by the same
+//! allowlist (reserved loader and proxy variables only when the policy sets them itself), the
+//! user, the limits and the labels that mark zonebox's containers. Every runtime builds its
+//! container from this one description, so Docker, Podman and Apple's CLI agree.
+
+use crate::error::Error;
+use crate::policy::{ContainerPolicy, Policy, ZoneMode};
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Label keys on every container zonebox starts.
+pub(crate) const LABEL_OWNER: &str = "org.zonebox.owner";
+pub(crate) const LABEL_SESSION: &str = "org.zonebox.session";
+pub(crate) const LABEL_CREATED: &str = "org.zonebox.created";
+/// Unix seconds after which the reaper removes the container whatever its state.
+pub(crate) const LABEL_EXPIRES: &str = "org.zonebox.expires";
+
+/// Variables a container never gets from the host or a session, only from the policy's own
+/// `env.set`: they change what programs load or where they connect.
+const RESERVED: &[&str] = &[
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "LD_AUDIT",
+    "http_proxy",
+    "https_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "DOCKER_HOST",
+    "BASH_ENV",
+    "ENV",
+    "PYTHONSTARTUP",
+    "NODE_OPTIONS",
+];
+
+/// True for a variable a container gets only from the policy's `env.set`.
+pub(crate) fn is_reserved(name: &str) -> bool {
+    RESERVED.contains(&name) || name.starts_with("DYLD_")
+}
+
+/// How a zone appears in the container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SpecMount {
+    Bind {
+        host: PathBuf,
+        guest: String,
+        read_only: bool,
+    },
+    Tmpfs {
+        guest: String,
+        size_bytes: u64,
+    },
+}
+
+/// One container to run.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ContainerSpec {
+    pub(crate) image: String,
+    pub(crate) argv: Vec<String>,
+    pub(crate) workdir: String,
+    pub(crate) env: Vec<(String, String)>,
+    pub(crate) user: (u32, u32),
+    /// Supplementary groups: the owning groups of the rw zones, so a group-writable zone is
+    /// writable by the container's user.
+    pub(crate) group_add: Vec<u32>,
+    pub(crate) mounts: Vec<SpecMount>,
+    pub(crate) memory_bytes: u64,
+    pub(crate) cpus: f64,
+    pub(crate) pids_limit: u32,
+    pub(crate) labels: BTreeMap<String, String>,
+    pub(crate) timeout: Duration,
+}
+
+/// The container for `line`, run in `cwd` with `env` (the policy's, or a session's exports).
+pub(crate) fn build(
+    policy: &Policy,
+    container: &ContainerPolicy,
+    line: &str,
+    cwd: &str,
+    env: &[(String, String)],
+    session: &str,
+) -> Result<ContainerSpec, Error> {
+    let mut mounts = Vec::new();
+    let mut group_add = Vec::new();
+    for zone in &policy.zones {
+        match (&zone.host, zone.mode) {
+            (_, ZoneMode::Scratch) => mounts.push(SpecMount::Tmpfs {
+                guest: zone.guest.clone(),
+                size_bytes: container.scratch_bytes,
+            }),
+            (Some(host), mode) => {
+                refuse_engine_socket(host, &zone.guest)?;
+                if mode == ZoneMode::ReadWrite {
+                    let gid = check_writable(host, &zone.guest, container.user)?;
+                    if gid != 0 && gid != container.user.1 && !group_add.contains(&gid) {
+                        group_add.push(gid);
+                    }
+                }
+                mounts.push(SpecMount::Bind {
+                    host: host.clone(),
+                    guest: zone.guest.clone(),
+                    read_only: mode == ZoneMode::ReadOnly,
+                });
+            }
+            (None, _) => {}
+        }
+    }
+    if !policy.zones.iter().any(|z| z.guest == "/tmp") {
+        mounts.push(SpecMount::Tmpfs {
+            guest: "/tmp".into(),
+            size_bytes: container.scratch_bytes,
+        });
+    }
+    let env = env
+        .iter()
+        .filter(|(name, _)| !is_reserved(name) || policy.env.set.contains_key(name))
+        .filter(|(name, _)| name != "PWD")
+        .cloned()
+        .collect();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let grace = Duration::from_secs(10);
+    let expires = now + policy.limits.timeout + grace;
+    let labels = BTreeMap::from([
+        (LABEL_OWNER.to_string(), "zonebox".to_string()),
+        (LABEL_SESSION.to_string(), session.to_string()),
+        (LABEL_CREATED.to_string(), now.as_secs().to_string()),
+        (LABEL_EXPIRES.to_string(), expires.as_secs().to_string()),
+    ]);
+    Ok(ContainerSpec {
+        image: container.image.clone(),
+        argv: vec![container.shell.clone(), "-c".into(), line.to_string()],
+        workdir: cwd.to_string(),
+        env,
+        user: container.user,
+        group_add,
+        mounts,
+        memory_bytes: policy.limits.memory_bytes,
+        cpus: container.cpus,
+        pids_limit: container.pids_limit,
+        labels,
+        timeout: policy.limits.timeout,
+    })
+}
+
+/// The engines' sockets: a zone that holds one would hand the container the engine.
+fn engine_sockets() -> Vec<PathBuf> {
+    let mut sockets = vec![
+        PathBuf::from("/var/run/docker.sock"),
+        PathBuf::from("/run/docker.sock"),
+        PathBuf::from("/run/podman/podman.sock"),
+        PathBuf::from("/var/run/podman/podman.sock"),
+    ];
+    if let Ok(dir) = std::env::var("XDG_RUNTIME_DIR") {
+        sockets.push(Path::new(&dir).join("podman/podman.sock"));
+        sockets.push(Path::new(&dir).join("docker.sock"));
+    }
+    if let Some(path) = std::env::var("DOCKER_HOST")
+        .ok()
+        .and_then(|h| h.strip_prefix("unix://").map(PathBuf::from))
+    {
+        sockets.push(path);
+    }
+    sockets
+}
+
+fn refuse_engine_socket(host: &Path, guest: &str) -> Result<(), Error> {
+    if host == Path::new("/") {
+        return Err(Error::Zone {
+            guest: guest.to_string(),
+            reason: "the host's root directory is never mounted into a container".into(),
+        });
+    }
+    for socket in engine_sockets() {
+        let real = std::fs::canonicalize(&socket).unwrap_or(socket);
+        if real.starts_with(host) {
+            return Err(Error::Zone {
+                guest: guest.to_string(),
+                reason: format!(
+                    "{} holds the container engine's socket {}; it is never mounted into a \
+                     container: narrow the zone",
+                    host.display(),
+                    real.display()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A rw zone must be writable by the container's user: as its owner, through its group (added
+/// to the user's groups), or for everyone. Returns the directory's group.
+fn check_writable(host: &Path, guest: &str, (uid, gid): (u32, u32)) -> Result<u32, Error> {
+    let meta = std::fs::metadata(host).map_err(|e| Error::Zone {
+        guest: guest.to_string(),
+        reason: format!("{}: {e}", host.display()),
+    })?;
+    let mode = meta.mode();
+    let writable =
+        (meta.uid() == uid && mode & 0o200 != 0) || mode & 0o020 != 0 || mode & 0o002 != 0;
+    if writable {
+        return Ok(meta.gid());
+    }
+    Err(Error::Zone {
+        guest: guest.to_string(),
+        reason: format!(
+            "rw zone {} (owner {}:{}, mode {:o}) is not writable by the container user \
+             {uid}:{gid}; make it so (chown {uid}:{gid}, or chmod g+w so its group, which \
+             zonebox adds to the user, may write) or set container.user",
+            host.display(),
+            meta.uid(),
+            meta.gid(),
+            mode & 0o7777
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_variables() {
+        assert!(is_reserved("LD_PRELOAD") && is_reserved("DYLD_INSERT_LIBRARIES"));
+        assert!(is_reserved("https_proxy") && !is_reserved("HOME"));
+    }
+}
