@@ -71,13 +71,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("lines with a name known only at run time: {dynamic_lines}");
     println!("most blamed for denials:");
     let mut blamed: Vec<_> = blamed.into_iter().collect();
-    blamed.sort_by(|a, b| b.1.cmp(&a.1));
+    blamed.sort_by_key(|b| std::cmp::Reverse(b.1));
     for (name, count) in blamed.iter().take(25) {
         println!("  {count:>6} {name}");
     }
     println!("parse errors: {}", total - parsed);
     let mut errors: Vec<_> = parse_errors.into_iter().collect();
-    errors.sort_by(|a, b| b.1.cmp(&a.1));
+    errors.sort_by_key(|e| std::cmp::Reverse(e.1));
     for (kind, count) in errors.iter().take(15) {
         println!("  {count:>6} {kind}");
     }

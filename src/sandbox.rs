@@ -129,6 +129,11 @@ impl Sandbox {
         &self.policy
     }
 
+    /// This sandbox's name: its containers carry the label `org.zonebox.session=ID`.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// Runs a command line with empty standard input. Not for use inside an async runtime: use
     /// [`Sandbox::run_async`] there.
     pub fn run(&self, line: &str) -> Result<Output> {
@@ -493,6 +498,18 @@ impl Sandbox {
             truncated: stdout_truncated || stderr_truncated,
             limit: stopped.as_ref().and_then(Stopped::limit),
             decision: None,
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    /// Removes the warm containers (when dropped outside async code; otherwise the reaper of
+    /// the next zonebox removes them, as their process is gone).
+    fn drop(&mut self) {
+        if let Some(runtime) = self.containers.get()
+            && tokio::runtime::Handle::try_current().is_err()
+        {
+            self.runtime.block_on(runtime.shutdown());
         }
     }
 }

@@ -262,6 +262,13 @@ fn validate_env(raw: &PolicyFile, problems: &mut Problems<'_>) -> EnvPolicy {
     for (index, name) in raw.env.pass.iter().enumerate() {
         if let Err(reason) = check_variable_name(name) {
             problems.add(&format!("env.pass[{index}]"), Some(quoted(name)), reason);
+        } else if crate::backend::container::spec::is_reserved(name) {
+            problems.add(
+                &format!("env.pass[{index}]"),
+                Some(quoted(name)),
+                "a reserved variable (it changes what programs load or where they connect) is \
+                 never passed from the host; set it under env.set if this policy means it",
+            );
         }
     }
     for (name, value) in &raw.env.set {

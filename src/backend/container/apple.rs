@@ -242,6 +242,9 @@ mod tests {
             pids_limit: 256,
             labels: BTreeMap::from([("org.zonebox.owner".into(), "zonebox".into())]),
             timeout: Duration::from_secs(5),
+            pool_size: 0,
+            pool_idle: Duration::from_secs(60),
+            scratch: vec!["/tmp".into()],
         }
     }
 

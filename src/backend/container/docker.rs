@@ -2,6 +2,13 @@
 //! spec, attach, start, feed stdin, stream stdout and stderr into the captures as they come,
 //! wait under the wall clock, and remove it — also when the run is cancelled or times out
 //! (kill, then remove). The API version is negotiated, so older engines work.
+//!
+//! With `container.pool_size` > 0 lines are `exec`'d into warm containers instead: started
+//! once (a sleeper as PID 1), used by one line at a time, and cleaned after each line (every
+//! process of the line killed, the scratch tmpfs emptied) before the next — so no line, and so
+//! no session, sees what another left, except in rw zones, which are shared by design. A warm
+//! container that timed out, ran out of memory or could not be cleaned is removed, not reused;
+//! one idle longer than `pool_idle_secs` is removed when next looked at.
 
 use super::discovery::Endpoint;
 use super::spec::{ContainerSpec, SpecMount};
@@ -24,6 +31,8 @@ const API_TIMEOUT_SECS: u64 = 120;
 pub(crate) struct DockerRuntime {
     docker: Docker,
     described: String,
+    /// Warm containers not in use, with when each was last used.
+    idle: std::sync::Mutex<Vec<(String, std::time::Instant)>>,
 }
 
 impl DockerRuntime {
@@ -55,7 +64,11 @@ impl DockerRuntime {
             "{engine} {} at {endpoint}",
             version.version.unwrap_or_default()
         );
-        Ok(DockerRuntime { docker, described })
+        Ok(DockerRuntime {
+            docker,
+            described,
+            idle: std::sync::Mutex::new(Vec::new()),
+        })
     }
 
     pub(crate) fn client(&self) -> &Docker {
@@ -198,6 +211,216 @@ impl DockerRuntime {
     }
 }
 
+impl DockerRuntime {
+    /// A warm container for `spec`: an idle one, or a new one started now.
+    async fn take_warm(&self, spec: &ContainerSpec) -> Result<String, Error> {
+        let stale: Vec<String>;
+        let fresh = {
+            let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+            let (keep, old): (Vec<_>, Vec<_>) = idle
+                .drain(..)
+                .partition(|(_, used)| used.elapsed() < spec.pool_idle);
+            *idle = keep;
+            stale = old.into_iter().map(|(name, _)| name).collect();
+            idle.pop().map(|(name, _)| name)
+        };
+        for name in stale {
+            self.remove(&name).await;
+        }
+        if let Some(name) = fresh {
+            return Ok(name);
+        }
+        self.check_image(&spec.image).await?;
+        let name = format!("zonebox-warm-{}", random_suffix());
+        let mut body = create_body(spec);
+        // PID 1 is a sleeper of the image's shell; lines are exec'd beside it.
+        body.cmd = Some(vec![
+            spec.argv[0].clone(),
+            "-c".into(),
+            "trap 'exit 0' TERM; while :; do sleep 3600; done".into(),
+        ]);
+        body.open_stdin = Some(false);
+        body.stdin_once = Some(false);
+        body.attach_stdin = Some(false);
+        if let Some(labels) = body.labels.as_mut() {
+            labels.remove(super::spec::LABEL_EXPIRES);
+        }
+        if let Some(host) = body.host_config.as_mut() {
+            host.init = Some(false);
+        }
+        let options = CreateContainerOptionsBuilder::new().name(&name).build();
+        self.docker
+            .create_container(Some(options), body)
+            .await
+            .map_err(|e| {
+                Error::Container(format!("creating a warm container of {}: {e}", spec.image))
+            })?;
+        if let Err(e) = self
+            .docker
+            .start_container(
+                &name,
+                None::<bollard::query_parameters::StartContainerOptions>,
+            )
+            .await
+        {
+            self.remove(&name).await;
+            return Err(Error::Container(format!("starting {name}: {e}")));
+        }
+        Ok(name)
+    }
+
+    /// Runs `argv` in a warm container; `None` when the wall clock ran out.
+    async fn exec(
+        &self,
+        name: &str,
+        spec: &ContainerSpec,
+        argv: Vec<String>,
+        stdin: Vec<u8>,
+        stdout: &CapturedOutput,
+        stderr: &CapturedOutput,
+    ) -> Result<Option<i32>, Error> {
+        let config = bollard::models::ExecConfig {
+            attach_stdin: Some(true),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            cmd: Some(argv),
+            env: Some(spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
+            working_dir: Some(spec.workdir.clone()),
+            user: Some(format!("{}:{}", spec.user.0, spec.user.1)),
+            ..Default::default()
+        };
+        let created = self
+            .docker
+            .create_exec(name, config)
+            .await
+            .map_err(|e| Error::Container(format!("exec in {name}: {e}")))?;
+        let started = self
+            .docker
+            .start_exec(&created.id, None::<bollard::exec::StartExecOptions>)
+            .await
+            .map_err(|e| Error::Container(format!("exec in {name}: {e}")))?;
+        let bollard::exec::StartExecResults::Attached {
+            mut output,
+            mut input,
+        } = started
+        else {
+            return Err(Error::Container(format!("exec in {name} did not attach")));
+        };
+        let feed = async move {
+            let _ = input.write_all(&stdin).await;
+            let _ = input.shutdown().await;
+        };
+        let read = async move {
+            while let Some(Ok(chunk)) = output.next().await {
+                match chunk {
+                    LogOutput::StdOut { message } | LogOutput::Console { message } => {
+                        stdout.write(&message)
+                    }
+                    LogOutput::StdErr { message } => stderr.write(&message),
+                    LogOutput::StdIn { .. } => {}
+                }
+            }
+        };
+        let both = async {
+            tokio::join!(feed, read);
+        };
+        if tokio::time::timeout(spec.timeout, both).await.is_err() {
+            return Ok(None);
+        }
+        let inspected = self
+            .docker
+            .inspect_exec(&created.id)
+            .await
+            .map_err(|e| Error::Container(format!("exec in {name}: {e}")))?;
+        Ok(Some(inspected.exit_code.unwrap_or(125) as i32))
+    }
+
+    async fn run_pooled(
+        &self,
+        spec: &ContainerSpec,
+        stdin: Vec<u8>,
+        stdout: CapturedOutput,
+        stderr: CapturedOutput,
+    ) -> Result<RunEnd, Error> {
+        let name = self.take_warm(spec).await?;
+        let guard = RemoveOnDrop {
+            docker: self.docker.clone(),
+            name: Some(name.clone()),
+        };
+        let code = self
+            .exec(&name, spec, spec.argv.clone(), stdin, &stdout, &stderr)
+            .await;
+        let code = match code {
+            Ok(code) => code,
+            Err(error) => {
+                self.remove(&name).await;
+                guard.disarm();
+                return Err(error);
+            }
+        };
+        let Some(code) = code else {
+            self.remove(&name).await;
+            guard.disarm();
+            return Ok(RunEnd {
+                exit_code: 124,
+                timed_out: true,
+                out_of_memory: false,
+            });
+        };
+        let state = self
+            .docker
+            .inspect_container(
+                &name,
+                None::<bollard::query_parameters::InspectContainerOptions>,
+            )
+            .await
+            .ok()
+            .and_then(|c| c.state);
+        let out_of_memory = state.as_ref().and_then(|s| s.oom_killed).unwrap_or(false);
+        let running = state.as_ref().and_then(|s| s.running).unwrap_or(false);
+        // Clean for the next line: kill what this line left running, empty the scratch.
+        let mut clean = String::from("kill -9 -1 2>/dev/null;");
+        for dir in &spec.scratch {
+            clean.push_str(&format!(
+                " rm -rf {dir}/* {dir}/.[!.]* {dir}/..?* 2>/dev/null;"
+            ));
+        }
+        clean.push_str(" exit 0");
+        let sink = CapturedOutput::new("clean", 4096);
+        let cleaned = running
+            && !out_of_memory
+            && matches!(
+                self.exec(
+                    &name,
+                    spec,
+                    vec![spec.argv[0].clone(), "-c".into(), clean],
+                    Vec::new(),
+                    &sink,
+                    &sink
+                )
+                .await,
+                Ok(Some(0))
+            );
+        let kept = cleaned && {
+            let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+            let room = idle.len() < spec.pool_size;
+            if room {
+                idle.push((name.clone(), std::time::Instant::now()));
+            }
+            room
+        };
+        if !kept {
+            self.remove(&name).await;
+        }
+        guard.disarm();
+        Ok(RunEnd {
+            exit_code: if out_of_memory { 137 } else { code },
+            timed_out: false,
+            out_of_memory,
+        })
+    }
+}
+
 impl ContainerRuntime for DockerRuntime {
     fn describe(&self) -> String {
         self.described.clone()
@@ -210,7 +433,26 @@ impl ContainerRuntime for DockerRuntime {
         stdout: CapturedOutput,
         stderr: CapturedOutput,
     ) -> Running<'a> {
-        Box::pin(self.run_container(spec, stdin, stdout, stderr))
+        if spec.pool_size > 0 {
+            Box::pin(self.run_pooled(spec, stdin, stdout, stderr))
+        } else {
+            Box::pin(self.run_container(spec, stdin, stdout, stderr))
+        }
+    }
+
+    fn shutdown(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+        Box::pin(async move {
+            let names: Vec<String> = self
+                .idle
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .drain(..)
+                .map(|(name, _)| name)
+                .collect();
+            for name in names {
+                self.remove(&name).await;
+            }
+        })
     }
 }
 

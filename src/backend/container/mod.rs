@@ -57,7 +57,9 @@ pub(crate) async fn connect(policy: &ContainerPolicy) -> Result<Arc<dyn Containe
                     .duration_since(std::time::UNIX_EPOCH)
                     .unwrap_or_default()
                     .as_secs();
-                reaper::reap(runtime.client(), now).await;
+                let local = matches!(endpoint, discovery::Endpoint::Unix(_))
+                    && std::path::Path::new("/proc/self").exists();
+                reaper::reap(runtime.client(), now, local).await;
                 return Ok(Arc::new(runtime));
             }
             Err(error) => tried.push(format!("{endpoint} ({error})")),
@@ -105,4 +107,9 @@ pub(crate) trait ContainerRuntime: Send + Sync {
         stdout: CapturedOutput,
         stderr: CapturedOutput,
     ) -> Running<'a>;
+
+    /// Removes warm containers (when the sandbox goes).
+    fn shutdown(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(async {})
+    }
 }

@@ -15,8 +15,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub(crate) const LABEL_OWNER: &str = "org.zonebox.owner";
 pub(crate) const LABEL_SESSION: &str = "org.zonebox.session";
 pub(crate) const LABEL_CREATED: &str = "org.zonebox.created";
-/// Unix seconds after which the reaper removes the container whatever its state.
+/// Unix seconds after which the reaper removes the container whatever its state (one-shot
+/// containers only: a warm one lives as long as its process).
 pub(crate) const LABEL_EXPIRES: &str = "org.zonebox.expires";
+/// The zonebox process that started the container: when it is gone, so is the container.
+pub(crate) const LABEL_PID: &str = "org.zonebox.pid";
 
 /// Variables a container never gets from the host or a session, only from the policy's own
 /// `env.set`: they change what programs load or where they connect.
@@ -75,6 +78,11 @@ pub(crate) struct ContainerSpec {
     pub(crate) pids_limit: u32,
     pub(crate) labels: BTreeMap<String, String>,
     pub(crate) timeout: Duration,
+    /// Warm containers to keep for `exec` (0: every line starts its own).
+    pub(crate) pool_size: usize,
+    pub(crate) pool_idle: Duration,
+    /// Scratch zones' guest paths (and /tmp), emptied between lines of a warm container.
+    pub(crate) scratch: Vec<String>,
 }
 
 /// The container for `line`, run in `cwd` with `env` (the policy's, or a session's exports).
@@ -133,7 +141,15 @@ pub(crate) fn build(
         (LABEL_SESSION.to_string(), session.to_string()),
         (LABEL_CREATED.to_string(), now.as_secs().to_string()),
         (LABEL_EXPIRES.to_string(), expires.as_secs().to_string()),
+        (LABEL_PID.to_string(), std::process::id().to_string()),
     ]);
+    let scratch = mounts
+        .iter()
+        .filter_map(|m| match m {
+            SpecMount::Tmpfs { guest, .. } => Some(guest.clone()),
+            SpecMount::Bind { .. } => None,
+        })
+        .collect();
     Ok(ContainerSpec {
         image: container.image.clone(),
         argv: vec![container.shell.clone(), "-c".into(), line.to_string()],
@@ -147,6 +163,9 @@ pub(crate) fn build(
         pids_limit: container.pids_limit,
         labels,
         timeout: policy.limits.timeout,
+        pool_size: container.pool_size as usize,
+        pool_idle: container.pool_idle,
+        scratch,
     })
 }
 
