@@ -347,9 +347,24 @@ impl DockerRuntime {
             docker: self.docker.clone(),
             name: Some(name.clone()),
         };
-        let code = self
-            .exec(&name, spec, spec.argv.clone(), stdin, &stdout, &stderr)
-            .await;
+        // The line runs in a child shell; the wrapper then cleans up for the next line (every
+        // process the line left killed, the scratch emptied), in the same exec.
+        let shell = spec.argv[0].clone();
+        let mut wrapper = format!("{shell} -c \"$1\"; s=$?; kill -9 -1 2>/dev/null;");
+        for dir in &spec.scratch {
+            wrapper.push_str(&format!(
+                " rm -rf {dir}/* {dir}/.[!.]* {dir}/..?* 2>/dev/null;"
+            ));
+        }
+        wrapper.push_str(" exit $s");
+        let argv = vec![
+            shell.clone(),
+            "-c".into(),
+            wrapper,
+            "sh".into(),
+            spec.argv[2].clone(),
+        ];
+        let code = self.exec(&name, spec, argv, stdin, &stdout, &stderr).await;
         let code = match code {
             Ok(code) => code,
             Err(error) => {
@@ -367,40 +382,21 @@ impl DockerRuntime {
                 out_of_memory: false,
             });
         };
-        let state = self
-            .docker
-            .inspect_container(
-                &name,
-                None::<bollard::query_parameters::InspectContainerOptions>,
-            )
-            .await
-            .ok()
-            .and_then(|c| c.state);
-        let out_of_memory = state.as_ref().and_then(|s| s.oom_killed).unwrap_or(false);
-        let running = state.as_ref().and_then(|s| s.running).unwrap_or(false);
-        // Clean for the next line: kill what this line left running, empty the scratch.
-        let mut clean = String::from("kill -9 -1 2>/dev/null;");
-        for dir in &spec.scratch {
-            clean.push_str(&format!(
-                " rm -rf {dir}/* {dir}/.[!.]* {dir}/..?* 2>/dev/null;"
-            ));
-        }
-        clean.push_str(" exit 0");
-        let sink = CapturedOutput::new("clean", 4096);
-        let cleaned = running
-            && !out_of_memory
-            && matches!(
-                self.exec(
+        // A status from a signal may mean the wrapper itself was killed (by the line, or for
+        // memory) before it cleaned: such a container is not reused.
+        let out_of_memory = code == 137
+            && self
+                .docker
+                .inspect_container(
                     &name,
-                    spec,
-                    vec![spec.argv[0].clone(), "-c".into(), clean],
-                    Vec::new(),
-                    &sink,
-                    &sink
+                    None::<bollard::query_parameters::InspectContainerOptions>,
                 )
-                .await,
-                Ok(Some(0))
-            );
+                .await
+                .ok()
+                .and_then(|c| c.state)
+                .and_then(|s| s.oom_killed)
+                .unwrap_or(false);
+        let cleaned = code <= 128;
         let kept = cleaned && {
             let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
             let room = idle.len() < spec.pool_size;
