@@ -160,19 +160,11 @@ impl AppleContainerRuntime {
                 .runner
                 .run(&remove, Vec::new(), std::time::Duration::from_secs(30))
                 .await;
-            return Ok(RunEnd {
-                exit_code: 124,
-                timed_out: true,
-                out_of_memory: false,
-            });
+            return Ok(RunEnd::TIMED_OUT);
         }
         stdout.write(&finished.stdout);
         stderr.write(&finished.stderr);
-        Ok(RunEnd {
-            exit_code: finished.status.unwrap_or(137),
-            timed_out: false,
-            out_of_memory: false,
-        })
+        Ok(RunEnd::exited(finished.status.unwrap_or(137), false))
     }
 }
 

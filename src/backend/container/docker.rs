@@ -89,6 +89,20 @@ impl DockerRuntime {
         }
     }
 
+    /// True when the kernel killed the container for memory.
+    async fn oom_killed(&self, name: &str) -> bool {
+        self.docker
+            .inspect_container(
+                name,
+                None::<bollard::query_parameters::InspectContainerOptions>,
+            )
+            .await
+            .ok()
+            .and_then(|c| c.state)
+            .and_then(|s| s.oom_killed)
+            .unwrap_or(false)
+    }
+
     async fn remove(&self, name: &str) {
         let options = RemoveContainerOptionsBuilder::new()
             .force(true)
@@ -137,23 +151,7 @@ impl DockerRuntime {
             )
             .await
             .map_err(|e| Error::Container(format!("starting {name}: {e}")))?;
-        let mut input = attached.input;
-        let feed = async move {
-            let _ = input.write_all(&stdin).await;
-            let _ = input.shutdown().await;
-        };
-        let mut output = attached.output;
-        let read = async move {
-            while let Some(Ok(chunk)) = output.next().await {
-                match chunk {
-                    LogOutput::StdOut { message } | LogOutput::Console { message } => {
-                        stdout.write(&message)
-                    }
-                    LogOutput::StdErr { message } => stderr.write(&message),
-                    LogOutput::StdIn { .. } => {}
-                }
-            }
-        };
+        let pump = pump(attached.input, attached.output, stdin, &stdout, &stderr);
         let docker = self.docker.clone();
         let wait_name = name.clone();
         let wait = async move {
@@ -173,36 +171,15 @@ impl DockerRuntime {
             }
         };
         let all = async {
-            let ((), (), code) = tokio::join!(feed, read, wait);
+            let ((), code) = tokio::join!(pump, wait);
             code
         };
         let end = match tokio::time::timeout(spec.timeout, all).await {
-            Ok(code) => {
-                let out_of_memory = self
-                    .docker
-                    .inspect_container(
-                        &name,
-                        None::<bollard::query_parameters::InspectContainerOptions>,
-                    )
-                    .await
-                    .ok()
-                    .and_then(|c| c.state)
-                    .and_then(|s| s.oom_killed)
-                    .unwrap_or(false);
-                RunEnd {
-                    exit_code: if out_of_memory { 137 } else { code },
-                    timed_out: false,
-                    out_of_memory,
-                }
-            }
+            Ok(code) => RunEnd::exited(code, self.oom_killed(&name).await),
             Err(_elapsed) => {
                 let kill = KillContainerOptionsBuilder::new().signal("KILL").build();
                 let _ = self.docker.kill_container(&name, Some(kill)).await;
-                RunEnd {
-                    exit_code: 124,
-                    timed_out: true,
-                    out_of_memory: false,
-                }
+                RunEnd::TIMED_OUT
             }
         };
         self.remove(&name).await;
@@ -299,31 +276,10 @@ impl DockerRuntime {
             .start_exec(&created.id, None::<bollard::exec::StartExecOptions>)
             .await
             .map_err(|e| Error::Container(format!("exec in {name}: {e}")))?;
-        let bollard::exec::StartExecResults::Attached {
-            mut output,
-            mut input,
-        } = started
-        else {
+        let bollard::exec::StartExecResults::Attached { output, input } = started else {
             return Err(Error::Container(format!("exec in {name} did not attach")));
         };
-        let feed = async move {
-            let _ = input.write_all(&stdin).await;
-            let _ = input.shutdown().await;
-        };
-        let read = async move {
-            while let Some(Ok(chunk)) = output.next().await {
-                match chunk {
-                    LogOutput::StdOut { message } | LogOutput::Console { message } => {
-                        stdout.write(&message)
-                    }
-                    LogOutput::StdErr { message } => stderr.write(&message),
-                    LogOutput::StdIn { .. } => {}
-                }
-            }
-        };
-        let both = async {
-            tokio::join!(feed, read);
-        };
+        let both = pump(input, output, stdin, stdout, stderr);
         if tokio::time::timeout(spec.timeout, both).await.is_err() {
             return Ok(None);
         }
@@ -376,26 +332,11 @@ impl DockerRuntime {
         let Some(code) = code else {
             self.remove(&name).await;
             guard.disarm();
-            return Ok(RunEnd {
-                exit_code: 124,
-                timed_out: true,
-                out_of_memory: false,
-            });
+            return Ok(RunEnd::TIMED_OUT);
         };
         // A status from a signal may mean the wrapper itself was killed (by the line, or for
         // memory) before it cleaned: such a container is not reused.
-        let out_of_memory = code == 137
-            && self
-                .docker
-                .inspect_container(
-                    &name,
-                    None::<bollard::query_parameters::InspectContainerOptions>,
-                )
-                .await
-                .ok()
-                .and_then(|c| c.state)
-                .and_then(|s| s.oom_killed)
-                .unwrap_or(false);
+        let out_of_memory = code == 137 && self.oom_killed(&name).await;
         let cleaned = code <= 128;
         let kept = cleaned && {
             let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
@@ -409,11 +350,7 @@ impl DockerRuntime {
             self.remove(&name).await;
         }
         guard.disarm();
-        Ok(RunEnd {
-            exit_code: if out_of_memory { 137 } else { code },
-            timed_out: false,
-            out_of_memory,
-        })
+        Ok(RunEnd::exited(code, out_of_memory))
     }
 }
 
@@ -515,6 +452,37 @@ pub(crate) fn create_body(spec: &ContainerSpec) -> ContainerCreateBody {
         host_config: Some(host_config),
         ..Default::default()
     }
+}
+
+type OutputStream = std::pin::Pin<
+    Box<dyn futures::Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>,
+>;
+
+/// Feeds `stdin` to an attached container or exec, and streams its stdout and stderr into the
+/// captures until the output ends.
+async fn pump(
+    mut input: std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
+    mut output: OutputStream,
+    stdin: Vec<u8>,
+    stdout: &CapturedOutput,
+    stderr: &CapturedOutput,
+) {
+    let feed = async move {
+        let _ = input.write_all(&stdin).await;
+        let _ = input.shutdown().await;
+    };
+    let read = async move {
+        while let Some(Ok(chunk)) = output.next().await {
+            match chunk {
+                LogOutput::StdOut { message } | LogOutput::Console { message } => {
+                    stdout.write(&message)
+                }
+                LogOutput::StdErr { message } => stderr.write(&message),
+                LogOutput::StdIn { .. } => {}
+            }
+        }
+    };
+    tokio::join!(feed, read);
 }
 
 fn random_suffix() -> String {

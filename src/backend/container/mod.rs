@@ -92,6 +92,24 @@ pub(crate) struct RunEnd {
     pub(crate) out_of_memory: bool,
 }
 
+impl RunEnd {
+    /// Killed by the wall clock.
+    pub(crate) const TIMED_OUT: RunEnd = RunEnd {
+        exit_code: 124,
+        timed_out: true,
+        out_of_memory: false,
+    };
+
+    /// Ended by itself with `code`, or killed for memory (reported as 137).
+    pub(crate) fn exited(code: i32, out_of_memory: bool) -> RunEnd {
+        RunEnd {
+            exit_code: if out_of_memory { 137 } else { code },
+            timed_out: false,
+            out_of_memory,
+        }
+    }
+}
+
 pub(crate) type Running<'a> = Pin<Box<dyn Future<Output = Result<RunEnd, Error>> + Send + 'a>>;
 
 /// A container runtime: runs one container to its end, streaming its output into the
