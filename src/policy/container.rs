@@ -118,15 +118,7 @@ pub(super) fn validate_container(
         Some("podman") => RuntimeChoice::Podman,
         Some("apple") => RuntimeChoice::Apple,
         Some("auto") => RuntimeChoice::Auto,
-        Some("native") => {
-            problems.add(
-                "container.runtime",
-                Some(quoted("native")),
-                "running lines on the host without isolation is not available in this build; \
-                 use \"docker\", \"podman\", \"apple\" or \"auto\"",
-            );
-            RuntimeChoice::Native
-        }
+        Some("native") => RuntimeChoice::Native,
         Some(other) => {
             problems.add(
                 "container.runtime",

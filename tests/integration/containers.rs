@@ -396,3 +396,49 @@ fn warm_containers_are_reused_cleaned_between_lines_and_removed_with_the_sandbox
     drop(sandbox);
     assert!(leftover_containers_labelled(&format!("org.zonebox.session={id}")).is_empty());
 }
+
+#[test]
+fn the_native_runtime_runs_on_the_host_only_when_a_policy_names_it() {
+    let host = Host::new();
+    let limits = TestLimits {
+        timeout_secs: 2.0,
+        ..TestLimits::default()
+    };
+    let policy = host.policy_toml(&limits).replace(
+        "[routing]\n",
+        "[container]\nruntime = \"native\"\n[routing]\ncontainer = [\"python3\"]\n",
+    );
+    let sandbox = container_sandbox(&policy);
+    // The working directory is the zone's host directory; the environment is the policy's.
+    let output = sandbox
+        .run("python3 -c 'import os; print(os.getcwd(), os.environ.get(\"HOME\"), os.environ.get(\"PATH\"))'")
+        .unwrap();
+    assert_eq!(
+        output.backend,
+        Backend::Container,
+        "{}",
+        output.stderr_text()
+    );
+    let real = std::fs::canonicalize(host.workspace()).unwrap();
+    assert_eq!(
+        output.stdout_text(),
+        format!("{} /tmp None\n", real.display())
+    );
+    // The wall clock kills the whole process group, background jobs included.
+    let marker = host.out().join("late");
+    let line = format!(
+        "python3 -c 'import time; time.sleep(30)' & python3 -c 'import time; time.sleep(30)'; touch {}",
+        marker.display()
+    );
+    let started = std::time::Instant::now();
+    let output = sandbox
+        .run_on(Backend::Container, &line, Vec::new())
+        .unwrap();
+    assert_eq!(output.exit_code, 124);
+    assert!(started.elapsed().as_secs() < 10);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!marker.exists());
+    // Deny rules still hold.
+    let output = sandbox.run("sudo true").unwrap();
+    assert_eq!(output.exit_code, 126);
+}

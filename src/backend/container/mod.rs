@@ -9,6 +9,7 @@
 pub(crate) mod apple;
 pub(crate) mod discovery;
 pub(crate) mod docker;
+pub(crate) mod native;
 pub(crate) mod reaper;
 pub(crate) mod spec;
 
@@ -35,6 +36,9 @@ pub(crate) async fn connect(policy: &ContainerPolicy) -> Result<Arc<dyn Containe
             })
     };
     let mut tried = Vec::new();
+    if policy.runtime == RuntimeChoice::Native {
+        return Ok(Arc::new(native::NativeRuntime));
+    }
     if policy.runtime == RuntimeChoice::Apple {
         return apple().await.ok_or_else(|| {
             Error::Container(

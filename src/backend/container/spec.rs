@@ -5,7 +5,7 @@
 //! container from this one description, so Docker, Podman and Apple's CLI agree.
 
 use crate::error::Error;
-use crate::policy::{ContainerPolicy, Policy, ZoneMode};
+use crate::policy::{ContainerPolicy, Policy, RuntimeChoice, ZoneMode};
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -103,8 +103,12 @@ pub(crate) fn build(
                 size_bytes: container.scratch_bytes,
             }),
             (Some(host), mode) => {
-                refuse_engine_socket(host, &zone.guest)?;
-                if mode == ZoneMode::ReadWrite {
+                // A native run is the host itself: mounts, sockets and users do not apply.
+                let isolated = container.runtime != RuntimeChoice::Native;
+                if isolated {
+                    refuse_engine_socket(host, &zone.guest)?;
+                }
+                if isolated && mode == ZoneMode::ReadWrite {
                     let gid = check_writable(host, &zone.guest, container.user)?;
                     if gid != 0 && gid != container.user.1 && !group_add.contains(&gid) {
                         group_add.push(gid);
