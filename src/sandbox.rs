@@ -147,10 +147,26 @@ impl Sandbox {
 
     /// Runs a command line from async code (needs a Tokio runtime with the time driver).
     pub async fn run_async(&self, line: &str, stdin: Vec<u8>) -> Result<Output> {
+        self.run_fresh(line, stdin, None).await
+    }
+
+    /// Runs a line in a fresh shell on the backend the router chooses, or on `forced` (a denied
+    /// line stays denied).
+    async fn run_fresh(
+        &self,
+        line: &str,
+        stdin: Vec<u8>,
+        forced: Option<Backend>,
+    ) -> Result<Output> {
         let program = shell::parse(line)?;
         let mounts = ZoneMounts::prepare(&self.policy.zones)?;
         let mut state = self.fresh_shell();
-        let decision = self.decide(&state, &mounts, &program);
+        let mut decision = self.decide(&state, &mounts, &program);
+        match (decision.route, forced) {
+            (Route::Deny, _) | (_, None | Some(Backend::None)) => {}
+            (_, Some(Backend::Wasm)) => decision.route = Route::Wasm,
+            (_, Some(Backend::Container)) => decision.route = Route::Container,
+        }
         let line = Line {
             text: line,
             program: &program,
@@ -261,24 +277,8 @@ impl Sandbox {
         line: &str,
         stdin: impl Into<Vec<u8>>,
     ) -> Result<Output> {
-        self.runtime.block_on(async {
-            let program = shell::parse(line)?;
-            let mounts = ZoneMounts::prepare(&self.policy.zones)?;
-            let mut state = self.fresh_shell();
-            let mut decision = self.decide(&state, &mounts, &program);
-            match (decision.route, backend) {
-                (Route::Deny, _) | (_, Backend::None) => {}
-                (_, Backend::Wasm) => decision.route = Route::Wasm,
-                (_, Backend::Container) => decision.route = Route::Container,
-            }
-            let line = Line {
-                text: line,
-                program: &program,
-                stdin: stdin.into(),
-                whole_shell: true,
-            };
-            self.run_routed(&mut state, &mounts, line, decision).await
-        })
+        self.runtime
+            .block_on(self.run_fresh(line, stdin.into(), Some(backend)))
     }
 
     /// A denied line: nothing runs; exit 126 with the reason on stderr.

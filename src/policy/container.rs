@@ -25,6 +25,18 @@ pub enum RuntimeChoice {
     Native,
 }
 
+impl RuntimeChoice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuntimeChoice::Docker => "docker",
+            RuntimeChoice::Podman => "podman",
+            RuntimeChoice::Apple => "apple",
+            RuntimeChoice::Auto => "auto",
+            RuntimeChoice::Native => "native",
+        }
+    }
+}
+
 /// One entry of `container.allowed_images`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageRule {

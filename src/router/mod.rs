@@ -63,6 +63,21 @@ pub enum CommandClass {
     ShellFeature,
 }
 
+impl CommandClass {
+    /// The name JSON uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommandClass::Builtin => "builtin",
+            CommandClass::Toolset => "toolset",
+            CommandClass::Function => "function",
+            CommandClass::Script => "script",
+            CommandClass::Native => "native",
+            CommandClass::Dynamic => "dynamic",
+            CommandClass::ShellFeature => "shell_feature",
+        }
+    }
+}
+
 /// One command found in the line, with how it was classified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoutedCommand {
@@ -119,15 +134,11 @@ impl fmt::Display for Decision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}", self.route.as_str())?;
         for command in &self.commands {
-            let class = serde_json::to_value(command.class)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
             write!(
                 f,
                 "  {:<9} {:<12} {}  [{}]",
                 command.route.as_str(),
-                class,
+                command.class.as_str(),
                 command.name.escape_debug(),
                 command.rule
             )?;
@@ -179,4 +190,34 @@ pub(crate) fn route(
         .max()
         .unwrap_or(Route::Wasm);
     Decision { route, commands }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_names_are_the_json_names() {
+        for class in [
+            CommandClass::Builtin,
+            CommandClass::Toolset,
+            CommandClass::Function,
+            CommandClass::Script,
+            CommandClass::Native,
+            CommandClass::Dynamic,
+            CommandClass::ShellFeature,
+        ] {
+            assert_eq!(serde_json::to_value(class).unwrap(), class.as_str());
+        }
+        use crate::policy::RuntimeChoice;
+        for runtime in [
+            RuntimeChoice::Docker,
+            RuntimeChoice::Podman,
+            RuntimeChoice::Apple,
+            RuntimeChoice::Auto,
+            RuntimeChoice::Native,
+        ] {
+            assert_eq!(serde_json::to_value(runtime).unwrap(), runtime.as_str());
+        }
+    }
 }

@@ -43,37 +43,42 @@ impl Resolution {
 
 /// A plain command name (no `/`), not a function.
 pub(super) fn name(policy: &Policy, name: &str) -> Resolution {
-    if let Some(refused) = malformed(name) {
+    let class = if BUILTINS.contains(&name) {
+        CommandClass::Builtin
+    } else if is_tool(name) {
+        CommandClass::Toolset
+    } else {
+        CommandClass::Native
+    };
+    if let Some(refused) = refusal(policy, name, class) {
         return refused;
     }
-    if let Some((rule, reason)) = policy.routing.denial(name) {
-        let class = if BUILTINS.contains(&name) {
-            CommandClass::Builtin
-        } else if is_tool(name) {
-            CommandClass::Toolset
-        } else {
-            CommandClass::Native
-        };
-        return Resolution::denied(class, rule, reason);
+    match class {
+        CommandClass::Builtin => Resolution::new(class, Route::Wasm, "shell builtin"),
+        CommandClass::Toolset => Resolution::new(class, Route::Wasm, "toolset"),
+        _ => outside_wasm(policy, name, ""),
     }
-    if BUILTINS.contains(&name) {
-        return Resolution::new(CommandClass::Builtin, Route::Wasm, "shell builtin");
-    }
-    if is_tool(name) {
-        return Resolution::new(CommandClass::Toolset, Route::Wasm, "toolset");
-    }
-    native(policy, name, "")
 }
 
 /// A native program (by name, or the basename of an executable in a zone): the container when
 /// a rule or `routing.unknown` sends it there, else denied.
 pub(super) fn native(policy: &Policy, name: &str, what: &str) -> Resolution {
-    if let Some(refused) = malformed(name) {
-        return refused;
-    }
-    if let Some((rule, reason)) = policy.routing.denial(name) {
-        return Resolution::denied(CommandClass::Native, rule, reason);
-    }
+    refusal(policy, name, CommandClass::Native).unwrap_or_else(|| outside_wasm(policy, name, what))
+}
+
+/// A malformed name, or one a deny rule covers.
+fn refusal(policy: &Policy, name: &str, class: CommandClass) -> Option<Resolution> {
+    malformed(name).or_else(|| {
+        policy
+            .routing
+            .denial(name)
+            .map(|(rule, reason)| Resolution::denied(class, rule, reason))
+    })
+}
+
+/// Where a native program that passed the checks goes: `routing.container`, then
+/// `routing.unknown`.
+fn outside_wasm(policy: &Policy, name: &str, what: &str) -> Resolution {
     if let Some(pattern) = policy.routing.container_rule(name) {
         return Resolution::new(
             CommandClass::Native,

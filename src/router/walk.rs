@@ -32,14 +32,21 @@ struct FunctionDef {
     certain: bool,
 }
 
-pub(super) struct Walker<'a> {
-    policy: &'a Policy,
-    files: &'a dyn ScriptFiles,
-    cwd: String,
+/// What one shell has defined, and which of it was routed already (each body once).
+#[derive(Default)]
+struct ShellNames {
     functions: HashMap<String, FunctionDef>,
     routed_functions: HashSet<String>,
     aliases: HashMap<String, String>,
     routed_aliases: HashSet<String>,
+}
+
+pub(super) struct Walker<'a> {
+    policy: &'a Policy,
+    files: &'a dyn ScriptFiles,
+    cwd: String,
+    /// The functions and aliases of the shell being walked.
+    names: ShellNames,
     found: Vec<RoutedCommand>,
     /// The commands that start the one being resolved, outermost first.
     via: Vec<String>,
@@ -72,10 +79,11 @@ impl<'a> Walker<'a> {
             policy,
             files: context.files,
             cwd: context.cwd.to_string(),
-            functions,
-            routed_functions: HashSet::new(),
-            aliases: context.aliases.clone(),
-            routed_aliases: HashSet::new(),
+            names: ShellNames {
+                functions,
+                aliases: context.aliases.clone(),
+                ..ShellNames::default()
+            },
             found: Vec::new(),
             via: Vec::new(),
             depth: 0,
@@ -146,11 +154,13 @@ impl<'a> Walker<'a> {
                 let name = words::literal_text(&definition.fname.value)
                     .unwrap_or_else(|| definition.fname.value.clone());
                 let body = Arc::new(definition.body.clone());
-                self.routed_functions.remove(&name);
+                self.names.routed_functions.remove(&name);
                 if HOOK_FUNCTIONS.contains(&name.as_str()) {
                     self.function_body(&name, &body);
                 }
-                self.functions.insert(name, FunctionDef { body, certain });
+                self.names
+                    .functions
+                    .insert(name, FunctionDef { body, certain });
             }
             Command::ExtendedTest(test, redirects) => {
                 self.test_expr(&test.expr);
@@ -390,15 +400,9 @@ impl<'a> Walker<'a> {
 
     /// Routes a new shell's text: the current functions and aliases do not reach it.
     fn text_in_new_shell(&mut self, text: &str) {
-        let functions = std::mem::take(&mut self.functions);
-        let aliases = std::mem::take(&mut self.aliases);
-        let routed = std::mem::take(&mut self.routed_functions);
-        let routed_aliases = std::mem::take(&mut self.routed_aliases);
+        let outer = std::mem::take(&mut self.names);
         self.text(text, false);
-        self.functions = functions;
-        self.aliases = aliases;
-        self.routed_functions = routed;
-        self.routed_aliases = routed_aliases;
+        self.names = outer;
     }
 
     fn function_body(&mut self, name: &str, body: &FunctionBody) {
@@ -425,14 +429,14 @@ impl<'a> Walker<'a> {
             return;
         };
         if start.shell_names {
-            if let Some(value) = self.aliases.get(&name).cloned()
-                && self.routed_aliases.insert(name.clone())
+            if let Some(value) = self.names.aliases.get(&name).cloned()
+                && self.names.routed_aliases.insert(name.clone())
             {
                 self.nested(&format!("alias {name}"), |walker| {
                     walker.text(&value, false)
                 });
             }
-            if let Some(def) = self.functions.get(&name) {
+            if let Some(def) = self.names.functions.get(&name) {
                 let (body, certain) = (def.body.clone(), def.certain);
                 let rule = if certain {
                     "shell function"
@@ -444,7 +448,7 @@ impl<'a> Walker<'a> {
                     &name,
                     Resolution::new(CommandClass::Function, Route::Wasm, rule),
                 );
-                if self.routed_functions.insert(name.clone()) {
+                if self.names.routed_functions.insert(name.clone()) {
                     self.function_body(&name, &body);
                 }
                 if certain {
@@ -563,8 +567,10 @@ impl<'a> Walker<'a> {
         for field in args {
             match field.literal.as_deref().and_then(|t| t.split_once('=')) {
                 Some((name, value)) => {
-                    self.aliases.insert(name.to_string(), value.to_string());
-                    self.routed_aliases.insert(name.to_string());
+                    self.names
+                        .aliases
+                        .insert(name.to_string(), value.to_string());
+                    self.names.routed_aliases.insert(name.to_string());
                     let value = value.to_string();
                     self.nested(&format!("alias {name}"), |walker| {
                         walker.text(&value, false)

@@ -3,7 +3,7 @@
 //! anything that expands (`$x`, `$(…)`, `~`, a glob) is dynamic. Also finds every command
 //! substitution inside a word, at any depth, for the walker to route.
 
-use crate::shell::interp::{ansi_c, brace_expand};
+use crate::shell::interp::{Escaped, ansi_c, brace_expand, escape};
 use crate::shell::parser_options as options;
 use brush_parser::word::{WordPiece, WordPieceWithSource};
 
@@ -57,14 +57,10 @@ fn literal_pieces(pieces: &[WordPieceWithSource], quoted: bool, out: &mut String
             }
             WordPiece::SingleQuotedText(text) => out.push_str(text),
             WordPiece::AnsiCQuotedText(text) => out.push_str(&ansi_c(text)),
-            WordPiece::EscapeSequence(text) => {
-                let unescaped = text.strip_prefix('\\').unwrap_or(text);
-                if quoted && !matches!(unescaped, "$" | "`" | "\"" | "\\" | "\n") {
-                    out.push_str(text);
-                } else if unescaped != "\n" {
-                    out.push_str(unescaped);
-                }
-            }
+            WordPiece::EscapeSequence(text) => match escape(text, quoted) {
+                Some(Escaped::Kept(text) | Escaped::Unescaped(text)) => out.push_str(text),
+                None => {}
+            },
             WordPiece::DoubleQuotedSequence(inner)
             | WordPiece::GettextDoubleQuotedSequence(inner) => {
                 if !literal_pieces(inner, true, out) {

@@ -351,6 +351,25 @@ fn the_cli_forces_a_backend_and_reports_it() {
         .output()
         .unwrap();
     expect_status(&output, 126);
+    // A missing image says how to get it.
+    let missing = host.root.path().join("missing.toml");
+    let changed = std::fs::read_to_string(&policy)
+        .unwrap()
+        .replace("zonebox/busybox:1", "zonebox/not-built:0");
+    std::fs::write(&missing, changed).unwrap();
+    let output = zonebox(&host.workspace())
+        .args(["run", "--backend", "container", "--policy"])
+        .arg(&missing)
+        .arg("echo hi")
+        .output()
+        .unwrap();
+    expect_status(&output, 125);
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("image zonebox/not-built:0 is not on")
+            && stderr.contains("tests/images/build"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -75,8 +75,12 @@ impl DockerRuntime {
         &self.docker
     }
 
-    async fn check_image(&self, image: &str) -> Result<(), Error> {
-        match self.docker.inspect_image(image).await {
+    /// Creates container `name`; a missing image (the engine's 404) is an error that says how
+    /// to get it — found by the create itself, not by a lookup before every line.
+    async fn create(&self, name: &str, body: ContainerCreateBody) -> Result<(), Error> {
+        let image = body.image.clone().unwrap_or_default();
+        let options = CreateContainerOptionsBuilder::new().name(name).build();
+        match self.docker.create_container(Some(options), body).await {
             Ok(_) => Ok(()),
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 404, ..
@@ -85,7 +89,9 @@ impl DockerRuntime {
                  images), or docker pull / docker load it",
                 self.described
             ))),
-            Err(e) => Err(Error::Container(format!("inspecting image {image}: {e}"))),
+            Err(e) => Err(Error::Container(format!(
+                "creating a container of {image}: {e}"
+            ))),
         }
     }
 
@@ -118,15 +124,8 @@ impl DockerRuntime {
         stdout: CapturedOutput,
         stderr: CapturedOutput,
     ) -> Result<RunEnd, Error> {
-        self.check_image(&spec.image).await?;
         let name = format!("zonebox-{}", random_suffix());
-        let options = CreateContainerOptionsBuilder::new().name(&name).build();
-        self.docker
-            .create_container(Some(options), create_body(spec))
-            .await
-            .map_err(|e| {
-                Error::Container(format!("creating a container of {}: {e}", spec.image))
-            })?;
+        self.create(&name, create_body(spec)).await?;
         // From here the container exists: it is removed whatever happens, also when this
         // future is dropped (the guard spawns the removal).
         let guard = RemoveOnDrop {
@@ -207,7 +206,6 @@ impl DockerRuntime {
         if let Some(name) = fresh {
             return Ok(name);
         }
-        self.check_image(&spec.image).await?;
         let name = format!("zonebox-warm-{}", random_suffix());
         let mut body = create_body(spec);
         // PID 1 is a sleeper of the image's shell; lines are exec'd beside it.
@@ -225,13 +223,7 @@ impl DockerRuntime {
         if let Some(host) = body.host_config.as_mut() {
             host.init = Some(false);
         }
-        let options = CreateContainerOptionsBuilder::new().name(&name).build();
-        self.docker
-            .create_container(Some(options), body)
-            .await
-            .map_err(|e| {
-                Error::Container(format!("creating a warm container of {}: {e}", spec.image))
-            })?;
+        self.create(&name, body).await?;
         if let Err(e) = self
             .docker
             .start_container(

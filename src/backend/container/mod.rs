@@ -78,10 +78,7 @@ pub(crate) async fn connect(policy: &ContainerPolicy) -> Result<Arc<dyn Containe
     Err(Error::Container(format!(
         "no container engine for runtime = \"{}\"; tried: {}. Start Docker or Podman, or set \
          DOCKER_HOST",
-        serde_json::to_value(policy.runtime)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
+        policy.runtime.as_str(),
         tried.join("; ")
     )))
 }

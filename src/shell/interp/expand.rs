@@ -147,14 +147,11 @@ impl Interp<'_> {
                     WordPiece::Text(text) => out.push(literal(text)),
                     WordPiece::SingleQuotedText(text) => out.push(quoted_chunk(text)),
                     WordPiece::AnsiCQuotedText(text) => out.push(quoted_chunk(ansi_c(&text))),
-                    WordPiece::EscapeSequence(text) => {
-                        let unescaped = text.strip_prefix('\\').unwrap_or(&text);
-                        if quoted && !matches!(unescaped, "$" | "`" | "\"" | "\\" | "\n") {
-                            out.push(literal(text.clone()));
-                        } else if unescaped != "\n" {
-                            out.push(quoted_chunk(unescaped.to_string()));
-                        }
-                    }
+                    WordPiece::EscapeSequence(text) => match escape(&text, quoted) {
+                        Some(Escaped::Kept(kept)) => out.push(literal(kept.to_string())),
+                        Some(Escaped::Unescaped(char)) => out.push(quoted_chunk(char.to_string())),
+                        None => {}
+                    },
                     WordPiece::DoubleQuotedSequence(inner)
                     | WordPiece::GettextDoubleQuotedSequence(inner) => {
                         let only_lists =
@@ -851,6 +848,26 @@ fn change_case(value: &str, expr: &ParameterExpr) -> String {
 }
 
 /// The text of `$'…'` with its escapes applied.
+/// What a backslash escape (`\\x`) stands for.
+pub(crate) enum Escaped<'t> {
+    /// Inside double quotes, before an ordinary character: the backslash stays.
+    Kept(&'t str),
+    /// The escaped character alone, quoted.
+    Unescaped(&'t str),
+}
+
+/// Reads a backslash escape as sh does; `None` for a line continuation (backslash-newline).
+pub(crate) fn escape(sequence: &str, in_double_quotes: bool) -> Option<Escaped<'_>> {
+    let unescaped = sequence.strip_prefix('\\').unwrap_or(sequence);
+    if in_double_quotes && !matches!(unescaped, "$" | "`" | "\"" | "\\" | "\n") {
+        Some(Escaped::Kept(sequence))
+    } else if unescaped != "\n" {
+        Some(Escaped::Unescaped(unescaped))
+    } else {
+        None
+    }
+}
+
 pub(crate) fn ansi_c(text: &str) -> String {
     let mut out = String::new();
     let mut chars = text.chars().peekable();

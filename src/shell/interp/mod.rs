@@ -15,7 +15,7 @@ mod zonefs;
 
 pub(crate) use builtins::BUILTINS;
 pub(crate) use exec::{Interp, Unwind, is_tool};
-pub(crate) use expand::{ansi_c, brace_expand};
+pub(crate) use expand::{Escaped, ansi_c, brace_expand, escape};
 pub(crate) use redirect::Fds;
 pub(crate) use state::ShellState;
 pub(crate) use zonefs::ZoneFs;
