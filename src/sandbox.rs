@@ -4,7 +4,7 @@
 use crate::backend::Backend;
 use crate::backend::container::{self, ContainerRuntime};
 use crate::backend::wasm::{
-    CacheLocation, CompileEvent, RunRequest, RunState, Stopped, WasmEngine, ZoneMounts,
+    CacheLocation, CompileEvent, RunRequest, RunState, ScratchPool, Stopped, WasmEngine, ZoneMounts,
 };
 use crate::error::{Error, Result};
 use crate::output::Output;
@@ -36,12 +36,14 @@ pub const EXIT_DENIED: i32 = 126;
 pub struct Sandbox {
     policy: Policy,
     env: Vec<(String, String)>,
-    engine: WasmEngine,
+    engine: Arc<WasmEngine>,
     runtime: tokio::runtime::Runtime,
     /// The container runtime, connected on the first line that needs it.
     containers: tokio::sync::OnceCell<Arc<dyn ContainerRuntime>>,
     /// Names this sandbox's containers (label `org.zonebox.session`).
     id: String,
+    /// Empty scratch directories for the next lines.
+    scratch: Arc<ScratchPool>,
 }
 
 /// Options for building a [`Sandbox`] beyond its policy.
@@ -71,7 +73,7 @@ impl SandboxBuilder {
     }
 
     pub fn build(self) -> Result<Sandbox> {
-        let engine = WasmEngine::new(
+        let engine = WasmEngine::shared(
             self.policy.limits.cpu_fuel.is_some(),
             &self.cache,
             &*self.on_compile,
@@ -94,6 +96,7 @@ impl SandboxBuilder {
                 std::process::id(),
                 SANDBOXES.fetch_add(1, Ordering::Relaxed)
             ),
+            scratch: Arc::default(),
         })
     }
 }
@@ -159,7 +162,7 @@ impl Sandbox {
         forced: Option<Backend>,
     ) -> Result<Output> {
         let program = shell::parse(line)?;
-        let mounts = ZoneMounts::prepare(&self.policy.zones)?;
+        let mounts = ZoneMounts::prepare(&self.policy.zones, &self.scratch)?;
         let mut state = self.fresh_shell();
         let mut decision = self.decide(&state, &mounts, &program);
         match (decision.route, forced) {
@@ -303,7 +306,7 @@ impl Sandbox {
         Ok(Session {
             sandbox: self,
             state: self.fresh_shell(),
-            mounts: ZoneMounts::prepare(&self.policy.zones)?,
+            mounts: ZoneMounts::prepare(&self.policy.zones, &self.scratch)?,
         })
     }
 
@@ -440,7 +443,7 @@ impl Sandbox {
         stdin: Vec<u8>,
     ) -> Result<Output> {
         let started = Instant::now();
-        let mounts = ZoneMounts::prepare(&self.policy.zones)?;
+        let mounts = ZoneMounts::prepare(&self.policy.zones, &self.scratch)?;
         let (stdout, stderr) = self.captures();
         let request = RunRequest {
             argv,

@@ -21,7 +21,7 @@ const MAGIC: &[u8; 8] = b"ZBXCWSM1";
 const TRAILER_LEN: usize = MAGIC.len() + blake3::OUT_LEN;
 
 /// Where compiled code is cached.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum CacheLocation {
     /// Compile in memory every time (no writable cache directory).
     Disabled,

@@ -1,16 +1,41 @@
-//! The wasmtime engine of one sandbox: configuration, the linked toolset ready to instantiate,
-//! and the epoch ticker that drives wall-clock interruption.
+//! The wasmtime engine: configuration (the pooling instance allocator, epoch interruption, fuel
+//! only when a policy sets a CPU budget), the linked toolset ready to instantiate, and the epoch
+//! ticker that drives wall-clock interruption. One engine per configuration is shared by every
+//! sandbox of the process: the engine holds no policy (zones, limits and environment come with
+//! each run's store), so a second sandbox costs neither a load of the compiled toolset nor
+//! another pool of instance slots.
 
 use super::cache::{self, CacheLocation};
-use super::limiter::RunLimiter;
+use super::limiter::{RunLimiter, TABLE_ELEMENTS_LIMIT};
 use super::toolset::{TOOLSET_HASH, TOOLSET_WASM};
 use crate::error::Error;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
-use wasmtime::{Config, Engine, InstancePre, Linker, Module, OptLevel};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module, OptLevel,
+    PoolingAllocationConfig,
+};
 use wasmtime_wasi::p1::WasiP1Ctx;
 
 /// How often the epoch advances: the granularity of wall-clock checks inside running wasm.
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Instance slots of the pooling allocator, shared by every sandbox of the process: how many
+/// wasm commands can run at once in one process (each slot reserves 4 GiB of address space for
+/// its linear memory, and touches only what the command uses). A command that finds the pool
+/// full ends with the `instances` limit, as a line over `limits.max_instances` does.
+pub(crate) const POOL_SLOTS: u32 = 1000;
+
+/// Memory a pool slot keeps mapped after a command, reset in place (only the pages the command
+/// dirtied, where the kernel has PAGEMAP_SCAN, Linux 6.7+): the next command in the slot then
+/// takes no page faults for them. Measured on `echo hi`: 158 µs with none kept, 115 µs with
+/// 256 KiB to 16 MiB kept; 2 MiB covers a small pipeline's tools.
+const KEEP_RESIDENT: usize = 2 << 20;
+
+/// Engines alive in this process, by configuration.
+type EngineKey = (bool, CacheLocation);
+static ENGINES: Mutex<Option<HashMap<EngineKey, Weak<WasmEngine>>>> = Mutex::new(None);
 
 /// Told when the toolset must be compiled (the first run on a machine), e.g. to show progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +62,26 @@ pub(crate) struct WasmEngine {
 }
 
 impl WasmEngine {
+    /// The process's engine for this configuration: the live one, or a new one.
+    pub(crate) fn shared(
+        fuel_metered: bool,
+        cache: &CacheLocation,
+        progress: &dyn Fn(CompileEvent),
+    ) -> Result<Arc<WasmEngine>, Error> {
+        let mut engines = ENGINES.lock().unwrap_or_else(|p| p.into_inner());
+        let engines = engines.get_or_insert_with(HashMap::new);
+        engines.retain(|_, engine| engine.strong_count() > 0);
+        let key = (fuel_metered, cache.clone());
+        if let Some(engine) = engines.get(&key).and_then(Weak::upgrade) {
+            return Ok(engine);
+        }
+        let engine = Arc::new(WasmEngine::new(fuel_metered, cache, progress)?);
+        engines.insert(key, Arc::downgrade(&engine));
+        Ok(engine)
+    }
+
     /// Builds the engine, loads (or compiles and caches) the toolset and links it once.
-    pub(crate) fn new(
+    fn new(
         fuel_metered: bool,
         cache: &CacheLocation,
         progress: &dyn Fn(CompileEvent),
@@ -48,6 +91,10 @@ impl WasmEngine {
         config.epoch_interruption(true);
         config.consume_fuel(fuel_metered);
         config.cranelift_opt_level(OptLevel::Speed);
+        // No wasm backtraces: every `exit` of a tool is an error value that would otherwise
+        // walk the guest's stack, and a crash is reported by its trap alone.
+        config.wasm_backtrace_max_frames(None);
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling()));
         let engine = Engine::new(&config).map_err(|e| engine_error("creating the engine", e))?;
         let module = cache::load_or_compile(&engine, cache, TOOLSET_WASM, TOOLSET_HASH, progress)?;
         let mut linker = Linker::new(&engine);
@@ -76,6 +123,23 @@ impl WasmEngine {
         let module = Module::new(&self.engine, wasm).map_err(invalid)?;
         self.linker.instantiate_pre(&module).map_err(invalid)
     }
+}
+
+/// The instance pool: memories and tables live in reserved slots that are reset, not unmapped,
+/// between commands, and the toolset's memory starts as a copy-on-write image of its data.
+/// Memory beyond the policy's `limits.memory_mib` is refused by the run's limiter, not here, so
+/// one pool serves every policy.
+fn pooling() -> PoolingAllocationConfig {
+    let mut pool = PoolingAllocationConfig::new();
+    pool.total_core_instances(POOL_SLOTS)
+        .total_memories(POOL_SLOTS)
+        .total_tables(POOL_SLOTS)
+        .total_stacks(POOL_SLOTS)
+        .table_elements(TABLE_ELEMENTS_LIMIT)
+        .linear_memory_keep_resident(KEEP_RESIDENT)
+        .table_keep_resident(KEEP_RESIDENT)
+        .pagemap_scan(wasmtime::Enabled::Auto);
+    pool
 }
 
 /// Advances the engine's epoch every tick until the engine is dropped. Each tick makes running

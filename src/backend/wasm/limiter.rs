@@ -4,7 +4,7 @@
 use wasmtime::ResourceLimiter;
 
 /// Tables are small in practice; this bounds a hostile module's indirect-call tables.
-const TABLE_ELEMENTS_LIMIT: usize = 100_000;
+pub(crate) const TABLE_ELEMENTS_LIMIT: usize = 100_000;
 
 pub(crate) struct RunLimiter {
     memory_limit: usize,

@@ -6,6 +6,7 @@ mod engine;
 mod host_calls;
 mod limiter;
 mod run;
+mod scratch;
 mod toolset;
 mod zones;
 
@@ -13,5 +14,6 @@ pub(crate) use cache::CacheLocation;
 pub use engine::CompileEvent;
 pub(crate) use engine::{RunState, WasmEngine};
 pub(crate) use run::{RunRequest, Stopped};
+pub(crate) use scratch::ScratchPool;
 pub(crate) use toolset::TOOL_NAMES;
 pub(crate) use zones::{Mount, ZoneMounts, innermost, normalize};

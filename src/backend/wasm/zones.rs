@@ -1,8 +1,10 @@
 //! The policy's zones made ready for a line or session: ro and rw zones are their host
-//! directories, and each scratch zone is a fresh empty temp directory removed when the mounts are
-//! dropped (whether the line succeeded, failed, timed out or panicked). Also the one way a guest
+//! directories, and each scratch zone is an empty directory from the sandbox's [`ScratchPool`],
+//! thrown away when the mounts are dropped (whether the line succeeded, failed, timed out or
+//! panicked). Also the one way a guest
 //! path is resolved to its zone on the host ([`innermost`]), for the host calls and the shell.
 
+use super::scratch::{ScratchDir, ScratchPool};
 use crate::error::Error;
 use crate::policy::{Zone, ZoneMode};
 use cap_std::fs::Dir;
@@ -81,41 +83,34 @@ pub(crate) fn innermost<'z, 'p>(
 pub(crate) struct ZoneMounts {
     /// Shared with every run's store, for the host calls, without a copy per run.
     pub(crate) mounts: Arc<[Mount]>,
-    _scratch: Vec<tempfile::TempDir>,
+    _scratch: Vec<ScratchDir>,
 }
 
 impl ZoneMounts {
-    pub(crate) fn prepare(zones: &[Zone]) -> Result<ZoneMounts, Error> {
-        Self::prepare_with(zones, true)
+    /// Every zone, the scratch ones empty (taken from `scratch`).
+    pub(crate) fn prepare(zones: &[Zone], scratch: &Arc<ScratchPool>) -> Result<ZoneMounts, Error> {
+        Self::prepare_with(zones, Some(scratch))
     }
 
     /// The ro and rw zones only: what a line sees before it runs (its scratch zones start
     /// empty), for routing without creating directories.
     pub(crate) fn without_scratch(zones: &[Zone]) -> Result<ZoneMounts, Error> {
-        Self::prepare_with(zones, false)
+        Self::prepare_with(zones, None)
     }
 
-    fn prepare_with(zones: &[Zone], with_scratch: bool) -> Result<ZoneMounts, Error> {
+    fn prepare_with(
+        zones: &[Zone],
+        scratch_pool: Option<&Arc<ScratchPool>>,
+    ) -> Result<ZoneMounts, Error> {
         let mut mounts = Vec::with_capacity(zones.len());
         let mut scratch = Vec::new();
         for zone in zones {
-            if zone.mode == ZoneMode::Scratch && !with_scratch {
-                continue;
-            }
             let (host, writable) = match (&zone.host, zone.mode) {
                 (Some(host), ZoneMode::ReadOnly) => (host.clone(), false),
                 (Some(host), ZoneMode::ReadWrite) => (host.clone(), true),
                 (_, ZoneMode::Scratch) => {
-                    let dir = tempfile::Builder::new()
-                        .prefix("zonebox-scratch-")
-                        .tempdir()
-                        .map_err(|e| Error::Zone {
-                            guest: zone.guest.clone(),
-                            reason: format!(
-                                "cannot create a scratch directory in {}: {e}",
-                                std::env::temp_dir().display()
-                            ),
-                        })?;
+                    let Some(pool) = scratch_pool else { continue };
+                    let dir = pool.take(&zone.guest)?;
                     let host = dir.path().to_path_buf();
                     scratch.push(dir);
                     (host, true)
@@ -127,7 +122,8 @@ impl ZoneMounts {
                     });
                 }
             };
-            if !host.is_dir() {
+            // A scratch directory was just made or checked; an ro or rw one may have gone.
+            if zone.mode != ZoneMode::Scratch && !host.is_dir() {
                 return Err(Error::Zone {
                     guest: zone.guest.clone(),
                     reason: format!(

@@ -12,6 +12,7 @@ pub mod io;
 pub mod locale;
 pub mod modes;
 pub mod nesting;
+pub mod pause;
 pub mod posix_regex;
 pub mod time;
 

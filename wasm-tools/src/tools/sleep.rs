@@ -21,7 +21,7 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     if !any {
         return Err(ToolError::operand("missing operand"));
     }
-    std::thread::sleep(Duration::from_secs_f64(total.min(1e9)));
+    crate::common::pause::pause(Duration::from_secs_f64(total.min(1e9)));
     Ok(0)
 }
 

@@ -61,7 +61,7 @@ fn follow_files(tool: &str, files: &[&String], headers: bool) -> Result<(), Tool
     let mut last_shown = Some(files.len() - 1);
     loop {
         crate::common::io::flush_stdout()?;
-        std::thread::sleep(FOLLOW_INTERVAL);
+        crate::common::pause::pause(FOLLOW_INTERVAL);
         for (i, name) in files.iter().enumerate() {
             let Ok(length) = std::fs::metadata(name).map(|m| m.len()) else {
                 continue;
