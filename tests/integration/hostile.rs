@@ -28,6 +28,23 @@ fn a_busy_loop_is_stopped_by_the_wall_clock() {
 }
 
 #[test]
+fn a_long_sleep_is_stopped_by_the_wall_clock() {
+    // A program's relative sleep must stay a wait the wall clock can end, not a blocked thread:
+    // only the toolset's file calls run on the calling thread.
+    let host = Host::new();
+    let limits = TestLimits {
+        timeout_secs: 0.5,
+        ..TestLimits::default()
+    };
+    let sandbox = host.sandbox_with(&limits);
+    let output = sandbox
+        .run_wasm(&program(&sandbox, "long_sleep"), &[], Vec::new())
+        .unwrap();
+    assert_eq!(output.exit_code, 124, "{}", output.stderr_text());
+    assert_eq!(output.limit, Some(LimitKind::WallClock));
+}
+
+#[test]
 fn a_memory_hog_is_stopped_by_the_memory_limit() {
     let host = Host::new();
     let limits = TestLimits {
