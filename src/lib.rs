@@ -22,7 +22,7 @@ pub mod shell;
 mod stdio;
 
 pub use backend::Backend;
-pub use backend::wasm::CompileEvent;
+pub use backend::wasm::{CompileEvent, DEFAULT_INSTANCE_SLOTS};
 pub use error::{Error, Result};
 pub use output::{LimitKind, Output};
 pub use policy::{Policy, PolicyError, PolicyOverrides};

@@ -50,6 +50,7 @@ pub struct Sandbox {
 pub struct SandboxBuilder {
     policy: Policy,
     cache: CacheLocation,
+    instance_slots: u32,
     on_compile: Box<dyn Fn(CompileEvent)>,
 }
 
@@ -66,6 +67,18 @@ impl SandboxBuilder {
         self
     }
 
+    /// How many wasm commands the process may run at once (default
+    /// [`DEFAULT_INSTANCE_SLOTS`](crate::DEFAULT_INSTANCE_SLOTS)): the slots of wasmtime's
+    /// pooling allocator, made when the first sandbox with this number is built and shared by
+    /// every sandbox built with it. Each slot costs address space and about 10 µs to make; a
+    /// process that runs one line at a time (the CLI) needs only the policy's
+    /// `limits.max_instances`. A command that finds every slot taken ends with exit 137 and the
+    /// `instances` limit.
+    pub fn instance_slots(mut self, slots: u32) -> Self {
+        self.instance_slots = slots.max(1);
+        self
+    }
+
     /// Called when the toolset has to be compiled (seconds, once per machine), to show progress.
     pub fn on_compile(mut self, callback: impl Fn(CompileEvent) + 'static) -> Self {
         self.on_compile = Box::new(callback);
@@ -76,6 +89,7 @@ impl SandboxBuilder {
         let engine = WasmEngine::shared(
             self.policy.limits.cpu_fuel.is_some(),
             &self.cache,
+            self.instance_slots,
             &*self.on_compile,
         )?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -124,6 +138,7 @@ impl Sandbox {
         SandboxBuilder {
             policy,
             cache: CacheLocation::from_env(),
+            instance_slots: crate::DEFAULT_INSTANCE_SLOTS,
             on_compile: Box::new(|_| {}),
         }
     }
@@ -505,15 +520,32 @@ impl Sandbox {
     }
 }
 
-impl Drop for Sandbox {
-    /// Removes the warm containers (when dropped outside async code; otherwise the reaper of
-    /// the next zonebox removes them, as their process is gone).
-    fn drop(&mut self) {
+impl Sandbox {
+    /// Ends the sandbox in a process that is about to exit, as the CLI does: removes the warm
+    /// containers and the spare scratch directories as dropping it does, but leaves the engine
+    /// (its instance pool, the mapped toolset, the I/O runtime's thread) to the operating
+    /// system, which reclaims it all at exit faster than unmapping it piece by piece (about a
+    /// millisecond). Not for a process that goes on running: that memory stays in use.
+    pub fn close_for_exit(self) {
+        let mut sandbox = std::mem::ManuallyDrop::new(self);
+        sandbox.remove_warm_containers();
+        drop(std::mem::take(&mut sandbox.scratch));
+    }
+
+    /// Removes the warm containers (outside async code only; otherwise the reaper of the next
+    /// zonebox removes them, as their process is gone).
+    fn remove_warm_containers(&self) {
         if let Some(runtime) = self.containers.get()
             && tokio::runtime::Handle::try_current().is_err()
         {
             self.runtime.block_on(runtime.shutdown());
         }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.remove_warm_containers();
     }
 }
 

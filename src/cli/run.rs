@@ -56,6 +56,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Some(_) => sandbox.run_on(zonebox::Backend::Wasm, &args.line, stdin)?,
         None => sandbox.run_with_stdin(&args.line, stdin)?,
     };
+    sandbox.close_for_exit();
     if args.json {
         let stdout = output.stdout_text();
         let stderr = output.stderr_text();

@@ -52,6 +52,9 @@ pub(crate) fn run(args: ShellArgs) -> anyhow::Result<ExitCode> {
         let _ = std::io::stdout().flush();
         let _ = std::io::stderr().write_all(&output.stderr);
     }
+    let last_status = session.last_status();
+    drop(session);
+    sandbox.close_for_exit();
     if !pending.trim().is_empty() {
         eprintln!(
             "zonebox: the input ended inside an unfinished command: {}",
@@ -59,5 +62,5 @@ pub(crate) fn run(args: ShellArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(super::EXIT_USAGE));
     }
-    Ok(ExitCode::from((session.last_status() & 0xff) as u8))
+    Ok(ExitCode::from((last_status & 0xff) as u8))
 }

@@ -83,6 +83,21 @@ fn a_corrupt_or_truncated_cache_file_is_rebuilt_not_trusted() {
             "{what}: the file was rebuilt"
         );
     }
+
+    // An intact file that others could have written is not trusted either: it is replaced.
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o666)).unwrap();
+    let output = zonebox_with_cache(&host, cache.path())
+        .args(["run", "echo survived"])
+        .output()
+        .unwrap();
+    expect_status(&output, 0);
+    assert_eq!(text(&output.stdout), "survived\n");
+    let mode = fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode, 0o600,
+        "the world-writable file was replaced by a private one"
+    );
 }
 
 #[test]

@@ -1,24 +1,31 @@
 //! The compiled toolset, cached on disk so that a second process compiles nothing.
 //!
-//! A cache file is wasmtime's serialized module followed by a trailer: `MAGIC` and the BLAKE3 hash
-//! of the module. Its name is a hash of wasmtime's compatibility hash (version and every codegen
-//! setting) and the toolset's own hash, so a stale file is simply never looked up. A corrupt or
-//! truncated file fails the integrity check and is rebuilt; wasmtime is never handed bytes we did
-//! not verify. Loading streams the file through BLAKE3 and then lets wasmtime map the same open
-//! file (the module sits at offset 0, so no copy is made): files are only ever replaced by
-//! rename, never rewritten in place, so the handle keeps the bytes that were verified.
+//! A cache file is wasmtime's serialized module followed by a trailer: `MAGIC`, the module's
+//! length and its checksum (XXH3-128 over the two halves' XXH3-128s). Its name is a hash of
+//! wasmtime's compatibility hash (version and every codegen setting) and the toolset's own hash,
+//! so a stale file is simply never looked up. A corrupt or truncated file fails the check and is
+//! rebuilt; wasmtime is never handed bytes we did not check. The checksum is for damage (a torn
+//! copy, a bad disk): an 11 MB file is checked in under a millisecond where a cryptographic hash
+//! took five, and it runs at every process start. Tampering is kept out by trust, as for the user's own programs: a file is used
+//! only when it belongs to this user and nobody else can write it. Loading maps the open file
+//! once for the check and lets wasmtime map the same file (the module sits at offset 0, no
+//! copy): files are only ever replaced by rename, never rewritten in place, so the handle keeps
+//! the bytes that were checked.
 
 use super::engine::CompileEvent;
 use crate::error::Error;
 use std::fs::File;
 use std::hash::{Hash, Hasher};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use wasmtime::{Engine, Module};
+use xxhash_rust::xxh3::xxh3_128;
 
-const MAGIC: &[u8; 8] = b"ZBXCWSM1";
-const TRAILER_LEN: usize = MAGIC.len() + blake3::OUT_LEN;
+const MAGIC: &[u8; 8] = b"ZBXCWSM2";
+/// `MAGIC`, the module's length (u64, little-endian) and its checksum (u128, little-endian).
+const TRAILER_LEN: usize = MAGIC.len() + 8 + 16;
 
 /// Where compiled code is cached.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -109,9 +116,9 @@ fn compile(
     Ok((module, serialized))
 }
 
-/// Verifies a cache file and maps it; `None` (and a log line) for anything but a perfect file.
+/// Checks a cache file and maps it; `None` (and a log line) for anything but a perfect file.
 fn load(engine: &Engine, path: &Path) -> Option<Module> {
-    let mut file = match File::open(path) {
+    let file = match File::open(path) {
         Ok(file) => file,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
         Err(error) => {
@@ -119,7 +126,21 @@ fn load(engine: &Engine, path: &Path) -> Option<Module> {
             return None;
         }
     };
-    match verify(&mut file) {
+    match untrusted(&file) {
+        Ok(None) => {}
+        Ok(Some(reason)) => {
+            tracing::warn!(path = %path.display(), %reason, "untrusted compiled-code cache; recompiling");
+            return None;
+        }
+        Err(error) => {
+            tracing::warn!(path = %path.display(), %error, "unreadable compiled-code cache; recompiling");
+            return None;
+        }
+    }
+    // SAFETY: the mapping is read-only and private, and cache files are never written in place
+    // (only replaced by rename), so the bytes cannot change under it.
+    let intact = unsafe { memmap2::Mmap::map(&file) }.map(|bytes| intact(&bytes));
+    match intact {
         Ok(true) => {}
         Ok(false) => {
             tracing::warn!(path = %path.display(), "corrupt compiled-code cache (integrity check failed); recompiling");
@@ -130,9 +151,10 @@ fn load(engine: &Engine, path: &Path) -> Option<Module> {
             return None;
         }
     }
-    // SAFETY: the open file's module bytes match the BLAKE3 hash written after them when this
+    // SAFETY: the open file's module bytes match the checksum written after them when this
     // engine configuration serialized them (the file name binds the engine's compatibility hash),
-    // and cache files are replaced only by rename, so this handle's bytes cannot change.
+    // the file is this user's and writable by nobody else, and cache files are replaced only by
+    // rename, so this handle's bytes cannot change.
     match unsafe { Module::deserialize_open_file(engine, file) } {
         Ok(module) => Some(module),
         Err(error) => {
@@ -142,20 +164,61 @@ fn load(engine: &Engine, path: &Path) -> Option<Module> {
     }
 }
 
-/// Whether the reader holds a module followed by `MAGIC` and the module's BLAKE3 hash.
-fn verify<R: Read + Seek>(reader: &mut R) -> std::io::Result<bool> {
-    let length = reader.seek(SeekFrom::End(0))?;
-    let Some(module_length) = length.checked_sub(TRAILER_LEN as u64).filter(|n| *n > 0) else {
-        return Ok(false);
+/// Why an open cache file must not be trusted, if it must not: it is not this user's, or others
+/// may write it.
+fn untrusted(file: &File) -> std::io::Result<Option<String>> {
+    let metadata = file.metadata()?;
+    let user = rustix::process::geteuid().as_raw();
+    Ok(if metadata.uid() != user {
+        Some(format!(
+            "owned by uid {}, not this user ({user})",
+            metadata.uid()
+        ))
+    } else if metadata.mode() & 0o022 != 0 {
+        Some(format!(
+            "writable by others (mode {:o})",
+            metadata.mode() & 0o7777
+        ))
+    } else {
+        None
+    })
+}
+
+/// Whether `bytes` are a module followed by `MAGIC`, its length and its checksum.
+fn intact(bytes: &[u8]) -> bool {
+    let Some(module_length) = bytes.len().checked_sub(TRAILER_LEN).filter(|n| *n > 0) else {
+        return false;
     };
-    reader.seek(SeekFrom::Start(0))?;
-    let mut hasher = blake3::Hasher::new();
-    let hashed = std::io::copy(&mut reader.by_ref().take(module_length), &mut hasher)?;
+    let (module, trailer) = bytes.split_at(module_length);
+    trailer == &self::trailer(module)[..]
+}
+
+/// The trailer written after `module`.
+fn trailer(module: &[u8]) -> [u8; TRAILER_LEN] {
     let mut trailer = [0u8; TRAILER_LEN];
-    reader.read_exact(&mut trailer)?;
-    Ok(hashed == module_length
-        && &trailer[..MAGIC.len()] == MAGIC
-        && trailer[MAGIC.len()..] == hasher.finalize().as_bytes()[..])
+    trailer[..MAGIC.len()].copy_from_slice(MAGIC);
+    trailer[MAGIC.len()..MAGIC.len() + 8].copy_from_slice(&(module.len() as u64).to_le_bytes());
+    trailer[MAGIC.len() + 8..].copy_from_slice(&checksum(module).to_le_bytes());
+    trailer
+}
+
+/// XXH3-128 of the XXH3-128s of the module's two halves, hashed at once on two threads: the
+/// check runs at every process start, and this halves its wall time on a machine with two cores.
+fn checksum(module: &[u8]) -> u128 {
+    let (first_half, second_half) = module.split_at(module.len() / 2);
+    let (first, second) = std::thread::scope(|scope| {
+        let first = scope.spawn(move || xxh3_128(first_half));
+        let second = xxh3_128(second_half);
+        // The thread cannot fail short of a bug; then this thread hashes the half itself.
+        (
+            first.join().unwrap_or_else(|_| xxh3_128(first_half)),
+            second,
+        )
+    });
+    let mut halves = [0u8; 32];
+    halves[..16].copy_from_slice(&first.to_le_bytes());
+    halves[16..].copy_from_slice(&second.to_le_bytes());
+    xxh3_128(&halves)
 }
 
 /// How many compiled toolsets a cache directory keeps: one per engine configuration in use (with
@@ -191,8 +254,7 @@ fn store(dir: &Path, path: &Path, payload: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     file.write_all(payload)?;
-    file.write_all(MAGIC)?;
-    file.write_all(blake3::hash(payload).as_bytes())?;
+    file.write_all(&trailer(payload))?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -206,15 +268,44 @@ mod tests {
     fn only_an_intact_file_verifies() {
         let payload = b"compiled code";
         let mut file = payload.to_vec();
-        file.extend_from_slice(MAGIC);
-        file.extend_from_slice(blake3::hash(payload).as_bytes());
-        let check = |bytes: &[u8]| verify(&mut std::io::Cursor::new(bytes)).unwrap();
-        assert!(check(&file));
+        file.extend_from_slice(&trailer(payload));
+        assert!(intact(&file));
         let mut flipped = file.clone();
         flipped[0] ^= 1;
-        assert!(!check(&flipped));
-        assert!(!check(&file[..file.len() - 1]));
-        assert!(!check(&file[..10]));
-        assert!(!check(b""));
+        assert!(!intact(&flipped));
+        let mut flipped_trailer = file.clone();
+        *flipped_trailer.last_mut().unwrap() ^= 1;
+        assert!(!intact(&flipped_trailer));
+        assert!(!intact(&file[..file.len() - 1]));
+        assert!(!intact(&file[1..]));
+        assert!(!intact(&file[..10]));
+        assert!(!intact(b""));
+    }
+
+    #[test]
+    fn only_this_users_private_files_are_trusted() {
+        use std::os::unix::fs::PermissionsExt;
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let set_mode = |mode| {
+            std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(mode)).unwrap()
+        };
+        set_mode(0o600);
+        assert_eq!(untrusted(file.as_file()).unwrap(), None);
+        set_mode(0o644);
+        assert_eq!(untrusted(file.as_file()).unwrap(), None);
+        set_mode(0o620);
+        assert!(
+            untrusted(file.as_file())
+                .unwrap()
+                .unwrap()
+                .contains("writable by others")
+        );
+        set_mode(0o602);
+        assert!(
+            untrusted(file.as_file())
+                .unwrap()
+                .unwrap()
+                .contains("mode 602")
+        );
     }
 }

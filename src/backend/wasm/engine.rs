@@ -21,11 +21,12 @@ use wasmtime_wasi::p1::WasiP1Ctx;
 /// How often the epoch advances: the granularity of wall-clock checks inside running wasm.
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
 
-/// Instance slots of the pooling allocator, shared by every sandbox of the process: how many
-/// wasm commands can run at once in one process (each slot reserves 4 GiB of address space for
-/// its linear memory, and touches only what the command uses). A command that finds the pool
-/// full ends with the `instances` limit, as a line over `limits.max_instances` does.
-pub(crate) const POOL_SLOTS: u32 = 1000;
+/// Instance slots of the pooling allocator, shared by the process's sandboxes built with the same
+/// number: how many wasm commands can run at once (each slot reserves 4 GiB of address space for
+/// its linear memory and touches only what the command uses; making a slot costs a guard page,
+/// about 10 µs at start-up). A command that finds the pool full ends with the `instances` limit,
+/// as a line over `limits.max_instances` does.
+pub const DEFAULT_INSTANCE_SLOTS: u32 = 1000;
 
 /// Memory a pool slot keeps mapped after a command, reset in place (only the pages the command
 /// dirtied, where the kernel has PAGEMAP_SCAN, Linux 6.7+): the next command in the slot then
@@ -34,7 +35,7 @@ pub(crate) const POOL_SLOTS: u32 = 1000;
 const KEEP_RESIDENT: usize = 2 << 20;
 
 /// Engines alive in this process, by configuration.
-type EngineKey = (bool, CacheLocation);
+type EngineKey = (bool, CacheLocation, u32);
 static ENGINES: Mutex<Option<HashMap<EngineKey, Weak<WasmEngine>>>> = Mutex::new(None);
 
 /// Told when the toolset must be compiled (the first run on a machine), e.g. to show progress.
@@ -66,16 +67,17 @@ impl WasmEngine {
     pub(crate) fn shared(
         fuel_metered: bool,
         cache: &CacheLocation,
+        slots: u32,
         progress: &dyn Fn(CompileEvent),
     ) -> Result<Arc<WasmEngine>, Error> {
         let mut engines = ENGINES.lock().unwrap_or_else(|p| p.into_inner());
         let engines = engines.get_or_insert_with(HashMap::new);
         engines.retain(|_, engine| engine.strong_count() > 0);
-        let key = (fuel_metered, cache.clone());
+        let key = (fuel_metered, cache.clone(), slots);
         if let Some(engine) = engines.get(&key).and_then(Weak::upgrade) {
             return Ok(engine);
         }
-        let engine = Arc::new(WasmEngine::new(fuel_metered, cache, progress)?);
+        let engine = Arc::new(WasmEngine::new(fuel_metered, cache, slots, progress)?);
         engines.insert(key, Arc::downgrade(&engine));
         Ok(engine)
     }
@@ -84,6 +86,7 @@ impl WasmEngine {
     fn new(
         fuel_metered: bool,
         cache: &CacheLocation,
+        slots: u32,
         progress: &dyn Fn(CompileEvent),
     ) -> Result<WasmEngine, Error> {
         let engine_error = |what: &str, e: wasmtime::Error| Error::Engine(format!("{what}: {e}"));
@@ -94,7 +97,10 @@ impl WasmEngine {
         // No wasm backtraces: every `exit` of a tool is an error value that would otherwise
         // walk the guest's stack, and a crash is reported by its trap alone.
         config.wasm_backtrace_max_frames(None);
-        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling()));
+        // Without backtraces the native-to-wasm address map is dead weight in the compiled
+        // toolset: a smaller file to check and map at every process start.
+        config.generate_address_map(false);
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling(slots)));
         let engine = Engine::new(&config).map_err(|e| engine_error("creating the engine", e))?;
         let module = cache::load_or_compile(&engine, cache, TOOLSET_WASM, TOOLSET_HASH, progress)?;
         let mut linker = Linker::new(&engine);
@@ -129,12 +135,13 @@ impl WasmEngine {
 /// between commands, and the toolset's memory starts as a copy-on-write image of its data.
 /// Memory beyond the policy's `limits.memory_mib` is refused by the run's limiter, not here, so
 /// one pool serves every policy.
-fn pooling() -> PoolingAllocationConfig {
+fn pooling(slots: u32) -> PoolingAllocationConfig {
+    let slots = slots.max(1);
     let mut pool = PoolingAllocationConfig::new();
-    pool.total_core_instances(POOL_SLOTS)
-        .total_memories(POOL_SLOTS)
-        .total_tables(POOL_SLOTS)
-        .total_stacks(POOL_SLOTS)
+    pool.total_core_instances(slots)
+        .total_memories(slots)
+        .total_tables(slots)
+        .total_stacks(slots)
         .table_elements(TABLE_ELEMENTS_LIMIT)
         .linear_memory_keep_resident(KEEP_RESIDENT)
         .table_keep_resident(KEEP_RESIDENT)

@@ -11,7 +11,7 @@ mod toolset;
 mod zones;
 
 pub(crate) use cache::CacheLocation;
-pub use engine::CompileEvent;
+pub use engine::{CompileEvent, DEFAULT_INSTANCE_SLOTS};
 pub(crate) use engine::{RunState, WasmEngine};
 pub(crate) use run::{RunRequest, Stopped};
 pub(crate) use scratch::ScratchPool;

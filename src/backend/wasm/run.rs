@@ -42,8 +42,9 @@ pub(crate) enum Stopped {
     OpenFiles,
     /// Too many commands of one line at once (counted by the shell).
     Instances,
-    /// Too many wasm commands of the whole process at once (the engine's instance pool).
-    ProcessInstances,
+    /// Too many wasm commands of the whole process at once (the engine's instance pool): what
+    /// the pool said.
+    ProcessInstances(String),
     /// A shell value grew past the shell's cap (counted by the shell).
     ShellMemory,
     /// A trap that is no limit: the program is broken or hostile.
@@ -59,7 +60,7 @@ impl Stopped {
             Stopped::Cpu => Some(LimitKind::Cpu),
             Stopped::Stack => Some(LimitKind::Stack),
             Stopped::OpenFiles => Some(LimitKind::OpenFiles),
-            Stopped::Instances | Stopped::ProcessInstances => Some(LimitKind::Instances),
+            Stopped::Instances | Stopped::ProcessInstances(_) => Some(LimitKind::Instances),
             Stopped::ShellMemory => Some(LimitKind::ShellMemory),
             Stopped::Crash(_) => None,
         }
@@ -92,10 +93,10 @@ impl Stopped {
                 "stopped by the instances limit: limits.max_instances = {} commands running at once",
                 limits.max_instances
             ),
-            Stopped::ProcessInstances => format!(
-                "stopped by the instances limit: this process already runs {} wasm commands at \
-                 once (zonebox's instance pool); run fewer lines at the same time",
-                super::engine::POOL_SLOTS
+            Stopped::ProcessInstances(pool) => format!(
+                "stopped by the instances limit: the process runs too many wasm commands at once \
+                 ({pool}); run fewer lines at the same time or raise \
+                 SandboxBuilder::instance_slots"
             ),
             Stopped::ShellMemory => format!(
                 "stopped by the shell's value limit: a word or variable grew past {} MiB",
@@ -209,8 +210,8 @@ fn classify(error: &wasmtime::Error, memory_refused: bool) -> (i32, Option<Stopp
     if memory_refused {
         return (137, Some(Stopped::Memory));
     }
-    if error.downcast_ref::<PoolConcurrencyLimitError>().is_some() {
-        return (137, Some(Stopped::ProcessInstances));
+    if let Some(pool) = error.downcast_ref::<PoolConcurrencyLimitError>() {
+        return (137, Some(Stopped::ProcessInstances(pool.to_string())));
     }
     if matches!(
         error.downcast_ref::<ResourceTableError>(),
