@@ -77,6 +77,21 @@ fn container_sandbox(text: &str) -> Sandbox {
         .unwrap()
 }
 
+/// A sandbox with a warm pool of one busybox container and the given wall clock.
+fn warm_pool_sandbox(host: &Host, timeout_secs: f64) -> Sandbox {
+    let limits = TestLimits {
+        timeout_secs,
+        ..TestLimits::default()
+    };
+    let policy = container_policy(
+        host,
+        &limits,
+        "zonebox/busybox:1",
+        "pool_size = 1\npool_idle_secs = 60",
+    );
+    container_sandbox(&policy)
+}
+
 /// zonebox's containers still present (running or not), of one sandbox or of all.
 fn leftover_containers_of(sandbox: Option<&Sandbox>) -> Vec<String> {
     leftover_containers_labelled(&match sandbox {
@@ -380,17 +395,7 @@ fn warm_containers_are_reused_cleaned_between_lines_and_removed_with_the_sandbox
         return;
     }
     let host = Host::new();
-    let limits = TestLimits {
-        timeout_secs: 3.0,
-        ..TestLimits::default()
-    };
-    let policy = container_policy(
-        &host,
-        &limits,
-        "zonebox/busybox:1",
-        "pool_size = 1\npool_idle_secs = 60",
-    );
-    let sandbox = container_sandbox(&policy);
+    let sandbox = warm_pool_sandbox(&host, 3.0);
     let first = sandbox
         .run("busybox true; hostname; touch /tmp/left-behind; busybox sleep 100 & echo started")
         .unwrap();
@@ -414,6 +419,62 @@ fn warm_containers_are_reused_cleaned_between_lines_and_removed_with_the_sandbox
     let id = sandbox.id().to_string();
     drop(sandbox);
     assert!(leftover_containers_labelled(&format!("org.zonebox.session={id}")).is_empty());
+}
+
+#[test]
+fn the_warm_line_runner_passes_any_line_and_gives_up_its_container_when_killed() {
+    if !engine_ready("the_warm_line_runner_passes_any_line_and_gives_up_its_container_when_killed")
+    {
+        return;
+    }
+    let host = Host::new();
+    let sandbox = warm_pool_sandbox(&host, 5.0);
+    let run = |line: &str, stdin: &str| {
+        sandbox
+            .run_on(Backend::Container, line, stdin.as_bytes().to_vec())
+            .unwrap()
+    };
+    // Quotes, newlines, percent signs, backslashes and UTF-8 arrive as written; stdout, stderr,
+    // a missing final newline and the status come back apart.
+    let tricky = run(
+        "printf '%s|' \"it's 100%\" 'a\\b' '\u{e9}t\u{e9}'\necho \"$HOME $PWD\"; printf no-newline; echo oops >&2; exit 3",
+        "",
+    );
+    assert_eq!(
+        tricky.stdout_text(),
+        "it's 100%|a\\b|\u{e9}t\u{e9}|/tmp /workspace\nno-newline"
+    );
+    assert_eq!(tricky.stderr_text(), "oops\n");
+    assert_eq!(tricky.exit_code, 3);
+    let container = run("hostname", "").stdout_text().to_string();
+    // A line that fakes the runner's report only prints text.
+    let fake = run(
+        "echo; echo 00000000000000000000000000000000 0; echo after",
+        "",
+    );
+    assert_eq!(
+        fake.stdout_text(),
+        "\n00000000000000000000000000000000 0\nafter\n"
+    );
+    // A line with input is exec'd (its clean-up ends the runner); the next line starts another.
+    assert_eq!(
+        run("cat; hostname", "piped\n").stdout_text(),
+        format!("piped\n{container}")
+    );
+    assert_eq!(
+        run("hostname", "").stdout_text(),
+        container,
+        "the same container"
+    );
+    // A line that kills the runner ends with 137 and takes its container with it.
+    let killer = run("kill -9 $PPID; sleep 1; echo unreachable", "");
+    assert_eq!(killer.exit_code, 137, "{}", killer.stderr_text());
+    assert_ne!(
+        run("hostname", "").stdout_text(),
+        container,
+        "a new container"
+    );
+    assert_eq!(leftover_containers_of(Some(&sandbox)).len(), 1);
 }
 
 #[test]

@@ -3,14 +3,17 @@
 //! wait under the wall clock, and remove it — also when the run is cancelled or times out
 //! (kill, then remove). The API version is negotiated, so older engines work.
 //!
-//! With `container.pool_size` > 0 lines are `exec`'d into warm containers instead: started
-//! once (a sleeper as PID 1), used by one line at a time, and cleaned after each line (every
-//! process of the line killed, the scratch tmpfs emptied) before the next — so no line, and so
-//! no session, sees what another left, except in rw zones, which are shared by design. A warm
-//! container that timed out, ran out of memory or could not be cleaned is removed, not reused;
-//! one idle longer than `pool_idle_secs` is removed when next looked at.
+//! With `container.pool_size` > 0 lines run in warm containers instead: started once (a
+//! sleeper as PID 1), used by one line at a time, and cleaned after each line (every process of
+//! the line killed, the scratch tmpfs emptied) before the next — so no line, and so no session,
+//! sees what another left, except in rw zones, which are shared by design. A line without
+//! input is written to the container's line runner (`runner.rs`, one exec for the container's
+//! life); a line with input is `exec`'d with its stdin. A warm container that timed out, ran out
+//! of memory or could not be cleaned is removed, not reused; one idle longer than
+//! `pool_idle_secs` is removed when next looked at.
 
 use super::discovery::Endpoint;
+use super::runner::{LineEnd, Runner};
 use super::spec::{ContainerSpec, SpecMount};
 use super::{ContainerRuntime, RunEnd, Running};
 use crate::error::Error;
@@ -31,8 +34,16 @@ const API_TIMEOUT_SECS: u64 = 120;
 pub(crate) struct DockerRuntime {
     docker: Docker,
     described: String,
-    /// Warm containers not in use, with when each was last used.
-    idle: std::sync::Mutex<Vec<(String, std::time::Instant)>>,
+    /// Warm containers not in use.
+    idle: std::sync::Mutex<Vec<Warm>>,
+}
+
+/// A warm container not in use: its name, when it was last used, and its line runner once one
+/// was started.
+struct Warm {
+    name: String,
+    used: std::time::Instant,
+    runner: Option<Runner>,
 }
 
 impl DockerRuntime {
@@ -188,23 +199,23 @@ impl DockerRuntime {
 }
 
 impl DockerRuntime {
-    /// A warm container for `spec`: an idle one, or a new one started now.
-    async fn take_warm(&self, spec: &ContainerSpec) -> Result<String, Error> {
+    /// A warm container for `spec`: an idle one, or a new one started now (without a runner).
+    async fn take_warm(&self, spec: &ContainerSpec) -> Result<(String, Option<Runner>), Error> {
         let stale: Vec<String>;
         let fresh = {
             let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
             let (keep, old): (Vec<_>, Vec<_>) = idle
                 .drain(..)
-                .partition(|(_, used)| used.elapsed() < spec.pool_idle);
+                .partition(|warm| warm.used.elapsed() < spec.pool_idle);
             *idle = keep;
-            stale = old.into_iter().map(|(name, _)| name).collect();
-            idle.pop().map(|(name, _)| name)
+            stale = old.into_iter().map(|warm| warm.name).collect();
+            idle.pop()
         };
         for name in stale {
             self.remove(&name).await;
         }
-        if let Some(name) = fresh {
-            return Ok(name);
+        if let Some(warm) = fresh {
+            return Ok((warm.name, warm.runner));
         }
         let name = format!("zonebox-warm-{}", random_suffix());
         let mut body = create_body(spec);
@@ -235,7 +246,7 @@ impl DockerRuntime {
             self.remove(&name).await;
             return Err(Error::Container(format!("starting {name}: {e}")));
         }
-        Ok(name)
+        Ok((name, None))
     }
 
     /// Runs `argv` in a warm container; `None` when the wall clock ran out.
@@ -290,11 +301,91 @@ impl DockerRuntime {
         stdout: CapturedOutput,
         stderr: CapturedOutput,
     ) -> Result<RunEnd, Error> {
-        let name = self.take_warm(spec).await?;
+        let (name, runner) = self.take_warm(spec).await?;
         let guard = RemoveOnDrop {
             docker: self.docker.clone(),
             name: Some(name.clone()),
         };
+        let ended = if stdin.is_empty() {
+            let run = self.run_in_runner(&name, runner, spec, &stdout, &stderr);
+            tokio::time::timeout(spec.timeout, run)
+                .await
+                .unwrap_or(Ok(None))
+        } else {
+            // The exec's clean-up kills the runner too: a new one starts when next needed.
+            drop(runner);
+            self.exec_line(&name, spec, stdin, &stdout, &stderr).await
+        };
+        let end = match ended {
+            Ok(Some(end)) => end,
+            Ok(None) => {
+                self.remove(&name).await;
+                guard.disarm();
+                return Ok(RunEnd::TIMED_OUT);
+            }
+            Err(error) => {
+                self.remove(&name).await;
+                guard.disarm();
+                return Err(error);
+            }
+        };
+        let out_of_memory = end.code == 137 && self.oom_killed(&name).await;
+        let kept = end.cleaned && !out_of_memory && {
+            let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+            let room = idle.len() < spec.pool_size;
+            if room {
+                idle.push(Warm {
+                    name: name.clone(),
+                    used: std::time::Instant::now(),
+                    runner: end.runner,
+                });
+            }
+            room
+        };
+        if !kept {
+            self.remove(&name).await;
+        }
+        guard.disarm();
+        Ok(RunEnd::exited(end.code, out_of_memory))
+    }
+
+    /// Runs a line without input through the container's runner (started first if needed).
+    async fn run_in_runner(
+        &self,
+        name: &str,
+        runner: Option<Runner>,
+        spec: &ContainerSpec,
+        stdout: &CapturedOutput,
+        stderr: &CapturedOutput,
+    ) -> Result<Option<PooledEnd>, Error> {
+        let mut runner = match runner {
+            Some(runner) => runner,
+            None => Runner::start(&self.docker, name, spec).await?,
+        };
+        Ok(Some(match runner.run_line(spec, stdout, stderr).await? {
+            LineEnd::Exited(code) => PooledEnd {
+                code,
+                cleaned: true,
+                runner: Some(runner),
+            },
+            // The line (or the memory limit) killed the runner: nothing was cleaned.
+            LineEnd::RunnerGone => PooledEnd {
+                code: 137,
+                cleaned: false,
+                runner: None,
+            },
+        }))
+    }
+
+    /// Runs a line with its input as an exec of its own; `None` when the wall clock ran out.
+    async fn exec_line(
+        &self,
+        name: &str,
+        spec: &ContainerSpec,
+        stdin: Vec<u8>,
+        stdout: &CapturedOutput,
+        stderr: &CapturedOutput,
+    ) -> Result<Option<PooledEnd>, Error> {
         // The line runs in a child shell; the wrapper then cleans up for the next line (every
         // process the line left killed, the scratch emptied), in the same exec.
         let shell = spec.argv[0].clone();
@@ -312,38 +403,23 @@ impl DockerRuntime {
             "sh".into(),
             spec.argv[2].clone(),
         ];
-        let code = self.exec(&name, spec, argv, stdin, &stdout, &stderr).await;
-        let code = match code {
-            Ok(code) => code,
-            Err(error) => {
-                self.remove(&name).await;
-                guard.disarm();
-                return Err(error);
-            }
-        };
-        let Some(code) = code else {
-            self.remove(&name).await;
-            guard.disarm();
-            return Ok(RunEnd::TIMED_OUT);
-        };
+        let code = self.exec(name, spec, argv, stdin, stdout, stderr).await?;
         // A status from a signal may mean the wrapper itself was killed (by the line, or for
         // memory) before it cleaned: such a container is not reused.
-        let out_of_memory = code == 137 && self.oom_killed(&name).await;
-        let cleaned = code <= 128;
-        let kept = cleaned && {
-            let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-            let room = idle.len() < spec.pool_size;
-            if room {
-                idle.push((name.clone(), std::time::Instant::now()));
-            }
-            room
-        };
-        if !kept {
-            self.remove(&name).await;
-        }
-        guard.disarm();
-        Ok(RunEnd::exited(code, out_of_memory))
+        Ok(code.map(|code| PooledEnd {
+            code,
+            cleaned: code <= 128,
+            runner: None,
+        }))
     }
+}
+
+/// How a line in a warm container ended: its status, whether the container was cleaned after
+/// it (so it may be reused), and the runner to keep with it.
+struct PooledEnd {
+    code: i32,
+    cleaned: bool,
+    runner: Option<Runner>,
 }
 
 impl ContainerRuntime for DockerRuntime {
@@ -372,7 +448,7 @@ impl ContainerRuntime for DockerRuntime {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .drain(..)
-                .map(|(name, _)| name)
+                .map(|warm| warm.name)
                 .collect();
             for name in names {
                 self.remove(&name).await;

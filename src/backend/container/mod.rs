@@ -11,6 +11,7 @@ pub(crate) mod discovery;
 pub(crate) mod docker;
 pub(crate) mod native;
 pub(crate) mod reaper;
+mod runner;
 pub(crate) mod spec;
 
 use crate::error::Error;

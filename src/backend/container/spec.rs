@@ -85,6 +85,45 @@ pub(crate) struct ContainerSpec {
     pub(crate) scratch: Vec<String>,
 }
 
+#[cfg(test)]
+impl ContainerSpec {
+    /// A spec for unit tests: binds ro and rw, a scratch tmpfs, a non-root user.
+    pub(crate) fn sample() -> ContainerSpec {
+        ContainerSpec {
+            image: "zonebox/agent:1".into(),
+            argv: vec!["/bin/sh".into(), "-c".into(), "python3 -V".into()],
+            workdir: "/workspace".into(),
+            env: vec![("HOME".into(), "/tmp".into())],
+            user: (1000, 1000),
+            group_add: Vec::new(),
+            mounts: vec![
+                SpecMount::Bind {
+                    host: "/src".into(),
+                    guest: "/workspace".into(),
+                    read_only: true,
+                },
+                SpecMount::Bind {
+                    host: "/out dir".into(),
+                    guest: "/out".into(),
+                    read_only: false,
+                },
+                SpecMount::Tmpfs {
+                    guest: "/tmp".into(),
+                    size_bytes: 64 << 20,
+                },
+            ],
+            memory_bytes: 300 << 20,
+            cpus: 1.5,
+            pids_limit: 256,
+            labels: BTreeMap::from([("org.zonebox.owner".into(), "zonebox".into())]),
+            timeout: Duration::from_secs(5),
+            pool_size: 0,
+            pool_idle: Duration::from_secs(60),
+            scratch: vec!["/tmp".into()],
+        }
+    }
+}
+
 /// The container for `line`, run in `cwd` with `env` (the policy's, or a session's exports).
 pub(crate) fn build(
     policy: &Policy,
