@@ -166,14 +166,14 @@ fn set_mode(zones: &[Mount], path: &str, mode: u32) -> Result<(), HostError> {
         // The zone's own root stays as the policy made it.
         return Err(HostError::Errno(ERRNO_PERM));
     }
-    let dir = zone.open_dir()?;
+    let dir = zone.dir()?;
     dir.set_permissions(relative(&inside), Permissions::from_mode(mode & MODE_MASK))?;
     Ok(())
 }
 
 fn mode_of(zones: &[Mount], path: &str) -> Result<u32, HostError> {
     let (zone, inside) = locate(zones, path).map_err(HostError::Errno)?;
-    let dir = zone.open_dir()?;
+    let dir = zone.dir()?;
     let metadata = dir.metadata(relative(&inside))?;
     Ok(metadata.permissions().mode() & 0o7777)
 }
@@ -209,16 +209,8 @@ mod tests {
 
     fn zones() -> Vec<Mount> {
         vec![
-            Mount {
-                guest: "/workspace".into(),
-                host: "/h/ws".into(),
-                writable: false,
-            },
-            Mount {
-                guest: "/workspace/out".into(),
-                host: "/h/out".into(),
-                writable: true,
-            },
+            Mount::new("/h/ws".into(), "/workspace".into(), false),
+            Mount::new("/h/out".into(), "/workspace/out".into(), true),
         ]
     }
 

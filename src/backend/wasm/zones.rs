@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::policy::{Zone, ZoneMode};
 use cap_std::fs::Dir;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use wasmtime_wasi::FsPerms;
 
 /// One zone ready for use: its host directory, its guest path, and whether it takes writes.
@@ -17,6 +17,8 @@ pub(crate) struct Mount {
     pub(crate) host: PathBuf,
     pub(crate) guest: String,
     pub(crate) writable: bool,
+    /// The host directory, opened on first use and kept while the mounts live.
+    dir: OnceLock<Dir>,
 }
 
 impl Mount {
@@ -29,9 +31,23 @@ impl Mount {
         }
     }
 
+    pub(crate) fn new(host: PathBuf, guest: String, writable: bool) -> Mount {
+        Mount {
+            host,
+            guest,
+            writable,
+            dir: OnceLock::new(),
+        }
+    }
+
     /// The zone's directory as a cap-std capability: nothing reached through it leaves it.
-    pub(crate) fn open_dir(&self) -> std::io::Result<Dir> {
-        Dir::open_ambient_dir(&self.host, cap_std::ambient_authority())
+    /// Opened once for the line or session (a `ls -la` asks for a thousand files' modes).
+    pub(crate) fn dir(&self) -> std::io::Result<&Dir> {
+        if let Some(dir) = self.dir.get() {
+            return Ok(dir);
+        }
+        let dir = Dir::open_ambient_dir(&self.host, cap_std::ambient_authority())?;
+        Ok(self.dir.get_or_init(|| dir))
     }
 }
 
@@ -132,11 +148,7 @@ impl ZoneMounts {
                     ),
                 });
             }
-            mounts.push(Mount {
-                host,
-                guest: zone.guest.clone(),
-                writable,
-            });
+            mounts.push(Mount::new(host, zone.guest.clone(), writable));
         }
         Ok(ZoneMounts {
             mounts: mounts.into(),

@@ -85,7 +85,7 @@ impl ZoneFs {
         if writing && !zone.writable {
             return Err(os_error(Errno::ROFS));
         }
-        let dir = zone.open_dir()?;
+        let dir = zone.dir()?;
         let mut options = OpenOptions::new();
         match how {
             OpenFor::Read => options.read(true),
@@ -109,7 +109,7 @@ impl ZoneFs {
     /// `follow`.
     pub(crate) fn metadata(&self, guest: &str, follow: bool) -> io::Result<cap_std::fs::Metadata> {
         let (zone, rest) = self.locate(guest).ok_or_else(not_found)?;
-        let dir = zone.open_dir()?;
+        let dir = zone.dir()?;
         if rest.is_empty() {
             return dir.dir_metadata();
         }
@@ -144,7 +144,7 @@ impl ZoneFs {
         let Some((zone, rest)) = self.locate(guest) else {
             return false;
         };
-        let Ok(dir) = zone.open_dir() else {
+        let Ok(dir) = zone.dir() else {
             return false;
         };
         rest.is_empty() || dir.metadata(rest).is_ok_and(|m| m.is_dir())
@@ -155,11 +155,11 @@ impl ZoneFs {
         let Some((zone, rest)) = self.locate(guest) else {
             return Vec::new();
         };
-        let Ok(root) = zone.open_dir() else {
+        let Ok(root) = zone.dir() else {
             return Vec::new();
         };
         let dir = if rest.is_empty() {
-            Ok(root)
+            root.open_dir(".")
         } else {
             root.open_dir(rest)
         };
