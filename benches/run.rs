@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the library and CLI paths: a command in-process, pipelines of one to
-//! five stages (the cost per stage), a session's lines, building another sandbox (the engine is shared),
-//! routing alone (parse and decide, nothing runs), and the CLI as a fresh process with a warm
-//! and a cold cache.
+//! five stages (the cost per stage), a session's lines, building another sandbox (the engine is
+//! shared), routing alone (parse and decide, nothing runs), and the CLI as a fresh process with
+//! a warm and a cold cache.
 //!
 //! `cargo bench --bench run` (results in target/criterion). Numbers belong here and in the
 //! README, never in tests.

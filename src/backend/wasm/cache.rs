@@ -6,11 +6,11 @@
 //! so a stale file is simply never looked up. A corrupt or truncated file fails the check and is
 //! rebuilt; wasmtime is never handed bytes we did not check. The checksum is for damage (a torn
 //! copy, a bad disk): an 11 MB file is checked in under a millisecond where a cryptographic hash
-//! took five, and it runs at every process start. Tampering is kept out by trust, as for the user's own programs: a file is used
-//! only when it belongs to this user and nobody else can write it. Loading maps the open file
-//! once for the check and lets wasmtime map the same file (the module sits at offset 0, no
-//! copy): files are only ever replaced by rename, never rewritten in place, so the handle keeps
-//! the bytes that were checked.
+//! took five, and it runs at every process start. Tampering is kept out by trust, as for the
+//! user's own programs: a file is used only when it belongs to this user and nobody else can
+//! write it. Loading maps the open file once for the check and lets wasmtime map the same file
+//! (the module sits at offset 0, no copy): files are only ever replaced by rename, never
+//! rewritten in place, so the handle keeps the bytes that were checked.
 
 use super::engine::CompileEvent;
 use crate::error::Error;
