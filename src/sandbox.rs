@@ -110,7 +110,7 @@ impl SandboxBuilder {
                 std::process::id(),
                 SANDBOXES.fetch_add(1, Ordering::Relaxed)
             ),
-            scratch: Arc::default(),
+            scratch: Arc::new(ScratchPool::new()),
         })
     }
 }

@@ -298,7 +298,9 @@ fn the_reaper_removes_what_a_killed_zonebox_left() {
         container_policy(&host, &limits, "zonebox/busybox:1", ""),
     )
     .unwrap();
+    let temp = tempfile::tempdir().unwrap();
     let mut child = zonebox(&host.workspace())
+        .env("TMPDIR", temp.path())
         .arg("run")
         .arg("--policy")
         .arg(&policy)
@@ -321,9 +323,25 @@ fn the_reaper_removes_what_a_killed_zonebox_left() {
     child.kill().unwrap(); // SIGKILL: no cleanup runs
     child.wait().unwrap();
     assert!(leftover_containers_of(None).contains(&orphan));
+    let scratch_of_killed = || {
+        std::fs::read_dir(temp.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with(&format!("zonebox-scratch-{}-", child.id()))
+            })
+            .count()
+    };
+    assert_eq!(
+        scratch_of_killed(),
+        1,
+        "the killed zonebox's scratch directory"
+    );
     // Its process is gone: the next zonebox's reaper removes it (on a remote engine, where
     // process ids mean nothing, its expiry would: the wall clock plus ten seconds).
     let output = zonebox(&host.workspace())
+        .env("TMPDIR", temp.path())
         .arg("run")
         .arg("--policy")
         .arg(&policy)
@@ -334,6 +352,11 @@ fn the_reaper_removes_what_a_killed_zonebox_left() {
     assert!(
         !leftover_containers_of(None).contains(&orphan),
         "the reaper left {orphan}"
+    );
+    assert_eq!(
+        scratch_of_killed(),
+        0,
+        "the next zonebox removed the orphan scratch"
     );
 }
 
