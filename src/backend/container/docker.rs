@@ -259,36 +259,15 @@ impl DockerRuntime {
         stdout: &CapturedOutput,
         stderr: &CapturedOutput,
     ) -> Result<Option<i32>, Error> {
-        let config = bollard::models::ExecConfig {
-            attach_stdin: Some(true),
-            attach_stdout: Some(true),
-            attach_stderr: Some(true),
-            cmd: Some(argv),
-            env: Some(spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
-            working_dir: Some(spec.workdir.clone()),
-            user: Some(format!("{}:{}", spec.user.0, spec.user.1)),
-            ..Default::default()
-        };
-        let created = self
-            .docker
-            .create_exec(name, config)
-            .await
-            .map_err(|e| Error::Container(format!("exec in {name}: {e}")))?;
-        let started = self
-            .docker
-            .start_exec(&created.id, None::<bollard::exec::StartExecOptions>)
-            .await
-            .map_err(|e| Error::Container(format!("exec in {name}: {e}")))?;
-        let bollard::exec::StartExecResults::Attached { output, input } = started else {
-            return Err(Error::Container(format!("exec in {name} did not attach")));
-        };
+        let (id, input, output) =
+            attached_exec(&self.docker, name, spec, argv, &spec.workdir).await?;
         let both = pump(input, output, stdin, stdout, stderr);
         if tokio::time::timeout(spec.timeout, both).await.is_err() {
             return Ok(None);
         }
         let inspected = self
             .docker
-            .inspect_exec(&created.id)
+            .inspect_exec(&id)
             .await
             .map_err(|e| Error::Container(format!("exec in {name}: {e}")))?;
         Ok(Some(inspected.exit_code.unwrap_or(125) as i32))
@@ -308,9 +287,10 @@ impl DockerRuntime {
         };
         let ended = if stdin.is_empty() {
             let run = self.run_in_runner(&name, runner, spec, &stdout, &stderr);
-            tokio::time::timeout(spec.timeout, run)
-                .await
-                .unwrap_or(Ok(None))
+            match tokio::time::timeout(spec.timeout, run).await {
+                Ok(ended) => ended.map(Some),
+                Err(_elapsed) => Ok(None),
+            }
         } else {
             // The exec's clean-up kills the runner too: a new one starts when next needed.
             drop(runner);
@@ -357,12 +337,12 @@ impl DockerRuntime {
         spec: &ContainerSpec,
         stdout: &CapturedOutput,
         stderr: &CapturedOutput,
-    ) -> Result<Option<PooledEnd>, Error> {
+    ) -> Result<PooledEnd, Error> {
         let mut runner = match runner {
             Some(runner) => runner,
             None => Runner::start(&self.docker, name, spec).await?,
         };
-        Ok(Some(match runner.run_line(spec, stdout, stderr).await? {
+        Ok(match runner.run_line(spec, stdout, stderr).await? {
             LineEnd::Exited(code) => PooledEnd {
                 code,
                 cleaned: true,
@@ -374,7 +354,7 @@ impl DockerRuntime {
                 cleaned: false,
                 runner: None,
             },
-        }))
+        })
     }
 
     /// Runs a line with its input as an exec of its own; `None` when the wall clock ran out.
@@ -522,7 +502,8 @@ pub(crate) fn create_body(spec: &ContainerSpec) -> ContainerCreateBody {
     }
 }
 
-type OutputStream = std::pin::Pin<
+/// An attached container's or exec's output, as bollard streams it.
+pub(crate) type OutputStream = std::pin::Pin<
     Box<dyn futures::Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>,
 >;
 
@@ -551,6 +532,48 @@ async fn pump(
         }
     };
     tokio::join!(feed, read);
+}
+
+/// Starts `argv` in container `name` as the spec's user with the spec's environment, attached
+/// to its stdin, stdout and stderr: the exec's id, its input and its output.
+pub(crate) async fn attached_exec(
+    docker: &Docker,
+    name: &str,
+    spec: &ContainerSpec,
+    argv: Vec<String>,
+    workdir: &str,
+) -> Result<
+    (
+        String,
+        std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
+        OutputStream,
+    ),
+    Error,
+> {
+    let failed = |e: bollard::errors::Error| Error::Container(format!("exec in {name}: {e}"));
+    let config = bollard::models::ExecConfig {
+        attach_stdin: Some(true),
+        attach_stdout: Some(true),
+        attach_stderr: Some(true),
+        cmd: Some(argv),
+        env: Some(spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
+        working_dir: Some(workdir.to_string()),
+        user: Some(format!("{}:{}", spec.user.0, spec.user.1)),
+        ..Default::default()
+    };
+    let created = docker.create_exec(name, config).await.map_err(failed)?;
+    let started = docker
+        .start_exec(&created.id, None::<bollard::exec::StartExecOptions>)
+        .await
+        .map_err(failed)?;
+    match started {
+        bollard::exec::StartExecResults::Attached { output, input } => {
+            Ok((created.id, input, output))
+        }
+        bollard::exec::StartExecResults::Detached => {
+            Err(Error::Container(format!("exec in {name} did not attach")))
+        }
+    }
 }
 
 fn random_suffix() -> String {

@@ -15,6 +15,7 @@
 //! line cannot end its own output early; a line that kills the runner ends the stream instead,
 //! and its container is not reused.
 
+use super::docker::{OutputStream, attached_exec};
 use super::spec::ContainerSpec;
 use crate::error::Error;
 use crate::stdio::CapturedOutput;
@@ -24,9 +25,6 @@ use futures::StreamExt;
 use std::fmt::Write as _;
 use std::pin::Pin;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
-
-type OutputStream =
-    Pin<Box<dyn futures::Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>>;
 
 /// A runner attached to its warm container.
 pub(crate) struct Runner {
@@ -50,36 +48,13 @@ impl Runner {
         name: &str,
         spec: &ContainerSpec,
     ) -> Result<Runner, Error> {
-        let failed = |e: bollard::errors::Error| {
-            Error::Container(format!("starting the line runner in {name}: {e}"))
-        };
-        let config = bollard::models::ExecConfig {
-            attach_stdin: Some(true),
-            attach_stdout: Some(true),
-            attach_stderr: Some(true),
-            cmd: Some(vec![
-                spec.argv[0].clone(),
-                "-c".into(),
-                runner_script(&spec.scratch),
-            ]),
-            env: Some(spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
-            working_dir: Some("/".into()),
-            user: Some(format!("{}:{}", spec.user.0, spec.user.1)),
-            ..Default::default()
-        };
-        let created = docker.create_exec(name, config).await.map_err(failed)?;
-        let started = docker
-            .start_exec(&created.id, None::<bollard::exec::StartExecOptions>)
-            .await
-            .map_err(failed)?;
-        match started {
-            bollard::exec::StartExecResults::Attached { output, input } => {
-                Ok(Runner { input, output })
-            }
-            bollard::exec::StartExecResults::Detached => Err(Error::Container(format!(
-                "the line runner in {name} did not attach"
-            ))),
-        }
+        let argv = vec![
+            spec.argv[0].clone(),
+            "-c".into(),
+            runner_script(&spec.scratch),
+        ];
+        let (_, input, output) = attached_exec(docker, name, spec, argv, "/").await?;
+        Ok(Runner { input, output })
     }
 
     /// Runs the spec's line, passing its output through until the runner's report.
