@@ -527,9 +527,9 @@ impl Sandbox {
     /// system, which reclaims it all at exit faster than unmapping it piece by piece (about a
     /// millisecond). Not for a process that goes on running: that memory stays in use.
     pub fn close_for_exit(self) {
-        let mut sandbox = std::mem::ManuallyDrop::new(self);
+        let sandbox = std::mem::ManuallyDrop::new(self);
         sandbox.remove_warm_containers();
-        drop(std::mem::take(&mut sandbox.scratch));
+        sandbox.scratch.clear();
     }
 
     /// Removes the warm containers (outside async code only; otherwise the reaper of the next

@@ -3,17 +3,22 @@
 use crate::support::{Host, TestLimits, program};
 use zonebox::LimitKind;
 
-#[test]
-fn a_busy_loop_is_stopped_by_the_wall_clock() {
+/// Runs the hostile program `name` with a wall clock of 0.5 s.
+fn run_with_half_a_second(name: &str) -> zonebox::Output {
     let host = Host::new();
     let limits = TestLimits {
         timeout_secs: 0.5,
         ..TestLimits::default()
     };
     let sandbox = host.sandbox_with(&limits);
-    let output = sandbox
-        .run_wasm(&program(&sandbox, "busy_loop"), &[], Vec::new())
-        .unwrap();
+    sandbox
+        .run_wasm(&program(&sandbox, name), &[], Vec::new())
+        .unwrap()
+}
+
+#[test]
+fn a_busy_loop_is_stopped_by_the_wall_clock() {
+    let output = run_with_half_a_second("busy_loop");
     assert_eq!(output.exit_code, 124);
     assert_eq!(output.limit, Some(LimitKind::WallClock));
     assert!(
@@ -31,15 +36,7 @@ fn a_busy_loop_is_stopped_by_the_wall_clock() {
 fn a_long_sleep_is_stopped_by_the_wall_clock() {
     // A program's relative sleep must stay a wait the wall clock can end, not a blocked thread:
     // only the toolset's file calls run on the calling thread.
-    let host = Host::new();
-    let limits = TestLimits {
-        timeout_secs: 0.5,
-        ..TestLimits::default()
-    };
-    let sandbox = host.sandbox_with(&limits);
-    let output = sandbox
-        .run_wasm(&program(&sandbox, "long_sleep"), &[], Vec::new())
-        .unwrap();
+    let output = run_with_half_a_second("long_sleep");
     assert_eq!(output.exit_code, 124, "{}", output.stderr_text());
     assert_eq!(output.limit, Some(LimitKind::WallClock));
 }

@@ -13,7 +13,7 @@
 //! `pool_idle_secs` is removed when next looked at.
 
 use super::discovery::Endpoint;
-use super::runner::{LineEnd, Runner};
+use super::runner::{LineEnd, Runner, clean_up_after_line};
 use super::spec::{ContainerSpec, SpecMount};
 use super::{ContainerRuntime, RunEnd, Running};
 use crate::error::Error;
@@ -369,13 +369,10 @@ impl DockerRuntime {
         // The line runs in a child shell; the wrapper then cleans up for the next line (every
         // process the line left killed, the scratch emptied), in the same exec.
         let shell = spec.argv[0].clone();
-        let mut wrapper = format!("{shell} -c \"$1\"; s=$?; kill -9 -1 2>/dev/null;");
-        for dir in &spec.scratch {
-            wrapper.push_str(&format!(
-                " rm -rf {dir}/* {dir}/.[!.]* {dir}/..?* 2>/dev/null;"
-            ));
-        }
-        wrapper.push_str(" exit $s");
+        let wrapper = format!(
+            "{shell} -c \"$1\"; s=$?; {} exit $s",
+            clean_up_after_line(&spec.scratch)
+        );
         let argv = vec![
             shell.clone(),
             "-c".into(),

@@ -51,7 +51,7 @@ impl Runner {
         let argv = vec![
             spec.argv[0].clone(),
             "-c".into(),
-            runner_script(&spec.scratch),
+            runner_script(&spec.argv[0], &spec.scratch),
         ];
         let (_, input, output) = attached_exec(docker, name, spec, argv, "/").await?;
         Ok(Runner { input, output })
@@ -93,9 +93,22 @@ impl Runner {
     }
 }
 
-/// The runner's loop; `scratch` are the zones it empties after each line.
-fn runner_script(scratch: &[String]) -> String {
-    let mut clean = String::new();
+/// The runner's loop, in the policy's `shell`.
+fn runner_script(shell: &str, scratch: &[String]) -> String {
+    let shell = quote(shell);
+    let clean = clean_up_after_line(scratch);
+    format!(
+        "while read -r t c; do l=$(printf \"$c\"; printf x); l=${{l%x}}; \
+         {shell} -c \"$l\" </dev/null; s=$?; {clean} \
+         printf '\\n%s %s\\n' \"$t\" \"$s\"; printf '\\n%s %s\\n' \"$t\" \"$s\" >&2; done"
+    )
+}
+
+/// What every line in a warm container is followed by, whichever way it ran: every process of
+/// the container's user killed (`kill -9 -1` spares the caller and PID 1), and the `scratch`
+/// zones emptied.
+pub(crate) fn clean_up_after_line(scratch: &[String]) -> String {
+    let mut clean = String::from("kill -9 -1 2>/dev/null;");
     for dir in scratch {
         let dir = quote(dir);
         let _ = write!(
@@ -103,11 +116,7 @@ fn runner_script(scratch: &[String]) -> String {
             " rm -rf {dir}/* {dir}/.[!.]* {dir}/..?* 2>/dev/null;"
         );
     }
-    format!(
-        "while read -r t c; do l=$(printf \"$c\"; printf x); l=${{l%x}}; \
-         sh -c \"$l\" </dev/null; s=$?; kill -9 -1 2>/dev/null;{clean} \
-         printf '\\n%s %s\\n' \"$t\" \"$s\"; printf '\\n%s %s\\n' \"$t\" \"$s\" >&2; done"
-    )
+    clean
 }
 
 /// What the runner runs for the spec: its directory, exactly its environment, its shell.

@@ -116,52 +116,43 @@ fn compile(
     Ok((module, serialized))
 }
 
-/// Checks a cache file and maps it; `None` (and a log line) for anything but a perfect file.
+/// Checks a cache file and maps it; `None` for a missing file, and a log line and `None` for
+/// anything but a perfect one.
 fn load(engine: &Engine, path: &Path) -> Option<Module> {
+    match checked_module(engine, path) {
+        Ok(module) => module,
+        Err(why) => {
+            tracing::warn!(path = %path.display(), %why, "compiled-code cache not used; recompiling");
+            None
+        }
+    }
+}
+
+/// The cache file's module, `None` when there is no file, or why the file cannot be used.
+fn checked_module(engine: &Engine, path: &Path) -> Result<Option<Module>, String> {
+    let unreadable = |error: std::io::Error| format!("unreadable: {error}");
     let file = match File::open(path) {
         Ok(file) => file,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
-        Err(error) => {
-            tracing::warn!(path = %path.display(), %error, "unreadable compiled-code cache; recompiling");
-            return None;
-        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(unreadable(error)),
     };
-    match untrusted(&file) {
-        Ok(None) => {}
-        Ok(Some(reason)) => {
-            tracing::warn!(path = %path.display(), %reason, "untrusted compiled-code cache; recompiling");
-            return None;
-        }
-        Err(error) => {
-            tracing::warn!(path = %path.display(), %error, "unreadable compiled-code cache; recompiling");
-            return None;
-        }
+    if let Some(reason) = untrusted(&file).map_err(unreadable)? {
+        return Err(format!("untrusted: {reason}"));
     }
     // SAFETY: the mapping is read-only and private, and cache files are never written in place
     // (only replaced by rename), so the bytes cannot change under it.
-    let intact = unsafe { memmap2::Mmap::map(&file) }.map(|bytes| intact(&bytes));
-    match intact {
-        Ok(true) => {}
-        Ok(false) => {
-            tracing::warn!(path = %path.display(), "corrupt compiled-code cache (integrity check failed); recompiling");
-            return None;
-        }
-        Err(error) => {
-            tracing::warn!(path = %path.display(), %error, "unreadable compiled-code cache; recompiling");
-            return None;
-        }
+    let bytes = unsafe { memmap2::Mmap::map(&file) }.map_err(unreadable)?;
+    if !intact(&bytes) {
+        return Err("corrupt (integrity check failed)".into());
     }
+    drop(bytes);
     // SAFETY: the open file's module bytes match the checksum written after them when this
     // engine configuration serialized them (the file name binds the engine's compatibility hash),
     // the file is this user's and writable by nobody else, and cache files are replaced only by
     // rename, so this handle's bytes cannot change.
-    match unsafe { Module::deserialize_open_file(engine, file) } {
-        Ok(module) => Some(module),
-        Err(error) => {
-            tracing::warn!(path = %path.display(), %error, "incompatible compiled-code cache; recompiling");
-            None
-        }
-    }
+    unsafe { Module::deserialize_open_file(engine, file) }
+        .map(Some)
+        .map_err(|error| format!("incompatible: {error}"))
 }
 
 /// Why an open cache file must not be trusted, if it must not: it is not this user's, or others

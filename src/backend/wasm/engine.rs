@@ -136,7 +136,6 @@ impl WasmEngine {
 /// Memory beyond the policy's `limits.memory_mib` is refused by the run's limiter, not here, so
 /// one pool serves every policy.
 fn pooling(slots: u32) -> PoolingAllocationConfig {
-    let slots = slots.max(1);
     let mut pool = PoolingAllocationConfig::new();
     pool.total_core_instances(slots)
         .total_memories(slots)

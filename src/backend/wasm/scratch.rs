@@ -67,15 +67,14 @@ impl ScratchPool {
         // Otherwise `dir` is dropped here, which deletes it.
     }
 
+    /// Deletes the spare directories now (they are deleted with the pool anyway).
+    pub(crate) fn clear(&self) {
+        self.spare.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
     #[cfg(test)]
     fn spare_count(&self) -> usize {
         self.spare.lock().unwrap_or_else(|p| p.into_inner()).len()
-    }
-}
-
-impl Default for ScratchPool {
-    fn default() -> Self {
-        ScratchPool::new()
     }
 }
 

@@ -1,8 +1,8 @@
 //! The policy's zones made ready for a line or session: ro and rw zones are their host
 //! directories, and each scratch zone is an empty directory from the sandbox's [`ScratchPool`],
 //! thrown away when the mounts are dropped (whether the line succeeded, failed, timed out or
-//! panicked). Also the one way a guest
-//! path is resolved to its zone on the host ([`innermost`]), for the host calls and the shell.
+//! panicked). Also the one way a guest path is resolved to its zone on the host
+//! ([`innermost`]), for the host calls and the shell.
 
 use super::scratch::{ScratchDir, ScratchPool};
 use crate::error::Error;
