@@ -11,7 +11,7 @@ use crate::output::Output;
 use crate::policy::Policy;
 use crate::router::{self, Decision, Route};
 use crate::shell;
-use crate::shell::interp::{Fds, Interp, ShellState, Unwind, ZoneFs};
+use crate::shell::interp::{Budget, Fds, Interp, ShellState, Unwind, ZoneFs};
 use crate::stdio::{self, CapturedOutput, Input};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -326,7 +326,8 @@ impl Sandbox {
     }
 
     fn fresh_shell(&self) -> ShellState {
-        ShellState::new(&self.env, &self.policy.workdir)
+        let budget = usize::try_from(self.policy.limits.shell_memory_bytes).unwrap_or(usize::MAX);
+        ShellState::new(&self.env, &self.policy.workdir, Budget::new(budget))
     }
 
     /// Runs a parsed line in `state` under the line's limits.
@@ -353,7 +354,9 @@ impl Sandbox {
             &self.policy,
             mounts,
             deadline,
+            state.budget.clone(),
         );
+        state.budget.start_line(deadline);
         let run = async {
             let status = interp.run_program(state, &io, program).await;
             // The shell ends with a one-line run, or with `exit`: its EXIT trap runs then.
@@ -378,6 +381,13 @@ impl Sandbox {
                     .take();
                 (interp.aborted_status().unwrap_or(code), first)
             }
+        };
+        // No line finishes after its wall clock with its own status: host-side work that ran
+        // past the deadline (and was stopped by its next check) ends as the wall clock says.
+        let (exit_code, stopped) = if stopped.is_none() && Instant::now() >= deadline {
+            (124, Some(Stopped::WallClock))
+        } else {
+            (exit_code, stopped)
         };
         drop(io);
         drop(interp);

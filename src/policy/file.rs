@@ -51,6 +51,7 @@ pub struct LimitsSection {
     pub cpu_fuel: Option<u64>,
     pub max_open_files: Option<u32>,
     pub max_instances: Option<u32>,
+    pub shell_memory_mib: Option<u64>,
 }
 
 /// `[routing]`: which commands go to the container runtime, which are denied, and what happens

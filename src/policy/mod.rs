@@ -129,6 +129,10 @@ pub struct Limits {
     /// Wasm instances of one line or session running at once (pipeline stages, nested
     /// commands): fork-bomb shapes stop here.
     pub max_instances: usize,
+    /// Host memory the shell's state of one line or session may hold (variables, arrays,
+    /// words being built, here-documents, the copies subshells and jobs keep), in bytes.
+    #[serde(rename = "shell_memory_mib", serialize_with = "serialize_mib")]
+    pub shell_memory_bytes: u64,
 }
 
 pub(crate) fn serialize_mib<S: serde::Serializer>(

@@ -60,8 +60,11 @@ impl NamePattern {
                 matcher: None,
             });
         }
-        let body = brush_parser::pattern::pattern_to_regex_str(text, true)
-            .map_err(|e| format!("not a valid pattern ({e})"))?;
+        let body = crate::shell::parse::guarded(|| {
+            brush_parser::pattern::pattern_to_regex_str(text, true)
+        })
+        .ok_or("not a valid pattern")?
+        .map_err(|e| format!("not a valid pattern ({e})"))?;
         let matcher = Regex::new(&format!("^(?:{body})$"))
             .map_err(|e| format!("not a valid pattern ({e})"))?;
         Ok(NamePattern {

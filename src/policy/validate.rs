@@ -10,6 +10,9 @@ use std::time::Duration;
 const MAX_MEMORY_MIB: u64 = 4096;
 /// The most wasm instances a policy may let one line run at once.
 const MAX_INSTANCES: u32 = 4096;
+/// The shell memory budget when a policy names none, and the most one may name (MiB).
+const DEFAULT_SHELL_MEMORY_MIB: u64 = 64;
+const MAX_SHELL_MEMORY_MIB: u64 = 16 * 1024;
 /// A day: longer runs are surely a mistake in the policy.
 const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 
@@ -384,6 +387,18 @@ fn validate_limits(raw: &PolicyFile, problems: &mut Problems<'_>) -> Option<Limi
             ))
         }
     });
+    let shell_memory = match limits.shell_memory_mib {
+        None => Some(DEFAULT_SHELL_MEMORY_MIB),
+        Some(mib) if (1..=MAX_SHELL_MEMORY_MIB).contains(&mib) => Some(mib),
+        Some(mib) => {
+            problems.add(
+                "limits.shell_memory_mib",
+                Some(mib.to_string()),
+                format!("expected MiB from 1 to {MAX_SHELL_MEMORY_MIB}"),
+            );
+            None
+        }
+    };
     if limits.cpu_fuel == Some(0) {
         problems.add(
             "limits.cpu_fuel",
@@ -398,6 +413,7 @@ fn validate_limits(raw: &PolicyFile, problems: &mut Problems<'_>) -> Option<Limi
         cpu_fuel: limits.cpu_fuel.filter(|&f| f > 0),
         max_open_files: open_files? as u32,
         max_instances: instances? as usize,
+        shell_memory_bytes: shell_memory? * MIB,
     })
 }
 

@@ -9,6 +9,7 @@ use super::wrappers::{self, Inner};
 use super::{CommandClass, Context, Route, RoutedCommand};
 use crate::backend::wasm::normalize;
 use crate::policy::Policy;
+use crate::shell::interp::Budget;
 use crate::shell::script::{self, ScriptKind};
 use brush_parser::ast::{
     AndOrList, Assignment, AssignmentName, AssignmentValue, Command, CommandPrefixOrSuffixItem,
@@ -48,6 +49,8 @@ pub(super) struct Walker<'a> {
     /// The functions and aliases of the shell being walked.
     names: ShellNames,
     found: Vec<RoutedCommand>,
+    /// What brace expansion may make of this line's words (fields past it stay dynamic).
+    brace_budget: std::sync::Arc<Budget>,
     /// The commands that start the one being resolved, outermost first.
     via: Vec<String>,
     depth: usize,
@@ -87,6 +90,7 @@ impl<'a> Walker<'a> {
             found: Vec::new(),
             via: Vec::new(),
             depth: 0,
+            brace_budget: Budget::new(words::BRACE_BYTES),
         }
     }
 
@@ -265,7 +269,7 @@ impl<'a> Walker<'a> {
         for text in &texts {
             self.word(text);
         }
-        let fields = words::all_fields(texts.iter().copied());
+        let fields = words::all_fields(texts.iter().copied(), &self.brace_budget);
         if !fields.is_empty() {
             let start = Start {
                 shell_names: true,

@@ -3,7 +3,8 @@
 //! anything that expands (`$x`, `$(…)`, `~`, a glob) is dynamic. Also finds every command
 //! substitution inside a word, at any depth, for the walker to route.
 
-use crate::shell::interp::{Escaped, ansi_c, brace_expand, escape};
+use crate::shell::interp::{Budget, Escaped, ansi_c, brace_expand, escape, string_cost};
+use crate::shell::parse::guarded;
 use crate::shell::parser_options as options;
 use brush_parser::word::{WordPiece, WordPieceWithSource};
 
@@ -22,26 +23,45 @@ impl Field {
     }
 }
 
-/// The fields of one word.
-pub(super) fn fields(word: &str) -> Vec<Field> {
-    brace_expand(word)
-        .into_iter()
-        .map(|source| Field {
-            literal: literal_text(&source),
-            source,
-        })
-        .collect()
+/// How many bytes brace expansion may make of one line's words while it is routed: past it a
+/// word stays one field, known only at run time (where the line's own budget applies).
+pub(super) const BRACE_BYTES: usize = 16 << 20;
+
+/// The fields of one word (brace expansions charged to `budget`).
+pub(super) fn fields(word: &str, budget: &Budget) -> Vec<Field> {
+    // The fields live as long as the walk: spent from its budget (a line of many such words
+    // stops expanding once it is spent).
+    let spent = brace_expand(word, budget).and_then(|expanded| {
+        budget.spend(expanded.iter().map(|f| string_cost(f)).sum())?;
+        Ok(expanded)
+    });
+    match spent {
+        Ok(expanded) => expanded
+            .into_iter()
+            .map(|source| Field {
+                literal: literal_text(&source),
+                source,
+            })
+            .collect(),
+        Err(_) => vec![Field {
+            literal: None,
+            source: word.to_string(),
+        }],
+    }
 }
 
 /// The fields of several words, in order.
-pub(super) fn all_fields<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<Field> {
-    words.into_iter().flat_map(fields).collect()
+pub(super) fn all_fields<'w>(
+    words: impl IntoIterator<Item = &'w str>,
+    budget: &Budget,
+) -> Vec<Field> {
+    words.into_iter().flat_map(|w| fields(w, budget)).collect()
 }
 
 /// The text of a word without quotes, or `None` when it expands at run time (parameters,
 /// substitutions, arithmetic, tilde, or an unquoted glob).
 pub(super) fn literal_text(text: &str) -> Option<String> {
-    let pieces = brush_parser::word::parse(text, &options()).ok()?;
+    let pieces = guarded(|| brush_parser::word::parse(text, &options()))?.ok()?;
     let mut out = String::new();
     literal_pieces(&pieces, false, &mut out).then_some(out)
 }
@@ -96,7 +116,9 @@ pub(super) struct Unreadable;
 pub(super) fn substitutions(text: &str) -> Result<Vec<String>, Unreadable> {
     let mut found = Vec::new();
     if might_substitute(text) {
-        let pieces = brush_parser::word::parse(text, &options()).map_err(|_| Unreadable)?;
+        let pieces = guarded(|| brush_parser::word::parse(text, &options()))
+            .and_then(Result::ok)
+            .ok_or(Unreadable)?;
         collect(&pieces, &mut found)?;
     }
     Ok(found)
@@ -106,7 +128,9 @@ pub(super) fn substitutions(text: &str) -> Result<Vec<String>, Unreadable> {
 pub(super) fn heredoc_substitutions(text: &str) -> Result<Vec<String>, Unreadable> {
     let mut found = Vec::new();
     if might_substitute(text) {
-        let pieces = brush_parser::word::parse_heredoc(text, &options()).map_err(|_| Unreadable)?;
+        let pieces = guarded(|| brush_parser::word::parse_heredoc(text, &options()))
+            .and_then(Result::ok)
+            .ok_or(Unreadable)?;
         collect(&pieces, &mut found)?;
     }
     Ok(found)
@@ -183,7 +207,7 @@ mod tests {
 
     #[test]
     fn braces_make_fields() {
-        let fields = fields("{python3,-c,1}");
+        let fields = fields("{python3,-c,1}", &Budget::new(BRACE_BYTES));
         let texts: Vec<_> = fields.iter().map(|f| f.literal.clone().unwrap()).collect();
         assert_eq!(texts, ["python3", "-c", "1"]);
     }

@@ -426,11 +426,22 @@ fn find(args: &[Field]) -> Vec<Inner> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::words::all_fields;
+    use super::super::words::{BRACE_BYTES, all_fields};
     use super::*;
+    use crate::shell::interp::Budget;
+
+    fn test_budget() -> std::sync::Arc<Budget> {
+        Budget::new(BRACE_BYTES)
+    }
 
     fn first_command(name: &str, line: &[&str]) -> Option<String> {
-        match inner(name, &all_fields(line.iter().copied()), false).first() {
+        match inner(
+            name,
+            &all_fields(line.iter().copied(), &test_budget()),
+            false,
+        )
+        .first()
+        {
             Some(Inner::Command(fields)) => fields[0].literal.clone(),
             Some(other) => Some(format!("{other:?}")),
             None => None,
@@ -470,31 +481,34 @@ mod tests {
 
     #[test]
     fn shells_give_their_text_or_script() {
-        let fields = all_fields(["-e", "-c", "python3 x", "name"]);
+        let fields = all_fields(["-e", "-c", "python3 x", "name"], &test_budget());
         assert_eq!(
             inner("bash", &fields, false),
             [Inner::ShellText("python3 x".into())]
         );
-        let fields = all_fields(["-o", "pipefail", "run.sh"]);
+        let fields = all_fields(["-o", "pipefail", "run.sh"], &test_budget());
         assert_eq!(
             inner("sh", &fields, false),
             [Inner::ScriptFile("run.sh".into())]
         );
         assert!(matches!(inner("sh", &[], false)[0], Inner::Dynamic(_)));
         assert!(matches!(
-            inner("sh", &all_fields(["-c"]), false)[0],
+            inner("sh", &all_fields(["-c"], &test_budget()), false)[0],
             Inner::Dynamic(_)
         ));
     }
 
     #[test]
     fn placeholders_are_dynamic() {
-        let fields = all_fields(["-I{}", "sh", "-c", "echo {}"]);
+        let fields = all_fields(["-I{}", "sh", "-c", "echo {}"], &test_budget());
         let [Inner::Command(command)] = &inner("xargs", &fields, false)[..] else {
             panic!()
         };
         assert_eq!(command[2].literal, None);
-        let fields = all_fields([".", "-name", "*.py", "-exec", "python3", "{}", ";"]);
+        let fields = all_fields(
+            [".", "-name", "*.py", "-exec", "python3", "{}", ";"],
+            &test_budget(),
+        );
         let [Inner::Command(command)] = &inner("find", &fields, false)[..] else {
             panic!()
         };

@@ -35,31 +35,103 @@ pub fn parse(line: &str) -> Result<Program, ParseError> {
             incomplete: false,
         });
     }
+    if let Some(position) = out_of_range_number(line) {
+        return Err(ParseError {
+            line: line.to_string(),
+            position,
+            message: "a number past 64 bits in a brace range, after ~ or as a file descriptor"
+                .to_string(),
+            incomplete: false,
+        });
+    }
     if let Some(position) = too_deep(line) {
         return Err(ParseError {
             line: line.to_string(),
             position,
             message: format!(
-                "brackets, braces and substitutions nest deeper than {MAX_NESTING} levels here"
+                "brackets, braces, substitutions, compound commands and ! nest deeper than \
+                 {MAX_NESTING} levels here"
             ),
             incomplete: false,
         });
     }
     let mut parser = brush_parser::Parser::new(line.as_bytes(), &options());
     // The parser recurses once per nesting level: give it room beyond the thread's stack.
-    stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || parser.parse_program())
-        .map_err(|error| located(line, &error))
+    let parsed =
+        guarded(|| stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || parser.parse_program()));
+    match parsed {
+        Some(result) => result.map_err(|error| located(line, &error)),
+        None => Err(ParseError {
+            line: line.to_string(),
+            position: 0,
+            message: "the parser could not read this line (a number or construct out of its \
+                      range)"
+                .to_string(),
+            incomplete: false,
+        }),
+    }
 }
 
-/// How deeply `( { [ $( $((` may nest in a line.
+/// Runs upstream parsing code that may panic on hostile input (numbers past 64 bits in brace
+/// ranges, `~N` or fd numbers): `None` instead of a panic reaching the caller.
+pub(crate) fn guarded<T>(parse: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).ok()
+}
+
+/// How deeply `( { [ $( $((`, compound commands (`if`, `while`, `until`, `for`, `case`,
+/// `select`) and `!` may nest in a line: brush-parser recurses once per level, on the host's
+/// stack, where no unwinding helps.
 pub(crate) const MAX_NESTING: usize = 200;
 
-/// Where a line first nests deeper than [`MAX_NESTING`] (quotes and escapes skipped).
+/// Where a line first nests deeper than [`MAX_NESTING`] (quotes and escapes skipped). Keywords
+/// are counted wherever they stand as a word (an argument `if` counts too: a bound, not a
+/// parse).
 fn too_deep(line: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut chars = line.char_indices();
     let mut in_double = false;
+    let mut word = String::new();
+    let mut word_start = 0;
+    // Closes the plain word that ended before `at`: keywords open or close a level.
+    let end_word = |word: &mut String, depth: &mut usize| {
+        match word.as_str() {
+            "if" | "while" | "until" | "for" | "case" | "select" | "!" => *depth += 1,
+            "fi" | "done" | "esac" => *depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        word.clear();
+    };
     while let Some((at, c)) = chars.next() {
+        let plain = !in_double
+            && !c.is_whitespace()
+            && !matches!(
+                c,
+                ';' | '&'
+                    | '|'
+                    | '('
+                    | ')'
+                    | '<'
+                    | '>'
+                    | '{'
+                    | '}'
+                    | '['
+                    | ']'
+                    | '`'
+                    | '\''
+                    | '"'
+                    | '\\'
+            );
+        if plain {
+            if word.is_empty() {
+                word_start = at;
+            }
+            word.push(c);
+            continue;
+        }
+        end_word(&mut word, &mut depth);
+        if depth > MAX_NESTING {
+            return Some(word_start);
+        }
         match c {
             '\\' => {
                 chars.next();
@@ -80,6 +152,35 @@ fn too_deep(line: &str) -> Option<usize> {
             }
             ')' | '}' | ']' => depth = depth.saturating_sub(1),
             _ => {}
+        }
+    }
+    end_word(&mut word, &mut depth);
+    (depth > MAX_NESTING).then_some(word_start)
+}
+
+/// Where a number past 64 bits stands in a brace range (`{1..N}`), after `~`, or as a file
+/// descriptor (`N>`, `>&N`): brush-parser panics on those.
+fn out_of_range_number(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !bytes[at].is_ascii_digit() {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && bytes[at].is_ascii_digit() {
+            at += 1;
+        }
+        if line[start..at].parse::<i64>().is_ok() {
+            continue;
+        }
+        let before = line[..start].trim_end_matches(['-', '+']);
+        let after = &line[at..];
+        if before.ends_with(['{', '.', '~', '&', '<', '>'])
+            || after.starts_with(['.', '}', '<', '>'])
+        {
+            return Some(start);
         }
     }
     None
@@ -173,6 +274,50 @@ mod tests {
         assert!(parse(&line).unwrap_err().message.contains("nest deeper"));
         let line = format!("echo {}x{}", "$(echo ".repeat(100), ")".repeat(100));
         assert!(parse(&line).is_ok());
+    }
+
+    #[test]
+    fn deep_keywords_and_bangs_are_refused_before_parsing() {
+        let ifs = format!(
+            "{}echo deep{}",
+            "if true; then ".repeat(300),
+            "; fi".repeat(300)
+        );
+        assert!(parse(&ifs).unwrap_err().message.contains("nest deeper"));
+        let loops = format!(
+            "{}:{}",
+            "while false; do ".repeat(300),
+            "; done".repeat(300)
+        );
+        assert!(parse(&loops).unwrap_err().message.contains("nest deeper"));
+        let bangs = format!("[[ {} -n x ]]", "! ".repeat(20_000));
+        assert!(parse(&bangs).unwrap_err().message.contains("nest deeper"));
+        // Sequences of closed constructs and `!=` are no nesting.
+        let many = "if true; then :; fi; ".repeat(1000) + "[[ a != b ]]";
+        assert!(parse(&many).is_ok());
+        let fine = format!(
+            "{}echo ok{}",
+            "if true; then ".repeat(150),
+            "; fi".repeat(150)
+        );
+        assert!(parse(&fine).is_ok());
+    }
+
+    #[test]
+    fn numbers_past_64_bits_where_the_parser_would_panic_are_refused() {
+        for line in [
+            "echo {1..99999999999999999999}",
+            "echo {99999999999999999999..1}",
+            "echo {1..5..99999999999999999999}",
+            "echo ~99999999999999999999",
+            "echo ~+99999999999999999999",
+            "echo hi 99999999999999999999>&2",
+            "echo hi >&99999999999999999999",
+        ] {
+            let error = parse(line).unwrap_err();
+            assert!(error.message.contains("64 bits"), "{line}: {error}");
+        }
+        assert!(parse("echo 99999999999999999999999 {1..3}").is_ok());
     }
 
     #[test]

@@ -124,11 +124,23 @@ impl Input {
         Ok(self.take(max).unwrap_or_default())
     }
 
-    /// Reads up to and including `delimiter` (or to end of file), byte by byte as a shell's
-    /// `read` must, so the rest stays for the next reader. `None` at end of file.
-    pub(crate) async fn read_until(&self, delimiter: u8) -> std::io::Result<Option<Vec<u8>>> {
+    /// Reads up to and including `delimiter` (or to end of file, or `limit` bytes), byte by byte
+    /// as a shell's `read` must, so the rest stays for the next reader. `None` at end of file.
+    /// Gives the executor a turn now and then, so that a long line in memory cannot hold off
+    /// the line's wall clock.
+    pub(crate) async fn read_until(
+        &self,
+        delimiter: u8,
+        limit: usize,
+    ) -> std::io::Result<Option<Vec<u8>>> {
         let mut line = Vec::new();
         loop {
+            if line.len() >= limit {
+                return Ok(Some(line));
+            }
+            if line.len() % CHUNK == CHUNK - 1 {
+                tokio::task::yield_now().await;
+            }
             let byte = self.read(1).await?;
             match byte.first() {
                 None if line.is_empty() => return Ok(None),
@@ -216,10 +228,13 @@ mod tests {
     #[tokio::test]
     async fn what_one_reader_leaves_stays_for_the_next() {
         let input = Input::bytes("one\ntwo\nthree\n");
-        assert_eq!(input.read_until(b'\n').await.unwrap().unwrap(), b"one\n");
+        assert_eq!(
+            input.read_until(b'\n', usize::MAX).await.unwrap().unwrap(),
+            b"one\n"
+        );
         let other = input.clone();
         assert_eq!(other.read_up_to(usize::MAX).await, b"two\nthree\n");
-        assert_eq!(input.read_until(b'\n').await.unwrap(), None);
+        assert_eq!(input.read_until(b'\n', 2).await.unwrap(), None);
     }
 
     #[tokio::test]

@@ -8,6 +8,7 @@ mod cache;
 mod cli;
 mod containers;
 mod differential;
+mod host_side;
 mod hostile;
 mod library;
 mod limits;

@@ -122,7 +122,7 @@ fn bad_policies_exit_2_naming_the_file_key_and_value() {
             "network = \"host\": expected \"none\"",
         ),
         (
-            good.replace("memory_mib = 64\n", ""),
+            good.replace("\nmemory_mib = 64\n", "\n"),
             "limits.memory_mib: missing",
         ),
         (

@@ -19,6 +19,7 @@ pub struct TestLimits {
     pub max_output_bytes: u64,
     pub max_open_files: u32,
     pub cpu_fuel: Option<u64>,
+    pub shell_memory_mib: u64,
 }
 
 impl Default for TestLimits {
@@ -29,6 +30,7 @@ impl Default for TestLimits {
             max_output_bytes: 1 << 20,
             max_open_files: 64,
             cpu_fuel: None,
+            shell_memory_mib: 64,
         }
     }
 }
@@ -81,7 +83,7 @@ impl Host {
              [[zones]]\nhost = {out:?}\nguest = \"/out\"\nmode = \"rw\"\n\n\
              [[zones]]\nguest = \"/tmp\"\nmode = \"scratch\"\n\n\
              [env]\nset = {{ HOME = \"/tmp\", LANG = \"C\" }}\n\n\
-             [limits]\ntimeout_secs = {t}\nmemory_mib = {m}\nmax_output_bytes = {o}\nmax_open_files = {f}\nmax_instances = 64\n{fuel}\n\
+             [limits]\ntimeout_secs = {t}\nmemory_mib = {m}\nmax_output_bytes = {o}\nmax_open_files = {f}\nmax_instances = 64\nshell_memory_mib = {s}\n{fuel}\n\
              [routing]\ndynamic = \"wasm\"\n",
             ws = self.workspace().display().to_string(),
             out = self.out().display().to_string(),
@@ -89,6 +91,7 @@ impl Host {
             m = limits.memory_mib,
             o = limits.max_output_bytes,
             f = limits.max_open_files,
+            s = limits.shell_memory_mib,
         )
     }
 

@@ -106,6 +106,7 @@ impl WasmEngine {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p1::add_to_linker_async(&mut linker, |state: &mut RunState| &mut state.wasi)
             .map_err(|e| engine_error("linking WASI", e))?;
+        super::open_guard::add_to_linker(&mut linker)?;
         super::host_calls::add_to_linker(&mut linker)?;
         let toolset = linker
             .instantiate_pre(&module)

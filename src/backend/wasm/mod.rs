@@ -5,6 +5,7 @@ mod cache;
 mod engine;
 mod host_calls;
 mod limiter;
+mod open_guard;
 mod run;
 mod scratch;
 mod toolset;

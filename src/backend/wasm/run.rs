@@ -45,7 +45,7 @@ pub(crate) enum Stopped {
     /// Too many wasm commands of the whole process at once (the engine's instance pool): what
     /// the pool said.
     ProcessInstances(String),
-    /// A shell value grew past the shell's cap (counted by the shell).
+    /// The shell's state outgrew `limits.shell_memory_mib` (counted by the shell).
     ShellMemory,
     /// A trap that is no limit: the program is broken or hostile.
     Crash(String),
@@ -99,8 +99,9 @@ impl Stopped {
                  SandboxBuilder::instance_slots"
             ),
             Stopped::ShellMemory => format!(
-                "stopped by the shell's value limit: a word or variable grew past {} MiB",
-                crate::shell::MAX_VALUE_BYTES / MIB as usize
+                "stopped by the shell memory limit: limits.shell_memory_mib = {} (the shell's \
+                 variables, words and copies held on the host)",
+                limits.shell_memory_bytes / MIB
             ),
             Stopped::Crash(reason) => format!("{program} crashed: {reason}"),
         }

@@ -11,8 +11,57 @@ const MAX_REFERENCE_DEPTH: usize = 64;
 
 /// Parses and evaluates an arithmetic expression (already parameter-expanded).
 pub(crate) fn evaluate(text: &str, state: &mut ShellState) -> Result<i64, String> {
-    evaluate_at(text, state, 0)
+    evaluate_at(text, state, 0, &mut 0)
 }
+
+/// How deeply an expression may nest: brush-parser's arithmetic parser recurses once per
+/// parenthesis, prefix operator in a row, `?:` and assignment, on the host's stack.
+const MAX_NESTING: usize = 200;
+
+/// The most operators one expression may hold (a chain of them is a chain of tree nodes).
+const MAX_OPERATORS: usize = 10_000;
+
+/// An upper bound of the parser's recursion for `text` (the deepest parentheses, the longest
+/// run of prefix operators `- ! ~ +`, and every `?` and `=`), and how many operator characters
+/// it holds.
+fn nesting(text: &str) -> (usize, usize) {
+    let (mut parens, mut deepest, mut run, mut longest, mut right) = (0usize, 0, 0, 0, 0usize);
+    let operators = text.bytes().filter(u8::is_ascii_punctuation).count();
+    for byte in text.bytes() {
+        match byte {
+            b'(' => {
+                parens += 1;
+                deepest = deepest.max(parens);
+            }
+            b')' => parens = parens.saturating_sub(1),
+            b'?' | b'=' => right += 1,
+            b'-' | b'+' | b'!' | b'~' => {
+                run += 1;
+                longest = longest.max(run);
+            }
+            b' ' | b'\t' | b'\n' => {}
+            _ => run = 0,
+        }
+    }
+    (
+        deepest.saturating_add(longest).saturating_add(right),
+        operators,
+    )
+}
+
+/// The start of a long expression, for messages.
+fn short(text: &str) -> &str {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
+/// Evaluation steps between two looks at the line's wall clock and memory budget.
+const STEPS_PER_CHECK: u64 = 256;
+
+/// What an evaluation that a limit stopped returns; the caller sees the limit and reports it.
+pub(crate) const STOPPED: &str = "stopped by a limit";
 
 /// Evaluates an array subscript where the shell cannot be changed (an expansion's read): a
 /// plain number directly, anything else on a copy of the state (its assignments are dropped).
@@ -23,7 +72,12 @@ pub(crate) fn evaluate_index(text: &str, state: &ShellState) -> Result<i64, Stri
     }
 }
 
-fn evaluate_at(text: &str, state: &mut ShellState, depth: usize) -> Result<i64, String> {
+fn evaluate_at(
+    text: &str,
+    state: &mut ShellState,
+    depth: usize,
+    steps: &mut u64,
+) -> Result<i64, String> {
     if depth > MAX_REFERENCE_DEPTH {
         return Err(format!("{text}: expression recursion level exceeded"));
     }
@@ -31,18 +85,63 @@ fn evaluate_at(text: &str, state: &mut ShellState, depth: usize) -> Result<i64, 
     if trimmed.is_empty() {
         return Ok(0);
     }
-    let expr = brush_parser::arithmetic::parse(trimmed)
-        .map_err(|_| format!("{trimmed}: syntax error in expression"))?;
-    Evaluator { state, depth }.eval(&expr)
+    let (nested, operators) = nesting(trimmed);
+    if nested > MAX_NESTING {
+        return Err(format!(
+            "{}: expression nests deeper than {MAX_NESTING} levels",
+            short(trimmed)
+        ));
+    }
+    if operators > MAX_OPERATORS {
+        return Err(format!(
+            "{}: expression has more than {MAX_OPERATORS} operators",
+            short(trimmed)
+        ));
+    }
+    // Parsing, evaluating and dropping the tree all recurse along a chain of operators: on a
+    // stack that is known to hold them.
+    stacker::maybe_grow(256 * 1024, 8 * 1024 * 1024, || {
+        parse_and_evaluate(trimmed, state, depth, steps)
+    })
+}
+
+fn parse_and_evaluate(
+    trimmed: &str,
+    state: &mut ShellState,
+    depth: usize,
+    steps: &mut u64,
+) -> Result<i64, String> {
+    let expr = crate::shell::parse::guarded(|| brush_parser::arithmetic::parse(trimmed))
+        .and_then(Result::ok)
+        .ok_or_else(|| format!("{trimmed}: syntax error in expression"))?;
+    Evaluator {
+        state,
+        depth,
+        steps,
+    }
+    .eval(&expr)
 }
 
 struct Evaluator<'a> {
     state: &'a mut ShellState,
     depth: usize,
+    /// Nodes evaluated so far by this expression and the references it read.
+    steps: &'a mut u64,
 }
 
 impl Evaluator<'_> {
+    /// Evaluates a node: on a stack that grows for deep expressions (`- - - … 1`), looking at
+    /// the line's limits every [`STEPS_PER_CHECK`] nodes (references can make the work
+    /// exponential in the text: `f='f+f'`).
     fn eval(&mut self, expr: &ArithmeticExpr) -> Result<i64, String> {
+        *self.steps += 1;
+        if self.steps.is_multiple_of(STEPS_PER_CHECK) && self.state.budget.check().is_err() {
+            return Err(STOPPED.to_string());
+        }
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.eval_node(expr))
+    }
+
+    fn eval_node(&mut self, expr: &ArithmeticExpr) -> Result<i64, String> {
         Ok(match expr {
             ArithmeticExpr::Literal(n) => *n,
             ArithmeticExpr::Reference(target) => self.read(target)?,
@@ -122,7 +221,7 @@ impl Evaluator<'_> {
         if let Some(n) = parse_number(text.trim()) {
             return Ok(n);
         }
-        evaluate_at(&text, self.state, self.depth + 1)
+        evaluate_at(&text, self.state, self.depth + 1, self.steps)
     }
 
     fn write(&mut self, target: &ArithmeticTarget, value: i64) -> Result<(), String> {
@@ -131,16 +230,8 @@ impl Evaluator<'_> {
             ArithmeticTarget::ArrayElement(name, index) => {
                 let index = usize::try_from(self.eval(index)?)
                     .map_err(|_| format!("{name}: bad array subscript"))?;
-                let mut items = match self.state.get(name) {
-                    Some(Value::Array(items)) => items.clone(),
-                    Some(Value::Scalar(text)) => vec![text.clone()],
-                    None => Vec::new(),
-                };
-                if items.len() <= index {
-                    items.resize(index + 1, String::new());
-                }
-                items[index] = value.to_string();
-                self.state.set(name, Value::Array(items));
+                self.state
+                    .set_element(name, index, value.to_string(), false);
             }
         }
         Ok(())
@@ -211,7 +302,7 @@ mod tests {
 
     #[test]
     fn evaluates_and_assigns() {
-        let mut state = ShellState::new(&[], "/");
+        let mut state = ShellState::new(&[], "/", crate::shell::interp::Budget::unlimited());
         assert_eq!(evaluate("1 + 2 * 3", &mut state), Ok(7));
         assert_eq!(evaluate("x = 5, x += 2, x", &mut state), Ok(7));
         assert_eq!(evaluate("x++ + ++x", &mut state), Ok(16));
@@ -221,9 +312,45 @@ mod tests {
 
     #[test]
     fn self_reference_is_an_error_not_a_hang() {
-        let mut state = ShellState::new(&[], "/");
+        let mut state = ShellState::new(&[], "/", crate::shell::interp::Budget::unlimited());
         state.set_scalar("a", "b");
         state.set_scalar("b", "a");
         assert!(evaluate("a", &mut state).is_err());
+    }
+
+    #[test]
+    fn deep_expressions_are_refused_and_long_flat_ones_evaluate() {
+        let mut state = ShellState::new(&[], "/", crate::shell::interp::Budget::unlimited());
+        for deep in [
+            "- ".repeat(20_000) + "1",
+            "!".repeat(20_000) + "1",
+            "1?".repeat(20_000) + "1" + &":1".repeat(20_000),
+            "a=".repeat(20_000) + "1",
+            "(".repeat(300) + "1" + &")".repeat(300),
+        ] {
+            let error = evaluate(&deep, &mut state).unwrap_err();
+            assert!(error.contains("nests deeper"), "{error}");
+        }
+        let flat = vec!["1"; 9_000].join("+");
+        assert_eq!(evaluate(&flat, &mut state), Ok(9_000));
+        let long = vec!["1"; 100_000].join("+");
+        assert!(
+            evaluate(&long, &mut state)
+                .unwrap_err()
+                .contains("operators")
+        );
+        assert_eq!(evaluate("- - 1", &mut state), Ok(1));
+    }
+
+    #[test]
+    fn exponential_references_stop_at_the_deadline() {
+        let budget = crate::shell::interp::Budget::unlimited();
+        let mut state = ShellState::new(&[], "/", budget.clone());
+        state.set_scalar("f", "n>0 ? (n-=1, t=f+f, n+=1, t) : 1");
+        state.set_scalar("n", "40");
+        budget.start_line(std::time::Instant::now() + std::time::Duration::from_millis(200));
+        let started = std::time::Instant::now();
+        assert_eq!(evaluate("f", &mut state), Err(STOPPED.to_string()));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }

@@ -3,7 +3,7 @@
 //! xargs, command, exec). Everything else is a toolset command.
 
 use super::exec::{Interp, Io, Status, Unwind, status_of};
-use super::state::{ShellState, Value};
+use super::state::{Array, ShellState, Value};
 use super::zonefs::{describe, normalize};
 use std::time::Duration;
 
@@ -34,7 +34,7 @@ pub(crate) async fn run(
         "pwd" => write(io, &format!("{}\n", state.cwd)).await,
         "export" => Ok(export(state, io, args).await),
         "declare" | "typeset" | "readonly" => Ok(declare(state, io, args, false).await),
-        "let" => Ok(let_arithmetic(state, io, args)),
+        "let" => Ok(let_arithmetic(interp, state, io, args)),
         "shopt" => Ok(shopt(state, io, args)),
         "unset" => {
             for name in args.iter().filter(|a| !a.starts_with('-')) {
@@ -71,6 +71,7 @@ pub(crate) async fn run(
                 Ok(1)
             } else {
                 state.positional.drain(..n);
+                state.recharge_tables();
                 Ok(0)
             }
         }
@@ -79,13 +80,13 @@ pub(crate) async fn run(
         "break" => Err(Unwind::Break(count_arg(args))),
         "continue" => Err(Unwind::Continue(count_arg(args))),
         "wait" => {
-            interp.wait_for_background().await;
+            state.jobs.wait().await;
             Ok(0)
         }
         "trap" => Ok(trap(state, io, args)),
         "alias" => Ok(alias(state, io, args).await),
         "unalias" => Ok(unalias(state, io, args)),
-        "read" => read(state, io, args).await,
+        "read" => read(interp, state, io, args).await,
         "eval" => {
             let text = args.join(" ");
             interp.run_text(state, io.clone(), &text).await
@@ -155,6 +156,7 @@ async fn alias(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
         match arg.split_once('=') {
             Some((name, value)) => {
                 state.aliases.insert(name.to_string(), value.to_string());
+                state.recharge_tables();
             }
             None => match state.aliases.get(arg) {
                 Some(value) => text.push_str(&quoted(arg, value)),
@@ -348,9 +350,14 @@ async fn declare(state: &mut ShellState, io: &Io, args: &[String], local: bool) 
             state.make_local(name);
         }
         match (value, array) {
-            (Some(value), true) => state.set(name, Value::Array(vec![value.to_string()])),
+            (Some(value), true) => state.set(
+                name,
+                Value::Array(Array::from_values(vec![value.to_string()])),
+            ),
             (Some(value), false) => state.set_scalar(name, value),
-            (None, true) if state.get(name).is_none() => state.set(name, Value::Array(Vec::new())),
+            (None, true) if state.get(name).is_none() => {
+                state.set(name, Value::Array(Array::default()))
+            }
             (None, _) => {}
         }
         if exported {
@@ -388,7 +395,7 @@ fn shopt(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
 }
 
 /// `let EXPR…`: evaluates each; 1 when the last is 0.
-fn let_arithmetic(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
+fn let_arithmetic(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
     if args.is_empty() {
         io.report("sh: let: expression expected\n");
         return 1;
@@ -398,6 +405,9 @@ fn let_arithmetic(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
         match super::arith::evaluate(expression, state) {
             Ok(value) => last = value,
             Err(message) => {
+                if let Err(Unwind::Exit(status)) = interp.check_limits() {
+                    return status;
+                }
                 io.report(&format!("sh: let: {message}\n"));
                 return 1;
             }
@@ -426,6 +436,7 @@ fn set(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
         let arg = &args[index];
         if arg == "--" {
             state.positional = args[index + 1..].to_vec();
+            state.recharge_tables();
             return 0;
         }
         let (on, flags) = match (arg.strip_prefix('-'), arg.strip_prefix('+')) {
@@ -433,6 +444,7 @@ fn set(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
             (_, Some(flags)) if !flags.is_empty() => (false, flags),
             _ => {
                 state.positional = args[index..].to_vec();
+                state.recharge_tables();
                 return 0;
             }
         };
@@ -481,7 +493,7 @@ fn set(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
     0
 }
 
-async fn read(state: &mut ShellState, io: &Io, args: &[String]) -> Status {
+async fn read(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> Status {
     let mut raw = false;
     let mut array: Option<String> = None;
     let mut delimiter = b'\n';
@@ -517,9 +529,16 @@ async fn read(state: &mut ShellState, io: &Io, args: &[String]) -> Status {
     let stdin = io.stdin();
     let mut line = Vec::new();
     let at_end;
+    // The line read is a value of the shell: no longer than the budget has room for (the text,
+    // its copy and the variables made of it).
+    let room = interp.budget.available() / 3;
+    let out_of_room = || Err(interp.abort(crate::backend::wasm::Stopped::ShellMemory));
     if let Some((limit, stops_at_delimiter)) = count {
         let mut ended = false;
         while line.len() < limit {
+            if line.len() >= room {
+                return out_of_room();
+            }
             match stdin.read(1).await.ok().and_then(|b| b.first().copied()) {
                 None => {
                     ended = true;
@@ -535,7 +554,11 @@ async fn read(state: &mut ShellState, io: &Io, args: &[String]) -> Status {
         return Ok(i32::from(ended));
     }
     loop {
-        match stdin.read_until(delimiter).await {
+        let left = room.saturating_sub(line.len());
+        match stdin.read_until(delimiter, left).await {
+            Ok(Some(part)) if part.len() >= left && part.last() != Some(&delimiter) => {
+                return out_of_room();
+            }
             Ok(Some(mut part)) => {
                 let complete = part.last() == Some(&delimiter);
                 if complete {
@@ -567,7 +590,7 @@ async fn read(state: &mut ShellState, io: &Io, args: &[String]) -> Status {
             .filter(|s| !s.is_empty())
             .map(String::from)
             .collect();
-        state.set(&array, Value::Array(items));
+        state.set(&array, Value::Array(Array::from_values(items)));
     } else {
         if names.is_empty() {
             names.push("REPLY".to_string());
@@ -749,6 +772,7 @@ pub(crate) async fn run_without_functions(
     let result = interp.run_argv(state, io, argv).await;
     let defined_meanwhile = std::mem::replace(&mut state.functions, hidden);
     state.functions.extend(defined_meanwhile);
+    state.recharge_tables();
     result
 }
 
@@ -880,7 +904,7 @@ mod tests {
 
     #[test]
     fn read_splits_fields_with_the_rest_in_the_last() {
-        let mut state = ShellState::new(&[], "/");
+        let mut state = ShellState::new(&[], "/", crate::shell::interp::Budget::unlimited());
         let names = ["a".to_string(), "b".to_string()];
         assign_fields(&mut state, &names, "  one two  three  ", " \t\n");
         assert_eq!(state.get("a").unwrap().scalar(), "one");

@@ -3,8 +3,9 @@
 //! commands as wasm instances with the stage's stdin, stdout and stderr.
 
 use super::arith;
+use super::budget::{Budget, Stop};
 use super::redirect::Fds;
-use super::state::{ShellState, Value};
+use super::state::{Array, ShellState, Value};
 use super::test_expr;
 use super::zonefs::ZoneFs;
 use crate::backend::wasm::{
@@ -119,11 +120,11 @@ pub(crate) struct Interp<'a> {
     /// The line's CPU budget left (`limits.cpu_fuel`), shared by all its commands.
     fuel_left: Option<std::sync::atomic::AtomicU64>,
     /// Background jobs running now, and how many were ever started (for `$!`).
-    background: AtomicUsize,
     background_started: AtomicUsize,
-    background_done: tokio::sync::Notify,
     /// Set when a limit ends the whole line: every command unwinds at its next checkpoint.
     aborted: std::sync::atomic::AtomicI32,
+    /// The shell memory budget of the line's state (shared with its session).
+    pub(crate) budget: Arc<Budget>,
 }
 
 pub(crate) fn is_tool(name: &str) -> bool {
@@ -137,6 +138,7 @@ impl<'a> Interp<'a> {
         policy: &'a Policy,
         mounts: &'a ZoneMounts,
         deadline: Instant,
+        budget: Arc<Budget>,
     ) -> Interp<'a> {
         Interp {
             engine,
@@ -152,10 +154,9 @@ impl<'a> Interp<'a> {
                 .limits
                 .cpu_fuel
                 .map(std::sync::atomic::AtomicU64::new),
-            background: AtomicUsize::new(0),
             background_started: AtomicUsize::new(0),
-            background_done: tokio::sync::Notify::new(),
             aborted: std::sync::atomic::AtomicI32::new(0),
+            budget,
         }
     }
 
@@ -243,13 +244,17 @@ impl<'a> Interp<'a> {
             let mut status = 0;
             for (index, item) in items.iter().enumerate() {
                 if matches!(item.1, SeparatorOperator::Async) {
+                    // A job runs alongside the rest: it counts as a command running at once.
+                    self.reserve(1)?;
                     let mut job_state = state.clone();
                     let job_number = self.background_started.fetch_add(1, Ordering::SeqCst) + 1;
-                    self.background.fetch_add(1, Ordering::SeqCst);
+                    let jobs = state.jobs.clone();
+                    jobs.started();
                     let job = async move {
                         let _ = self.run_and_or(&mut job_state, io, &item.0).await;
-                        self.background.fetch_sub(1, Ordering::SeqCst);
-                        self.background_done.notify_waiters();
+                        drop(job_state);
+                        jobs.ended();
+                        self.release(1);
                     };
                     state.set_scalar("!", (SHELL_PID as usize + job_number).to_string());
                     state.last_status = 0;
@@ -262,17 +267,6 @@ impl<'a> Interp<'a> {
             }
             Ok(status)
         })
-    }
-
-    /// `wait`: until every background job of the line has ended.
-    pub(crate) async fn wait_for_background(&self) {
-        loop {
-            let notified = self.background_done.notified();
-            if self.background.load(Ordering::SeqCst) == 0 {
-                return;
-            }
-            notified.await;
-        }
     }
 
     async fn run_and_or(&self, state: &mut ShellState, io: &Io, list: &AndOrList) -> Status {
@@ -423,6 +417,7 @@ impl<'a> Interp<'a> {
                     state
                         .functions
                         .insert(name, Arc::new(definition.body.clone()));
+                    state.recharge_tables();
                     Ok(0)
                 }
                 Command::ExtendedTest(test, redirects) => {
@@ -443,10 +438,7 @@ impl<'a> Interp<'a> {
             self.record(Stopped::WallClock);
             return Err(Unwind::Exit(124));
         }
-        let aborted = self.aborted.load(Ordering::SeqCst);
-        if aborted != 0 {
-            return Err(Unwind::Exit(aborted));
-        }
+        self.check_limits()?;
         if self
             .commands_run
             .fetch_add(1, Ordering::Relaxed)
@@ -455,6 +447,42 @@ impl<'a> Interp<'a> {
             tokio::task::yield_now().await;
         }
         Ok(())
+    }
+
+    /// Whether the line may go on: not past its wall clock, within its shell memory, not ended
+    /// by another limit. Called before each command and inside every loop of host-side work.
+    pub(crate) fn check_limits(&self) -> Result<(), Unwind> {
+        if Instant::now() >= self.deadline {
+            self.record(Stopped::WallClock);
+            return Err(Unwind::Exit(124));
+        }
+        if self.budget.exceeded() {
+            return Err(self.abort(Stopped::ShellMemory));
+        }
+        let aborted = self.aborted.load(Ordering::SeqCst);
+        if aborted != 0 {
+            return Err(Unwind::Exit(aborted));
+        }
+        Ok(())
+    }
+
+    /// How the line ends when host-side work stopped at a limit.
+    pub(crate) fn stopped_by(&self, stop: Stop) -> Unwind {
+        match stop {
+            Stop::WallClock => {
+                self.record(Stopped::WallClock);
+                Unwind::Exit(124)
+            }
+            Stop::Memory => self.abort(Stopped::ShellMemory),
+        }
+    }
+
+    /// Whether `bytes` more of shell state would fit the memory budget; ends the line with
+    /// `shell_memory` when they would not. Called before building a large value.
+    pub(crate) fn room(&self, bytes: usize) -> Result<(), Unwind> {
+        self.budget
+            .room(bytes)
+            .map_err(|_| self.abort(Stopped::ShellMemory))
     }
 
     /// Ends the whole line for a limit the shell enforces: exit 137, one note at the end.
@@ -603,6 +631,7 @@ impl<'a> Interp<'a> {
                 match arith::evaluate(&text, state) {
                     Ok(value) => Ok(i32::from(value == 0)),
                     Err(message) => {
+                        self.check_limits()?;
                         io.report(&format!("sh: {message}\n"));
                         Ok(1)
                     }
@@ -748,7 +777,9 @@ impl<'a> Interp<'a> {
             }
             AssignmentValue::Array(items) => {
                 let words: Vec<Word> = items.iter().map(|(_, w)| w.clone()).collect();
-                Value::Array(self.expand_words(state, io, &words).await?)
+                Value::Array(Array::from_values(
+                    self.expand_words(state, io, &words).await?,
+                ))
             }
         })
     }
@@ -839,6 +870,14 @@ impl<'a> Interp<'a> {
     ) -> Status {
         self.enter(state, io)?;
         let saved_positional = std::mem::replace(&mut state.positional, argv[1..].to_vec());
+        state.recharge_tables();
+        // The caller's parameters wait on this level's frame: they stay charged until it ends.
+        let _saved_held = self.budget.force(
+            saved_positional
+                .iter()
+                .map(|p| super::budget::string_cost(p))
+                .sum(),
+        );
         state.locals.push(Vec::new());
         let redirects = body.1.as_ref().map_or(&[][..], |r| &r.0[..]);
         let result = match self.redirected(state, io, redirects).await {
@@ -932,37 +971,39 @@ fn assignment_name(assignment: &Assignment) -> String {
 fn assign(state: &mut ShellState, assignment: &Assignment, value: Value) {
     match &assignment.name {
         AssignmentName::VariableName(name) => {
-            let value = match (assignment.append, state.get(name).cloned(), value) {
-                (true, Some(Value::Array(mut old)), Value::Array(new)) => {
-                    old.extend(new);
-                    Value::Array(old)
+            let value = match (assignment.append, state.get(name), value) {
+                (true, Some(Value::Array(old)), new) => {
+                    if state.budget.room(old.cost() + new.cost()).is_err() {
+                        return;
+                    }
+                    let mut items = old.clone();
+                    for item in new.values() {
+                        items.push(item);
+                    }
+                    Value::Array(items)
                 }
-                (true, Some(Value::Array(mut old)), Value::Scalar(new)) => {
-                    old.push(new);
-                    Value::Array(old)
+                (true, Some(Value::Scalar(old)), Value::Scalar(new)) => {
+                    if state.budget.room(old.len() + new.len()).is_err() {
+                        return;
+                    }
+                    Value::Scalar(format!("{old}{new}"))
                 }
-                (true, Some(Value::Scalar(old)), Value::Scalar(new)) => Value::Scalar(old + &new),
                 (_, _, value) => value,
             };
             state.set(name, value);
         }
         AssignmentName::ArrayElementName(name, index) => {
-            let index = arith::evaluate_index(index, state).unwrap_or(0).max(0) as usize;
-            let mut items = match state.get(name) {
-                Some(Value::Array(items)) => items.clone(),
-                Some(Value::Scalar(text)) => vec![text.clone()],
-                None => Vec::new(),
-            };
-            if items.len() <= index {
-                items.resize(index + 1, String::new());
-            }
-            let text = value.scalar().to_string();
-            items[index] = if assignment.append {
-                std::mem::take(&mut items[index]) + &text
+            let index = arith::evaluate_index(index, state).unwrap_or(0);
+            let index = if index < 0 {
+                let end = state.get(name).map_or(0, |v| v.to_end());
+                end as i64 + index
             } else {
-                text
+                index
             };
-            state.set(name, Value::Array(items));
+            let Ok(index) = usize::try_from(index) else {
+                return;
+            };
+            state.set_element(name, index, value.scalar().to_string(), assignment.append);
         }
     }
 }

@@ -3,14 +3,17 @@
 //! removal. Words come as text from brush-parser's AST and are parsed into pieces here.
 
 use super::arith;
+use super::brace::brace_expand;
+use super::budget::{Budget, Stop};
 use super::exec::{Interp, Io, Unwind};
 use super::pattern;
 use super::state::{ShellState, Value};
+use crate::shell::parse::guarded;
 use crate::shell::parser_options as options;
 use brush_parser::ast::Word;
 use brush_parser::word::{
-    BraceExpressionMember, BraceExpressionOrText, Parameter, ParameterExpr, ParameterTestType,
-    SpecialParameter, SubstringMatchKind, TildeExpr, WordPiece, WordPieceWithSource,
+    Parameter, ParameterExpr, ParameterTestType, SpecialParameter, SubstringMatchKind, TildeExpr,
+    WordPiece, WordPieceWithSource,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -32,9 +35,6 @@ enum Piece {
     FieldBreak,
 }
 
-/// The most words brace expansion may make of one word.
-const MAX_BRACE_WORDS: usize = 100_000;
-
 type Expansion<'f> = Pin<Box<dyn Future<Output = Result<Vec<Piece>, Unwind>> + 'f>>;
 
 impl Interp<'_> {
@@ -45,13 +45,26 @@ impl Interp<'_> {
         io: &Io,
         words: &[Word],
     ) -> Result<Vec<String>, Unwind> {
+        // The fields built so far count against the budget's room (many words, or one value
+        // split into many fields, hold memory together).
         let mut fields = Vec::new();
+        let mut held = 0usize;
         for word in words {
-            for text in brace_expand(&word.value) {
+            let texts = brace_expand(&word.value, &self.budget)
+                .map_err(|_| self.abort(crate::backend::wasm::Stopped::ShellMemory))?;
+            for text in texts {
+                self.room(held)?;
                 let pieces = self.expand_text(state, io, &text, false).await?;
-                for field in split_fields(pieces, &state.ifs()) {
-                    fields.extend(self.glob_field(state, field));
+                let ifs = state.ifs();
+                let split = split_fields(pieces, &ifs, &self.budget, held)
+                    .map_err(|stop| self.stopped_by(stop))?;
+                for field in split {
+                    for path in self.glob_field(state, field)? {
+                        held = held.saturating_add(super::budget::string_cost(&path));
+                        fields.push(path);
+                    }
                 }
+                self.room(held)?;
             }
         }
         Ok(fields)
@@ -95,9 +108,11 @@ impl Interp<'_> {
         io: &Io,
         text: &str,
     ) -> Result<String, Unwind> {
-        let pieces = brush_parser::word::parse_heredoc(text, &options())
-            .map_err(|e| self.fail_expansion(io, &format!("{text}: {e}")))?;
+        let pieces = guarded(|| brush_parser::word::parse_heredoc(text, &options()))
+            .and_then(Result::ok)
+            .ok_or_else(|| self.fail_expansion(io, &format!("{text}: bad here-document")))?;
         let expanded = self.expand_pieces(state, io, pieces, true).await?;
+        self.room(pieces_size(&expanded).saturating_mul(2))?;
         Ok(join_pieces(&expanded))
     }
 
@@ -109,19 +124,12 @@ impl Interp<'_> {
         quoted: bool,
     ) -> Expansion<'f> {
         Box::pin(async move {
-            let pieces = brush_parser::word::parse(text, &options())
-                .map_err(|_| self.fail_expansion(io, &format!("{text}: bad substitution")))?;
+            let pieces = guarded(|| brush_parser::word::parse(text, &options()))
+                .and_then(Result::ok)
+                .ok_or_else(|| self.fail_expansion(io, &format!("{text}: bad substitution")))?;
             let expanded = self.expand_pieces(state, io, pieces, quoted).await?;
-            let size: usize = expanded
-                .iter()
-                .map(|p| match p {
-                    Piece::Chunk(c) => c.text.len(),
-                    Piece::FieldBreak => 1,
-                })
-                .sum();
-            if size > crate::shell::MAX_VALUE_BYTES {
-                return Err(self.abort(crate::backend::wasm::Stopped::ShellMemory));
-            }
+            // The pieces, and the one string most callers join them into.
+            self.room(pieces_size(&expanded).saturating_mul(2))?;
             Ok(expanded)
         })
     }
@@ -135,7 +143,11 @@ impl Interp<'_> {
     ) -> Expansion<'f> {
         Box::pin(async move {
             let mut out = Vec::new();
+            // The word's pieces so far are held while the rest expands.
+            let mut held = self.budget.force(0);
             for piece in pieces {
+                self.check_limits()?;
+                let before = out.len();
                 let literal = |text: String| {
                     Piece::Chunk(Chunk {
                         text,
@@ -182,6 +194,10 @@ impl Interp<'_> {
                         out.push(result_chunk(value.to_string(), quoted));
                     }
                 }
+                let size = held.bytes().saturating_add(pieces_size(&out[before..]));
+                if held.resize(size).is_err() {
+                    return Err(self.abort(crate::backend::wasm::Stopped::ShellMemory));
+                }
             }
             Ok(out)
         })
@@ -189,12 +205,19 @@ impl Interp<'_> {
 
     /// Prints an expansion error and unwinds as sh does: a non-interactive shell exits 1.
     pub(crate) fn fail_expansion(&self, io: &Io, message: &str) -> Unwind {
+        // A loop stopped by the line's wall clock or memory budget: that limit ends the line.
+        if let Err(unwind) = self.check_limits() {
+            return unwind;
+        }
         io.report(&format!("sh: {message}\n"));
         Unwind::Exit(1)
     }
 
     /// A parameter that must be set and is not (`${x:?}`, `set -u`): bash exits 127.
     fn fail_parameter(&self, io: &Io, message: &str) -> Unwind {
+        if let Err(unwind) = self.check_limits() {
+            return unwind;
+        }
         io.report(&format!("sh: {message}\n"));
         Unwind::Exit(127)
     }
@@ -206,15 +229,22 @@ impl Interp<'_> {
         expr: &ParameterExpr,
         quoted: bool,
     ) -> Result<Vec<Piece>, Unwind> {
+        // Every read copies the values: their bytes are taken from the budget's room first.
         let values = |state: &ShellState, p: &Parameter, indirect: bool| {
+            if self.budget.room(parameter_cost(state, p)).is_err() {
+                return None;
+            }
             let direct = parameter_values(state, p);
             if !indirect {
                 return direct;
             }
             let name = direct.and_then(|v| v.first().cloned()).unwrap_or_default();
-            brush_parser::word::parse_parameter(&name, &options())
-                .ok()
-                .and_then(|p| parameter_values(state, &p))
+            let p = guarded(|| brush_parser::word::parse_parameter(&name, &options()))
+                .and_then(Result::ok)?;
+            if self.budget.room(parameter_cost(state, &p)).is_err() {
+                return None;
+            }
+            parameter_values(state, &p)
         };
         let is_null = |v: &Option<Vec<String>>, test: &ParameterTestType| match v {
             None => true,
@@ -346,12 +376,24 @@ impl Interp<'_> {
                     ParameterExpr::RemoveSmallestPrefixPattern { .. } => (false, false),
                     _ => (false, true),
                 };
-                found.map(|items| {
-                    items
-                        .iter()
-                        .map(|v| pattern::remove_affix(v, &pattern_text, suffix, largest))
-                        .collect()
-                })
+                match found {
+                    Some(items) => Some(
+                        items
+                            .iter()
+                            .map(|v| {
+                                pattern::remove_affix(
+                                    v,
+                                    &pattern_text,
+                                    suffix,
+                                    largest,
+                                    &self.budget,
+                                )
+                            })
+                            .collect::<Result<Vec<String>, Stop>>()
+                            .map_err(|stop| self.stopped_by(stop))?,
+                    ),
+                    None => None,
+                }
             }
             ParameterExpr::Substring {
                 parameter,
@@ -376,11 +418,8 @@ impl Interp<'_> {
                 if is_all(parameter) {
                     Some(slice(&found, offset, length))
                 } else {
-                    let chars: Vec<String> = found
-                        .first()
-                        .map(|v| v.chars().map(String::from).collect())
-                        .unwrap_or_default();
-                    Some(vec![slice(&chars, offset, length).concat()])
+                    let text = found.first().map_or("", String::as_str);
+                    Some(vec![substring(text, offset, length)])
                 }
             }
             ParameterExpr::ReplaceSubstring {
@@ -396,12 +435,18 @@ impl Interp<'_> {
                     Some(text) => self.expand_string(state, io, text).await?,
                     None => String::new(),
                 };
-                found.map(|items| {
-                    items
-                        .iter()
-                        .map(|v| replace(v, &pattern_text, &replacement, match_kind))
-                        .collect()
-                })
+                match found {
+                    Some(items) => Some(
+                        items
+                            .iter()
+                            .map(|v| {
+                                replace(v, &pattern_text, &replacement, match_kind, &self.budget)
+                            })
+                            .collect::<Result<Vec<String>, Stop>>()
+                            .map_err(|stop| self.stopped_by(stop))?,
+                    ),
+                    None => None,
+                }
             }
             ParameterExpr::UppercaseFirstChar {
                 parameter,
@@ -424,6 +469,9 @@ impl Interp<'_> {
                 ..
             } => {
                 let found = values(state, parameter, *indirect);
+                // Case mapping can triple a text's bytes.
+                let bytes: usize = found.iter().flatten().map(String::len).sum();
+                self.room(bytes.saturating_mul(3))?;
                 found.map(|items| items.iter().map(|v| change_case(v, expr)).collect())
             }
             ParameterExpr::Transform { .. }
@@ -479,14 +527,14 @@ impl Interp<'_> {
     }
 
     /// Pathname expansion of one field against the zones; the field itself when nothing matches.
-    fn glob_field(&self, state: &ShellState, field: Vec<Chunk>) -> Vec<String> {
+    fn glob_field(&self, state: &ShellState, field: Vec<Chunk>) -> Result<Vec<String>, Unwind> {
         let literal: String = field.iter().map(|c| c.text.as_str()).collect();
         let has_glob = !state.options.noglob
             && field
                 .iter()
                 .any(|c| !c.quoted && c.text.contains(['*', '?', '[']));
         if !has_glob {
-            return vec![literal];
+            return Ok(vec![literal]);
         }
         let pattern_text: String = field
             .iter()
@@ -503,12 +551,14 @@ impl Interp<'_> {
             &state.cwd,
             &pattern_text,
             state.options.dotglob,
-        );
-        if matches.is_empty() && !state.options.nullglob {
+            &self.budget,
+        )
+        .map_err(|stop| self.stopped_by(stop))?;
+        Ok(if matches.is_empty() && !state.options.nullglob {
             vec![literal]
         } else {
             matches
-        }
+        })
     }
 }
 
@@ -529,6 +579,17 @@ fn result_chunk(text: String, quoted: bool) -> Piece {
     })
 }
 
+/// Bytes the pieces hold.
+fn pieces_size(pieces: &[Piece]) -> usize {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Chunk(c) => super::budget::string_cost(&c.text),
+            Piece::FieldBreak => super::budget::ITEM_OVERHEAD,
+        })
+        .sum()
+}
+
 fn join_pieces(pieces: &[Piece]) -> String {
     pieces
         .iter()
@@ -540,13 +601,43 @@ fn join_pieces(pieces: &[Piece]) -> String {
 }
 
 /// Field splitting: unquoted expansion results break on IFS; a field exists once anything,
-/// even an empty quoted string, has been put in it.
-fn split_fields(pieces: Vec<Piece>, ifs: &str) -> Vec<Vec<Chunk>> {
+/// even an empty quoted string, has been put in it. Each field's overhead is taken from the
+/// budget's room (beyond the `held` bytes of earlier fields) as it is made.
+fn split_fields(
+    pieces: Vec<Piece>,
+    ifs: &str,
+    budget: &Budget,
+    held: usize,
+) -> Result<Vec<Vec<Chunk>>, Stop> {
+    /// Fields made between two looks at the line's limits.
+    const FIELDS_PER_CHECK: usize = 1024;
+    let text_bytes: usize = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Chunk(c) => c.text.len(),
+            Piece::FieldBreak => 0,
+        })
+        .sum();
     let mut fields = Vec::new();
+    let mut made = 0usize;
+    let mut check = |fields: &Vec<Vec<Chunk>>| -> Result<(), Stop> {
+        made += 1;
+        if made.is_multiple_of(FIELDS_PER_CHECK) {
+            let overhead = fields
+                .len()
+                .saturating_mul(2 * super::budget::ITEM_OVERHEAD);
+            budget.room(held.saturating_add(text_bytes).saturating_add(overhead))?;
+            budget.check()?;
+        }
+        Ok(())
+    };
     let mut current: Option<Vec<Chunk>> = None;
     for piece in pieces {
         match piece {
-            Piece::FieldBreak => fields.push(current.take().unwrap_or_default()),
+            Piece::FieldBreak => {
+                fields.push(current.take().unwrap_or_default());
+                check(&fields)?;
+            }
             Piece::Chunk(chunk) if !chunk.splittable => {
                 current.get_or_insert_with(Vec::new).push(chunk)
             }
@@ -571,6 +662,7 @@ fn split_fields(pieces: Vec<Piece>, ifs: &str) -> Vec<Vec<Chunk>> {
                         } else {
                             fields.push(current.take().unwrap_or_default());
                         }
+                        check(&fields)?;
                     } else {
                         text.push(c);
                     }
@@ -582,98 +674,7 @@ fn split_fields(pieces: Vec<Piece>, ifs: &str) -> Vec<Vec<Chunk>> {
     if let Some(done) = current {
         fields.push(done);
     }
-    fields
-}
-
-/// Brace expansion of a word's text (`a{b,c}` → `ab ac`, `{1..3}`), before anything else.
-pub(crate) fn brace_expand(text: &str) -> Vec<String> {
-    if !text.contains('{') {
-        return vec![text.to_string()];
-    }
-    match brush_parser::word::parse_brace_expansions(text, &options()) {
-        Ok(Some(parts)) => {
-            let mut words = vec![String::new()];
-            expand_brace_parts(&parts, &mut words);
-            if words.len() > MAX_BRACE_WORDS {
-                return vec![text.to_string()];
-            }
-            words
-        }
-        _ => vec![text.to_string()],
-    }
-}
-
-fn expand_brace_parts(parts: &[BraceExpressionOrText], words: &mut Vec<String>) {
-    for part in parts {
-        match part {
-            BraceExpressionOrText::Text(text) => words.iter_mut().for_each(|w| w.push_str(text)),
-            BraceExpressionOrText::Expr(members) => {
-                let mut alternatives = Vec::new();
-                for member in members {
-                    match member {
-                        BraceExpressionMember::NumberSequence {
-                            start,
-                            end,
-                            increment,
-                        } => {
-                            let step = increment.unsigned_abs().max(1) as i64;
-                            let mut n = *start;
-                            while alternatives.len() <= MAX_BRACE_WORDS {
-                                alternatives.push(n.to_string());
-                                if n == *end {
-                                    break;
-                                }
-                                n = if start <= end { n + step } else { n - step };
-                                if (start <= end && n > *end) || (start > end && n < *end) {
-                                    break;
-                                }
-                            }
-                        }
-                        BraceExpressionMember::CharSequence {
-                            start,
-                            end,
-                            increment,
-                        } => {
-                            let step = increment.unsigned_abs().max(1) as u32;
-                            let (a, b) = (*start as u32, *end as u32);
-                            let mut n = a;
-                            loop {
-                                if let Some(c) = char::from_u32(n) {
-                                    alternatives.push(c.to_string());
-                                }
-                                if n == b {
-                                    break;
-                                }
-                                n = if a <= b {
-                                    n + step
-                                } else {
-                                    n.saturating_sub(step)
-                                };
-                                if (a <= b && n > b) || (a > b && n < b) {
-                                    break;
-                                }
-                            }
-                        }
-                        BraceExpressionMember::Child(child) => {
-                            let mut sub = vec![String::new()];
-                            expand_brace_parts(child, &mut sub);
-                            alternatives.extend(sub);
-                        }
-                    }
-                }
-                let mut next = Vec::with_capacity(words.len() * alternatives.len());
-                for word in words.iter() {
-                    for alternative in &alternatives {
-                        if next.len() > MAX_BRACE_WORDS {
-                            break;
-                        }
-                        next.push(format!("{word}{alternative}"));
-                    }
-                }
-                *words = next;
-            }
-        }
-    }
+    Ok(fields)
 }
 
 fn expand_tilde(state: &ShellState, tilde: &TildeExpr) -> String {
@@ -724,6 +725,25 @@ fn parameter_name(parameter: &Parameter) -> String {
         .to_string()
 }
 
+/// Bytes reading a parameter's values copies (at most: `${a[1]}` is counted as all of `a`).
+fn parameter_cost(state: &ShellState, parameter: &Parameter) -> usize {
+    match parameter {
+        Parameter::Positional(n) => state
+            .positional
+            .get((*n as usize).wrapping_sub(1))
+            .map_or(0, |v| super::budget::string_cost(v)),
+        Parameter::Special(SpecialParameter::AllPositionalParameters { .. }) => state
+            .positional
+            .iter()
+            .map(|v| super::budget::string_cost(v))
+            .sum(),
+        Parameter::Named(name)
+        | Parameter::NamedWithIndex { name, .. }
+        | Parameter::NamedWithAllIndices { name, .. } => state.get(name).map_or(0, Value::cost),
+        Parameter::Special(_) => 64,
+    }
+}
+
 /// A parameter's values: `None` when unset.
 fn parameter_values(state: &ShellState, parameter: &Parameter) -> Option<Vec<String>> {
     let one = |text: String| Some(vec![text]);
@@ -763,26 +783,24 @@ fn parameter_values(state: &ShellState, parameter: &Parameter) -> Option<Vec<Str
             _ => state.get(name).map(|v| vec![v.scalar().to_string()]),
         },
         Parameter::NamedWithIndex { name, index } => {
-            let items = match state.get(name)? {
-                Value::Array(items) => items.clone(),
-                Value::Scalar(text) => vec![text.clone()],
-            };
+            let value = state.get(name)?;
             let index = arith::evaluate_index(index, state).ok()?;
             let index = if index < 0 {
-                items.len() as i64 + index
+                value.to_end() as i64 + index
             } else {
                 index
             };
-            usize::try_from(index)
-                .ok()
-                .and_then(|i| items.get(i).cloned())
-                .map(|v| vec![v])
+            let index = usize::try_from(index).ok()?;
+            match value {
+                Value::Array(items) => items.get(index).cloned(),
+                Value::Scalar(text) if index == 0 => Some(text.clone()),
+                Value::Scalar(_) => None,
+            }
+            .map(|v| vec![v])
         }
-        Parameter::NamedWithAllIndices { name, .. } => match state.get(name) {
-            Some(Value::Array(items)) => Some(items.clone()),
-            Some(Value::Scalar(text)) => Some(vec![text.clone()]),
-            None => Some(Vec::new()),
-        },
+        Parameter::NamedWithAllIndices { name, .. } => {
+            Some(state.get(name).map(Value::values).unwrap_or_default())
+        }
     }
 }
 
@@ -807,28 +825,75 @@ fn slice(items: &[String], offset: i64, length: Option<i64>) -> Vec<String> {
     let end = match length {
         None => len,
         Some(l) if l < 0 => (len + l).max(start),
-        Some(l) => (start + l).min(len),
+        Some(l) => start.saturating_add(l).min(len),
     };
     items[start as usize..end.max(start) as usize].to_vec()
 }
 
+/// `${x/p/r}` and its kinds: the result is built piece by piece, each piece taken from the
+/// budget's room first (`${x//a/$x}` squares a value), with the wall clock checked as it goes.
 fn replace(
     value: &str,
     pattern_text: &str,
     replacement: &str,
     kind: &SubstringMatchKind,
-) -> String {
+    budget: &Budget,
+) -> Result<String, Stop> {
+    /// Matches replaced between two looks at the line's limits.
+    const MATCHES_PER_CHECK: usize = 256;
     let Some(regex) = pattern::regex(pattern_text, kind) else {
-        return value.to_string();
+        return Ok(value.to_string());
     };
-    match kind {
-        SubstringMatchKind::Anywhere => regex
-            .replace_all(value, regex::NoExpand(replacement))
-            .into_owned(),
-        _ => regex
-            .replace(value, regex::NoExpand(replacement))
-            .into_owned(),
+    let mut out = String::new();
+    let mut last = 0;
+    for (count, found) in regex.find_iter(value).enumerate() {
+        if found.is_empty()
+            && !matches!(
+                kind,
+                SubstringMatchKind::Prefix | SubstringMatchKind::Suffix
+            )
+        {
+            // bash replaces nothing for an empty match inside the text.
+            continue;
+        }
+        if count % MATCHES_PER_CHECK == MATCHES_PER_CHECK - 1 {
+            budget.check()?;
+        }
+        let piece = found.start() - last + replacement.len();
+        budget.room(out.len().saturating_add(piece))?;
+        out.push_str(&value[last..found.start()]);
+        out.push_str(replacement);
+        last = found.end();
+        if !matches!(kind, SubstringMatchKind::Anywhere) {
+            break;
+        }
     }
+    budget.room(out.len().saturating_add(value.len() - last))?;
+    out.push_str(&value[last..]);
+    Ok(out)
+}
+
+/// `${x:offset:length}` of one value, counted in characters, without copying the value.
+fn substring(text: &str, offset: i64, length: Option<i64>) -> String {
+    let count = text.chars().count() as i64;
+    let start = if offset < 0 {
+        (count + offset).max(0)
+    } else {
+        offset.min(count)
+    };
+    let end = match length {
+        None => count,
+        Some(l) if l < 0 => (count + l).max(start),
+        Some(l) => start.saturating_add(l).min(count),
+    };
+    let byte_at = |n: i64| {
+        text.char_indices()
+            .nth(n as usize)
+            .map_or(text.len(), |(i, _)| i)
+    };
+    let from = byte_at(start);
+    let to = if end <= start { from } else { byte_at(end) };
+    text[from..to].to_string()
 }
 
 fn change_case(value: &str, expr: &ParameterExpr) -> String {
@@ -939,22 +1004,55 @@ mod tests {
 
     #[test]
     fn splits_unquoted_results_on_ifs() {
-        let fields = split_fields(vec![chunk("  a b\tc ", false)], " \t\n");
-        assert_eq!(texts(fields), ["a", "b", "c"]);
-        let fields = split_fields(vec![chunk("a:b::c", false)], ":");
-        assert_eq!(texts(fields), ["a", "b", "", "c"]);
-        let fields = split_fields(vec![chunk("", true)], " ");
-        assert_eq!(texts(fields), [""]);
-        assert!(split_fields(vec![chunk("", false)], " ").is_empty());
+        let budget = Budget::unlimited();
+        let split = |chunks, ifs| texts(split_fields(chunks, ifs, &budget, 0).unwrap());
+        assert_eq!(
+            split(vec![chunk("  a b\tc ", false)], " \t\n"),
+            ["a", "b", "c"]
+        );
+        assert_eq!(
+            split(vec![chunk("a:b::c", false)], ":"),
+            ["a", "b", "", "c"]
+        );
+        assert_eq!(split(vec![chunk("", true)], " "), [""]);
+        assert!(split(vec![chunk("", false)], " ").is_empty());
     }
 
     #[test]
-    fn expands_braces() {
-        assert_eq!(brace_expand("a{b,c}d"), ["abd", "acd"]);
-        assert_eq!(brace_expand("{1..3}"), ["1", "2", "3"]);
-        assert_eq!(brace_expand("{3..1}"), ["3", "2", "1"]);
-        assert_eq!(brace_expand("x{a..c}"), ["xa", "xb", "xc"]);
-        assert_eq!(brace_expand("{a}"), ["{a}"]);
+    fn splitting_into_many_fields_is_charged() {
+        let budget = Budget::new(1 << 20);
+        let text = "a ".repeat(100_000);
+        let split = split_fields(vec![chunk(&text, false)], " ", &budget, 0);
+        assert_eq!(split.err(), Some(Stop::Memory));
+    }
+
+    #[test]
+    fn substrings_and_replacements() {
+        assert_eq!(substring("héllo", 1, Some(3)), "éll");
+        assert_eq!(substring("hello", -3, None), "llo");
+        assert_eq!(substring("hello", 2, Some(-1)), "ll");
+        assert_eq!(substring("hello", 9, None), "");
+        let budget = Budget::unlimited();
+        let kind = |k| replace("a.b.c", ".", "-", &k, &budget).unwrap();
+        assert_eq!(kind(SubstringMatchKind::Anywhere), "a-b-c");
+        assert_eq!(kind(SubstringMatchKind::FirstOccurrence), "a-b.c");
+        assert_eq!(
+            replace("abc", "", "y", &SubstringMatchKind::Prefix, &budget).unwrap(),
+            "yabc"
+        );
+        assert_eq!(
+            replace("abc", "", "y", &SubstringMatchKind::Anywhere, &budget).unwrap(),
+            "abc"
+        );
+        let small = Budget::new(1 << 20);
+        let squared = replace(
+            &"a".repeat(4096),
+            "a",
+            &"a".repeat(4096),
+            &SubstringMatchKind::Anywhere,
+            &small,
+        );
+        assert_eq!(squared.err(), Some(Stop::Memory));
     }
 
     #[test]

@@ -74,12 +74,17 @@ pub(crate) async fn run(
             return Ok(1);
         }
     };
-    let (find_io, listing) = io.with_captured_stdout(MAX_LISTING);
+    // The listing is held while the actions run: no more of it than the budget has room for.
+    let cap = MAX_LISTING.min(interp.budget.available() as u64 / 2);
+    let (find_io, listing) = io.with_captured_stdout(cap);
     let mut argv = vec!["find".to_string()];
     argv.extend(selection);
     argv.push("-print0".to_string());
     let mut status = interp.run_tool(state, &find_io, &argv).await;
-    let text = listing.text(MAX_LISTING);
+    let text = listing.text(cap);
+    let Ok(_held) = interp.budget.charge(text.len()) else {
+        return Err(interp.abort(crate::backend::wasm::Stopped::ShellMemory));
+    };
     let paths: Vec<&str> = text.split('\0').filter(|p| !p.is_empty()).collect();
     for action in &actions {
         if action.batch {
@@ -116,7 +121,7 @@ pub(crate) async fn run(
                 io.report(&format!("< {} ... {shown} > ? ", action.template[0]));
                 let answer = io
                     .stdin()
-                    .read_until(b'\n')
+                    .read_until(b'\n', 4096)
                     .await
                     .ok()
                     .flatten()

@@ -2,6 +2,8 @@
 //! builtins itself, and each toolset command as a wasm instance, every effect inside the zones.
 
 mod arith;
+mod brace;
+mod budget;
 mod builtins;
 mod exec;
 mod expand;
@@ -13,9 +15,11 @@ mod test_expr;
 mod xargs;
 mod zonefs;
 
+pub(crate) use brace::brace_expand;
+pub(crate) use budget::{Budget, string_cost};
 pub(crate) use builtins::BUILTINS;
 pub(crate) use exec::{Interp, Unwind, is_tool};
-pub(crate) use expand::{Escaped, ansi_c, brace_expand, escape};
+pub(crate) use expand::{Escaped, ansi_c, escape};
 pub(crate) use redirect::Fds;
 pub(crate) use state::ShellState;
 pub(crate) use zonefs::ZoneFs;

@@ -1,7 +1,9 @@
 //! Shell patterns (`*`, `?`, `[…]`, extglob): matching for `case`, `[[ == ]]` and `${x#p}`, and
 //! pathname expansion against the zones. Patterns become regexes through brush-parser.
 
+use super::budget::{self, Budget, Stop};
 use super::zonefs::{ZoneFs, normalize};
+use crate::shell::parse::guarded;
 use brush_parser::word::SubstringMatchKind;
 use regex::Regex;
 
@@ -24,7 +26,7 @@ pub(crate) fn escape(text: &str) -> String {
 }
 
 fn body(pattern: &str) -> Option<String> {
-    brush_parser::pattern::pattern_to_regex_str(pattern, true).ok()
+    guarded(|| brush_parser::pattern::pattern_to_regex_str(pattern, true))?.ok()
 }
 
 fn compile(regex: &str) -> Option<Regex> {
@@ -53,11 +55,33 @@ pub(crate) fn regex(pattern: &str, kind: &SubstringMatchKind) -> Option<Regex> {
     compile(&anchored)
 }
 
-/// `${x%p}` `${x%%p}` `${x#p}` `${x##p}`: removes the smallest or largest matching affix.
-pub(crate) fn remove_affix(value: &str, pattern: &str, suffix: bool, largest: bool) -> String {
+/// Candidate cuts tried between two looks at the line's limits.
+const CUTS_PER_CHECK: usize = 64;
+
+/// `${x%p}` `${x%%p}` `${x#p}` `${x##p}`: removes the smallest or largest matching affix. Each
+/// cut is one match of the affix, so the work is quadratic in the value: the line's wall clock
+/// is checked as it goes.
+pub(crate) fn remove_affix(
+    value: &str,
+    pattern: &str,
+    suffix: bool,
+    largest: bool,
+    budget: &Budget,
+) -> Result<String, Stop> {
     let Some(whole) = body(pattern).and_then(|b| compile(&format!("^(?:{b})$"))) else {
-        return value.to_string();
+        return Ok(value.to_string());
     };
+    // A pattern without wildcards has one affix to try.
+    if !has_glob(pattern) {
+        let literal = unescape(pattern);
+        let rest = if suffix {
+            value.strip_suffix(literal.as_str())
+        } else {
+            value.strip_prefix(literal.as_str())
+        };
+        return Ok(rest.unwrap_or(value).to_string());
+    }
+    budget.room(value.len().saturating_mul(std::mem::size_of::<usize>()))?;
     let cuts: Vec<usize> = value
         .char_indices()
         .map(|(i, _)| i)
@@ -69,32 +93,57 @@ pub(crate) fn remove_affix(value: &str, pattern: &str, suffix: bool, largest: bo
         (true, false) => Box::new(cuts.iter().rev()),
         (true, true) => Box::new(cuts.iter()),
     };
-    for &cut in candidates {
+    for (tried, &cut) in candidates.enumerate() {
+        if tried % CUTS_PER_CHECK == CUTS_PER_CHECK - 1 {
+            budget.check()?;
+        }
         let (affix, rest) = if suffix {
             (&value[cut..], &value[..cut])
         } else {
             (&value[..cut], &value[cut..])
         };
         if whole.is_match(affix) {
-            return rest.to_string();
+            return Ok(rest.to_string());
         }
     }
-    value.to_string()
+    Ok(value.to_string())
+}
+
+/// A pattern without wildcards as the text it matches (its escapes removed).
+fn unescape(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn has_glob(component: &str) -> bool {
-    brush_parser::pattern::pattern_has_glob_metacharacters(component, true)
+    guarded(|| brush_parser::pattern::pattern_has_glob_metacharacters(component, true))
+        .unwrap_or(true)
 }
 
 /// Pathname expansion: the sorted paths in the zones matching `pattern` (relative patterns
-/// from `cwd`, and the matches relative too); empty when nothing matches.
-pub(crate) fn glob(zones: &ZoneFs, cwd: &str, pattern: &str, dotglob: bool) -> Vec<String> {
+/// from `cwd`, and the matches relative too); empty when nothing matches. Each directory read
+/// looks at the line's limits, and the names read are taken from the budget's room.
+pub(crate) fn glob(
+    zones: &ZoneFs,
+    cwd: &str,
+    pattern: &str,
+    dotglob: bool,
+    budget: &Budget,
+) -> Result<Vec<String>, Stop> {
     let absolute = pattern.starts_with('/');
     let mut found: Vec<String> = vec![String::new()];
     let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
     for (index, component) in components.iter().enumerate() {
         let last = index + 1 == components.len();
         let mut next = Vec::new();
+        let mut kept = 0usize;
         for prefix in &found {
             let shown = |name: &str| {
                 if prefix.is_empty() {
@@ -118,9 +167,12 @@ pub(crate) fn glob(zones: &ZoneFs, cwd: &str, pattern: &str, dotglob: bool) -> V
             if has_glob(component) {
                 let Some(regex) = body(component).and_then(|b| compile(&format!("^(?:{b})$")))
                 else {
-                    return Vec::new();
+                    return Ok(Vec::new());
                 };
+                budget.check()?;
                 let mut names = zones.list(&guest_dir);
+                let listed: usize = names.iter().map(|n| budget::string_cost(n)).sum();
+                budget.room(listed.saturating_add(kept))?;
                 names.sort();
                 for name in names {
                     let hidden_ok =
@@ -131,10 +183,11 @@ pub(crate) fn glob(zones: &ZoneFs, cwd: &str, pattern: &str, dotglob: bool) -> V
                     let path = shown(&name);
                     let must_be_dir = !last || pattern.ends_with('/');
                     if !must_be_dir || zones.is_dir(&normalize(cwd, &path)) {
+                        kept = kept.saturating_add(budget::string_cost(&path));
                         next.push(path);
                     }
                     if next.len() > MAX_GLOB_MATCHES {
-                        return Vec::new();
+                        return Ok(Vec::new());
                     }
                 }
             } else {
@@ -149,7 +202,7 @@ pub(crate) fn glob(zones: &ZoneFs, cwd: &str, pattern: &str, dotglob: bool) -> V
         found.iter_mut().for_each(|p| p.push('/'));
     }
     found.sort();
-    found
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -167,13 +220,27 @@ mod tests {
 
     #[test]
     fn removes_affixes() {
+        let budget = Budget::unlimited();
+        let cut = |v: &str, p: &str, suffix, largest| {
+            remove_affix(v, p, suffix, largest, &budget).unwrap()
+        };
+        assert_eq!(cut("a/b/c.tar.gz", "*.", true, false), "a/b/c.tar.gz");
+        assert_eq!(cut("c.tar.gz", ".*", true, false), "c.tar");
+        assert_eq!(cut("c.tar.gz", ".*", true, true), "c");
+        assert_eq!(cut("a/b/c", "*/", false, false), "b/c");
+        assert_eq!(cut("a/b/c", "*/", false, true), "c");
+        assert_eq!(cut("file.txt", ".txt", true, false), "file");
+        assert_eq!(cut("a*b", "a\\*", false, true), "b");
+    }
+
+    #[test]
+    fn a_quadratic_removal_stops_at_the_deadline() {
+        let budget = Budget::unlimited();
+        budget.start_line(std::time::Instant::now());
+        let value = "a".repeat(1 << 16);
         assert_eq!(
-            remove_affix("a/b/c.tar.gz", "*.", true, false),
-            "a/b/c.tar.gz"
+            remove_affix(&value, "*b", true, true, &budget),
+            Err(Stop::WallClock)
         );
-        assert_eq!(remove_affix("c.tar.gz", ".*", true, false), "c.tar");
-        assert_eq!(remove_affix("c.tar.gz", ".*", true, true), "c");
-        assert_eq!(remove_affix("a/b/c", "*/", false, false), "b/c");
-        assert_eq!(remove_affix("a/b/c", "*/", false, true), "c");
     }
 }

@@ -1,30 +1,156 @@
-//! The shell's state: variables (scalars and arrays, exported or not), functions, positional
-//! parameters, options, the working directory and the last status. A subshell is a clone.
+//! The shell's state: variables (scalars and sparse arrays, exported or not), functions,
+//! positional parameters, options, the working directory and the last status. Values are
+//! shared between a shell and its subshells and jobs (copied only when one of them changes a
+//! value), and every stored value is charged to the state's memory [`Budget`].
 
+use super::budget::{self, Budget, Charge, ENTRY_OVERHEAD};
 use brush_parser::ast::FunctionBody;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Deref;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// An indexed array: sparse, as bash's (`a[1000000]=x` holds one element).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Array(BTreeMap<usize, String>);
+
+impl Array {
+    /// Elements at 0, 1, 2…
+    pub(crate) fn from_values(values: Vec<String>) -> Array {
+        Array(values.into_iter().enumerate().collect())
+    }
+
+    /// The elements in index order.
+    pub(crate) fn values(&self) -> Vec<String> {
+        self.0.values().cloned().collect()
+    }
+
+    pub(crate) fn get(&self, index: usize) -> Option<&String> {
+        self.0.get(&index)
+    }
+
+    /// How many elements are set.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// One past the highest index set (where `+=` appends; negative indices count from it).
+    pub(crate) fn end(&self) -> usize {
+        self.0
+            .last_key_value()
+            .map_or(0, |(&i, _)| i.saturating_add(1))
+    }
+
+    pub(crate) fn set(&mut self, index: usize, text: String) {
+        self.0.insert(index, text);
+    }
+
+    pub(crate) fn push(&mut self, text: String) {
+        let end = self.end();
+        self.0.insert(end, text);
+    }
+
+    /// Bytes the elements hold on the host.
+    pub(crate) fn cost(&self) -> usize {
+        self.0.values().map(|v| budget::string_cost(v)).sum()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Value {
     Scalar(String),
-    Array(Vec<String>),
+    Array(Array),
 }
 
 impl Value {
-    /// The value as `$name` reads it: an array's first element.
+    /// The value as `$name` reads it: an array's element 0.
     pub(crate) fn scalar(&self) -> &str {
         match self {
             Value::Scalar(text) => text,
-            Value::Array(items) => items.first().map_or("", String::as_str),
+            Value::Array(items) => items.get(0).map_or("", String::as_str),
         }
+    }
+
+    /// The value's elements (a scalar is one).
+    pub(crate) fn values(&self) -> Vec<String> {
+        match self {
+            Value::Scalar(text) => vec![text.clone()],
+            Value::Array(items) => items.values(),
+        }
+    }
+
+    /// The value as an array (a scalar is element 0).
+    pub(crate) fn to_array(&self) -> Array {
+        match self {
+            Value::Scalar(text) => Array::from_values(vec![text.clone()]),
+            Value::Array(items) => items.clone(),
+        }
+    }
+
+    /// One past the highest index (a scalar is element 0).
+    pub(crate) fn to_end(&self) -> usize {
+        match self {
+            Value::Scalar(_) => 1,
+            Value::Array(items) => items.end(),
+        }
+    }
+
+    /// Bytes the value holds on the host.
+    pub(crate) fn cost(&self) -> usize {
+        match self {
+            Value::Scalar(text) => budget::string_cost(text),
+            Value::Array(items) => items.cost(),
+        }
+    }
+}
+
+/// A stored value, shared by the shells that have not changed it, and its charge.
+#[derive(Debug, Clone)]
+pub(crate) struct Stored(Arc<(Value, Charge)>);
+
+impl Deref for Stored {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        &self.0.0
     }
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Variable {
-    pub(crate) value: Value,
+    pub(crate) value: Stored,
     pub(crate) exported: bool,
+}
+
+/// The background jobs one shell started that still run: what its `wait` waits for (a job's
+/// own `wait` waits for the jobs it started, not for itself).
+#[derive(Debug, Default)]
+pub(crate) struct Jobs {
+    running: AtomicUsize,
+    ended: tokio::sync::Notify,
+}
+
+impl Jobs {
+    pub(crate) fn started(&self) {
+        self.running.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub(crate) fn ended(&self) {
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        self.ended.notify_waiters();
+    }
+
+    /// Until every job of this shell has ended.
+    pub(crate) async fn wait(&self) {
+        loop {
+            let ended = self.ended.notified();
+            if self.running.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            ended.await;
+        }
+    }
 }
 
 /// `set` options the interpreter honours.
@@ -41,7 +167,6 @@ pub(crate) struct Options {
     pub(crate) dotglob: bool,
 }
 
-#[derive(Clone)]
 pub(crate) struct ShellState {
     pub(crate) vars: HashMap<String, Variable>,
     pub(crate) functions: HashMap<String, Arc<FunctionBody>>,
@@ -68,31 +193,51 @@ pub(crate) struct ShellState {
     pub(crate) exit_trap: Option<String>,
     /// Saved values to restore when each active function returns (for `local`).
     pub(crate) locals: Vec<Vec<(String, Option<Variable>)>>,
+    /// The background jobs this shell started.
+    pub(crate) jobs: Arc<Jobs>,
+    /// The memory budget every value of this shell, its subshells and jobs is charged to.
+    pub(crate) budget: Arc<Budget>,
+    /// This state's own tables (the maps' entries, positional parameters, functions and
+    /// aliases), charged apart from the shared values.
+    tables: Charge,
+}
+
+/// What a function's parsed body is counted as (its text was charged as the line or value it
+/// came from; the tree brush-parser makes of it is a few hundred bytes a command).
+const FUNCTION_COST: usize = 512;
+
+impl Clone for ShellState {
+    /// A subshell's or job's copy: the tables are copied (and charged, even past the budget:
+    /// the interpreter ends the line at its next checkpoint), the values are shared.
+    fn clone(&self) -> ShellState {
+        let tables = self.budget.force(self.tables_cost());
+        ShellState {
+            vars: self.vars.clone(),
+            functions: self.functions.clone(),
+            aliases: self.aliases.clone(),
+            name: self.name.clone(),
+            positional: self.positional.clone(),
+            options: self.options,
+            cwd: self.cwd.clone(),
+            last_status: self.last_status,
+            last_status_before: self.last_status_before,
+            conditions: self.conditions,
+            depth: self.depth,
+            exit_trap: self.exit_trap.clone(),
+            locals: self.locals.clone(),
+            jobs: Arc::default(),
+            budget: self.budget.clone(),
+            tables,
+        }
+    }
 }
 
 impl ShellState {
-    /// A fresh shell: the environment exported, in `cwd`.
-    pub(crate) fn new(env: &[(String, String)], cwd: &str) -> ShellState {
-        let mut vars: HashMap<String, Variable> = env
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.clone(),
-                    Variable {
-                        value: Value::Scalar(value.clone()),
-                        exported: true,
-                    },
-                )
-            })
-            .collect();
-        for (name, value) in [("IFS", " \t\n"), ("PS4", "+ ")] {
-            vars.entry(name.to_string()).or_insert(Variable {
-                value: Value::Scalar(value.to_string()),
-                exported: false,
-            });
-        }
+    /// A fresh shell: the environment exported, in `cwd`, its values charged to `budget`.
+    pub(crate) fn new(env: &[(String, String)], cwd: &str, budget: Arc<Budget>) -> ShellState {
+        let tables = budget.force(0);
         let mut state = ShellState {
-            vars,
+            vars: HashMap::new(),
             functions: HashMap::new(),
             aliases: HashMap::new(),
             name: "sh".to_string(),
@@ -105,26 +250,72 @@ impl ShellState {
             depth: 0,
             exit_trap: None,
             locals: Vec::new(),
+            jobs: Arc::default(),
+            budget,
+            tables,
         };
+        for (name, value) in env {
+            state.set_scalar(name, value.clone());
+            state.export(name);
+        }
+        for (name, value) in [("IFS", " \t\n"), ("PS4", "+ ")] {
+            if state.get(name).is_none() {
+                state.set_scalar(name, value);
+            }
+        }
         state.set_cwd(cwd);
         state
     }
 
-    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
-        self.vars.get(name).map(|v| &v.value)
+    /// What this state's own tables hold, apart from the shared values.
+    fn tables_cost(&self) -> usize {
+        let names: usize = self.vars.keys().map(|k| k.len() + ENTRY_OVERHEAD).sum();
+        let functions: usize = self.functions.keys().map(|k| k.len() + FUNCTION_COST).sum();
+        let aliases: usize = self
+            .aliases
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + ENTRY_OVERHEAD)
+            .sum();
+        let positional: usize = self.positional.iter().map(|p| budget::string_cost(p)).sum();
+        names + functions + aliases + positional
     }
 
+    /// Charges the tables again after they changed (a function or alias defined, positional
+    /// parameters set); past the budget the budget is marked and the line ends at its next
+    /// checkpoint.
+    pub(crate) fn recharge_tables(&mut self) {
+        let cost = self.tables_cost();
+        if self.tables.resize(cost).is_err() {
+            self.tables = self.budget.force(cost);
+        }
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        self.vars.get(name).map(|v| &*v.value)
+    }
+
+    /// Stores a value; one that does not fit the memory budget is not stored, and the budget
+    /// is marked (the line ends with `shell_memory`).
     pub(crate) fn set(&mut self, name: &str, value: Value) {
+        let cost = value.cost();
+        let Ok(charge) = self.budget.charge(cost) else {
+            return;
+        };
+        let stored = Stored(Arc::new((value, charge)));
         match self.vars.get_mut(name) {
-            Some(variable) => variable.value = value,
+            Some(variable) => variable.value = stored,
             None => {
+                if self.budget.charge(name.len() + ENTRY_OVERHEAD).is_err() {
+                    return;
+                }
                 self.vars.insert(
                     name.to_string(),
                     Variable {
-                        value,
+                        value: stored,
                         exported: false,
                     },
                 );
+                self.recharge_tables();
             }
         }
     }
@@ -133,18 +324,56 @@ impl ShellState {
         self.set(name, Value::Scalar(value.into()));
     }
 
+    /// `name[index]=text` (appending to the element with `append`): changed in place when no
+    /// other shell shares the array.
+    pub(crate) fn set_element(&mut self, name: &str, index: usize, text: String, append: bool) {
+        if let Some(variable) = self.vars.get_mut(name)
+            && let Some((Value::Array(items), charge)) = Arc::get_mut(&mut variable.value.0)
+        {
+            let old = items.get(index);
+            let old_cost = old.map_or(0, |o| budget::string_cost(o));
+            let kept = if append {
+                old.map_or(0, String::len)
+            } else {
+                0
+            };
+            let new_cost = budget::string_cost(&text).saturating_add(kept);
+            if charge.resize(charge.bytes() - old_cost + new_cost).is_err() {
+                return;
+            }
+            let text = match (append, items.get(index)) {
+                (true, Some(old)) => format!("{old}{text}"),
+                _ => text,
+            };
+            items.set(index, text);
+            return;
+        }
+        let shared = self.get(name).map_or(0, Value::cost);
+        if self.budget.room(shared.saturating_add(text.len())).is_err() {
+            return;
+        }
+        let mut items = self.get(name).map(Value::to_array).unwrap_or_default();
+        let text = match (append, items.get(index)) {
+            (true, Some(old)) => format!("{old}{text}"),
+            _ => text,
+        };
+        items.set(index, text);
+        self.set(name, Value::Array(items));
+    }
+
     pub(crate) fn export(&mut self, name: &str) {
-        self.vars
-            .entry(name.to_string())
-            .or_insert(Variable {
-                value: Value::Scalar(String::new()),
-                exported: false,
-            })
-            .exported = true;
+        if !self.vars.contains_key(name) {
+            self.set_scalar(name, String::new());
+        }
+        if let Some(variable) = self.vars.get_mut(name) {
+            variable.exported = true;
+        }
     }
 
     pub(crate) fn unset(&mut self, name: &str) {
-        self.vars.remove(name);
+        if self.vars.remove(name).is_some() {
+            self.recharge_tables();
+        }
     }
 
     /// Makes `name` local to the innermost running function.
@@ -182,7 +411,7 @@ impl ShellState {
     /// `PIPESTATUS`: an ordinary array variable holding the last pipeline's statuses.
     pub(crate) fn set_pipestatus(&mut self, statuses: &[i32]) {
         let items = statuses.iter().map(i32::to_string).collect();
-        self.set("PIPESTATUS", Value::Array(items));
+        self.set("PIPESTATUS", Value::Array(Array::from_values(items)));
     }
 
     /// Puts back a variable saved before a prefix assignment or a `local` (`None`: it was unset).
@@ -190,6 +419,7 @@ impl ShellState {
         match saved {
             Some(variable) => {
                 self.vars.insert(name, variable);
+                self.recharge_tables();
             }
             None => self.unset(&name),
         }
@@ -198,5 +428,32 @@ impl ShellState {
     pub(crate) fn ifs(&self) -> String {
         self.get("IFS")
             .map_or(" \t\n".to_string(), |v| v.scalar().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrays_are_sparse_and_values_are_charged_and_shared() {
+        let budget = Budget::new(1 << 20);
+        let mut state = ShellState::new(&[], "/", budget.clone());
+        let before = budget.used();
+        state.set_element("a", 9_000_000_000_000_000_000, "x".into(), false);
+        let Some(Value::Array(items)) = state.get("a") else {
+            panic!("not an array")
+        };
+        assert_eq!((items.len(), items.end()), (1, 9_000_000_000_000_000_001));
+        assert!(budget.used() - before < 1024);
+        state.set_scalar("big", "x".repeat(100_000));
+        let with_big = budget.used();
+        let copy = state.clone();
+        assert!(budget.used() - with_big < 4096, "a copy shares the values");
+        drop(copy);
+        state.set_scalar("too_big", "x".repeat(2 << 20));
+        assert!(budget.exceeded() && state.get("too_big").is_none());
+        drop(state);
+        assert_eq!(budget.used(), 0);
     }
 }

@@ -3,7 +3,7 @@
 
 use super::arith;
 use super::exec::{Interp, Io, Status};
-use super::state::{ShellState, Value};
+use super::state::{Array, ShellState, Value};
 use super::zonefs::normalize;
 use brush_parser::ast::{BinaryPredicate, ExtendedTestExpr, UnaryPredicate};
 use std::future::Future;
@@ -81,11 +81,11 @@ fn regex_match(state: &mut ShellState, text: &str, pattern: &str) -> bool {
                 .iter()
                 .map(|m| m.map_or(String::new(), |m| m.as_str().to_string()))
                 .collect();
-            state.set("BASH_REMATCH", Value::Array(groups));
+            state.set("BASH_REMATCH", Value::Array(Array::from_values(groups)));
             true
         }
         None => {
-            state.set("BASH_REMATCH", Value::Array(Vec::new()));
+            state.set("BASH_REMATCH", Value::Array(Array::default()));
             false
         }
     }

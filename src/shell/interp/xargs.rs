@@ -2,6 +2,7 @@
 //! quotes, `-0`, `-d`), batched (`-n`, `-L`, `-I`), each batch run as a command with GNU's
 //! exit statuses (123 when a command failed, 127 not found). `-P` batches run one after another.
 
+use super::budget::{ITEM_OVERHEAD, string_cost};
 use super::builtins::run_without_functions;
 use super::exec::{Interp, Io, Status, status_of};
 use super::state::ShellState;
@@ -165,8 +166,54 @@ pub(crate) async fn run(
             return Ok(1);
         }
     };
-    let input = io.stdin().read_up_to(MAX_INPUT).await;
+    // The input, its text and the commands made of it are charged before they are made; input
+    // that cannot fit the budget ends the line.
+    let room = interp.budget.available().min(MAX_INPUT) / 2;
+    let input = io.stdin().read_up_to(room.saturating_add(1)).await;
+    if input.len() > room {
+        return Err(interp.abort(crate::backend::wasm::Stopped::ShellMemory));
+    }
     let text = String::from_utf8_lossy(&input).into_owned();
+    drop(input);
+    let Ok(mut held) = interp.budget.charge(text.len()) else {
+        return Err(interp.abort(crate::backend::wasm::Stopped::ShellMemory));
+    };
+    let separators = match (&plan.replace, plan.delimiter) {
+        (Some(_), _) => text.bytes().filter(|&b| b == b'\n').count(),
+        (None, Some(d)) => text.bytes().filter(|&b| b == d).count(),
+        (None, None) => text.bytes().filter(u8::is_ascii_whitespace).count(),
+    };
+    let command_bytes: usize = plan.command.iter().map(|w| string_cost(w)).sum();
+    let estimate = match &plan.replace {
+        // Each input line makes one command, every `{}` in it replaced by the line.
+        Some(replace) => {
+            let uses: usize = plan
+                .command
+                .iter()
+                .map(|w| w.matches(replace.as_str()).count())
+                .sum();
+            text.len()
+                .checked_mul(uses)
+                .and_then(|b| b.checked_add(separators.checked_add(1)?.checked_mul(command_bytes)?))
+        }
+        // At most one item a separator, each in one command's arguments; one command unless
+        // `-n` or `-L` cut them into several.
+        None => {
+            let items = separators.saturating_add(1);
+            let commands = if plan.max_args.is_some() || plan.max_lines.is_some() {
+                items
+            } else {
+                1
+            };
+            items
+                .checked_mul(2 * ITEM_OVERHEAD)
+                .and_then(|b| b.checked_add(text.len()))
+                .and_then(|b| b.checked_add(command_bytes.checked_mul(commands)?))
+        }
+    };
+    if estimate.is_none_or(|bytes| held.grow(bytes).is_err()) {
+        return Err(interp.abort(crate::backend::wasm::Stopped::ShellMemory));
+    }
     let batches: Vec<Vec<String>> = if let Some(replace) = &plan.replace {
         text.split('\n')
             .map(|l| l.trim_start_matches([' ', '\t']))

@@ -4,7 +4,7 @@
 
 pub(crate) use crate::backend::wasm::normalize;
 use crate::backend::wasm::{Mount, ZoneMounts, innermost};
-use cap_std::fs::OpenOptions;
+use cap_std::fs::{OpenOptions, OpenOptionsExt};
 use rustix::io::Errno;
 use std::io;
 use std::sync::Arc;
@@ -32,6 +32,24 @@ fn os_error(errno: Errno) -> io::Error {
 /// ENOENT ("No such file or directory"): outside every zone nothing exists.
 fn not_found() -> io::Error {
     os_error(Errno::NOENT)
+}
+
+/// The open flags zonebox adds to every host-side open of a zone file.
+mod libc_flags {
+    pub(super) const NONBLOCK: i32 = rustix::fs::OFlags::NONBLOCK.bits() as i32;
+    pub(super) const NOCTTY: i32 = rustix::fs::OFlags::NOCTTY.bits() as i32;
+}
+
+/// Only regular files are opened: a directory is EISDIR, anything else (a FIFO, a socket, a
+/// device) is refused as "not a regular file".
+fn refuse_special(metadata: &cap_std::fs::Metadata) -> io::Result<()> {
+    if metadata.is_dir() {
+        Err(os_error(Errno::ISDIR))
+    } else if metadata.is_file() {
+        Ok(())
+    } else {
+        Err(io::Error::other("not a regular file"))
+    }
 }
 
 /// An I/O error worded as sh words it (no "(os error N)").
@@ -86,6 +104,14 @@ impl ZoneFs {
             return Err(os_error(Errno::ROFS));
         }
         let dir = zone.dir()?;
+        // FIFOs and devices in a zone (a container line can make them in an rw zone) could block
+        // the host past the line's wall clock or reach hardware: refused before any open, and
+        // the open itself never blocks (a FIFO swapped in after the look fails the second look).
+        match dir.metadata(rest) {
+            Ok(metadata) => refuse_special(&metadata)?,
+            Err(error) if error.kind() == io::ErrorKind::NotFound && how != OpenFor::Read => {}
+            Err(error) => return Err(error),
+        }
         let mut options = OpenOptions::new();
         match how {
             OpenFor::Read => options.read(true),
@@ -93,16 +119,14 @@ impl ZoneFs {
             OpenFor::Append => options.append(true).create(true),
             OpenFor::ReadWrite => options.read(true).write(true).create(true),
         };
+        options.custom_flags(libc_flags::NONBLOCK | libc_flags::NOCTTY);
         let file = dir.open_with(rest, &options)?;
-        let metadata = file.metadata()?;
-        if metadata.is_dir() {
-            return Err(os_error(Errno::ISDIR));
-        }
-        if !metadata.is_file() {
-            // FIFOs and devices in a zone could block the host or reach hardware.
-            return Err(io::Error::other("not a regular file"));
-        }
-        Ok(file.into_std())
+        refuse_special(&file.metadata()?)?;
+        let file = file.into_std();
+        // Reads and writes of the regular file block as usual.
+        let flags = rustix::fs::fcntl_getfl(&file).map_err(os_error)?;
+        rustix::fs::fcntl_setfl(&file, flags - rustix::fs::OFlags::NONBLOCK).map_err(os_error)?;
+        Ok(file)
     }
 
     /// A guest path's metadata (symlinks followed, inside the zone only); `lstat` when not
