@@ -50,6 +50,45 @@ fn main() {
          pub(crate) static TOOL_NAMES: &[&str] = &{names:?};\n"
     );
     std::fs::write(out_dir.join("toolset.rs"), generated).expect("writing toolset.rs into OUT_DIR");
+    build_line_runner(
+        &manifest_dir.join("line-runner/main.rs"),
+        &out_dir.join("line-runner"),
+    );
+}
+
+/// Builds the warm containers' line runner for this host: one file, std only, linked statically
+/// (`+crt-static`) so that it runs in any image, even one without a libc. On hosts other than
+/// Linux there is no runner (an empty file: warm containers say so when asked for).
+fn build_line_runner(source: &Path, out: &Path) {
+    println!("cargo:rerun-if-changed={}", source.display());
+    let target = env::var("TARGET").expect("cargo sets TARGET");
+    if !target.contains("-linux-") {
+        std::fs::write(out, b"").expect("writing an empty line runner into OUT_DIR");
+        return;
+    }
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let status = Command::new(rustc)
+        .args(["--edition", "2024", "--crate-name", "line_runner"])
+        .args([
+            "-C",
+            "opt-level=s",
+            "-C",
+            "panic=abort",
+            "-C",
+            "strip=symbols",
+        ])
+        .args(["-C", "target-feature=+crt-static", "--target", &target])
+        .arg("-o")
+        .arg(out)
+        .arg(source)
+        .status()
+        .expect("running rustc for the line runner");
+    assert!(
+        status.success(),
+        "building the line runner ({}) failed: a static link needs the C library's static \
+         archive (Debian: libc6-dev)",
+        source.display()
+    );
 }
 
 /// The names in the toolset's dispatch table: its lines read `"name" => path, "summary";`.

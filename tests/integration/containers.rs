@@ -445,9 +445,8 @@ fn warm_containers_are_reused_cleaned_between_lines_and_removed_with_the_sandbox
 }
 
 #[test]
-fn the_warm_line_runner_passes_any_line_and_gives_up_its_container_when_killed() {
-    if !engine_ready("the_warm_line_runner_passes_any_line_and_gives_up_its_container_when_killed")
-    {
+fn the_warm_line_runner_passes_any_line_and_cannot_be_read_traced_or_killed() {
+    if !engine_ready("the_warm_line_runner_passes_any_line_and_cannot_be_read_traced_or_killed") {
         return;
     }
     let host = Host::new();
@@ -470,16 +469,15 @@ fn the_warm_line_runner_passes_any_line_and_gives_up_its_container_when_killed()
     assert_eq!(tricky.stderr_text(), "oops\n");
     assert_eq!(tricky.exit_code, 3);
     let container = run("hostname", "").stdout_text().to_string();
-    // A line that fakes the runner's report only prints text.
+    // A line that prints what a report looks like only prints text: the runner frames every
+    // byte of the line's output itself.
     let fake = run(
-        "echo; echo 00000000000000000000000000000000 0; echo after",
+        "printf '\\003\\005\\000\\000\\000\\000\\000\\000\\000\\001'; echo after; exit 7",
         "",
     );
-    assert_eq!(
-        fake.stdout_text(),
-        "\n00000000000000000000000000000000 0\nafter\n"
-    );
-    // A line with input is exec'd (its clean-up ends the runner); the next line starts another.
+    assert_eq!(fake.exit_code, 7);
+    assert_eq!(fake.stdout.as_slice(), b"\x03\x05\0\0\0\0\0\0\0\x01after\n");
+    // A line with input goes to the same runner, in the same container.
     assert_eq!(
         run("cat; hostname", "piped\n").stdout_text(),
         format!("piped\n{container}")
@@ -489,15 +487,64 @@ fn the_warm_line_runner_passes_any_line_and_gives_up_its_container_when_killed()
         container,
         "the same container"
     );
-    // A line that kills the runner ends with 137 and takes its container with it.
-    let killer = run("kill -9 $PPID; sleep 1; echo unreachable", "");
-    assert_eq!(killer.exit_code, 137, "{}", killer.stderr_text());
-    assert_ne!(
-        run("hostname", "").stdout_text(),
-        container,
-        "a new container"
+    // The runner cannot be read, traced or killed by the line, which runs with its uid.
+    let probe = run(
+        "cat /proc/1/mem; cat /proc/1/environ; ls /proc/1/fd; cat /proc/1/fd/0; \
+         echo x > /proc/1/fd/1; kill -9 1; kill -STOP 1; echo alive",
+        "",
     );
+    assert_eq!(probe.stdout_text(), "alive\n", "{}", probe.stderr_text());
+    assert_eq!(
+        probe.stderr_text().matches("Permission denied").count(),
+        5,
+        "{}",
+        probe.stderr_text()
+    );
+    assert_eq!(run("hostname", "").stdout_text(), container);
     assert_eq!(leftover_containers_of(Some(&sandbox)).len(), 1);
+}
+
+#[test]
+fn a_container_line_cannot_outlive_itself_to_read_the_next_one() {
+    if !engine_ready("a_container_line_cannot_outlive_itself_to_read_the_next_one") {
+        return;
+    }
+    let host = Host::new();
+    let sandbox = warm_pool_sandbox(&host, 5.0);
+    // A spy that outlives its line in every way a shell allows, and would copy whatever the
+    // processes of later lines hold (their environment, their input) into the rw zone.
+    let spy = "spy() { while :; do cat /proc/[0-9]*/environ /proc/[0-9]*/cmdline /proc/1/fd/0 \
+               >> /out/spy 2>/dev/null; usleep 20000; done; }; \
+               spy & (spy &) ; nohup sh -c 'spy() { while :; do cat /proc/[0-9]*/environ \
+               >> /out/spy 2>/dev/null; usleep 20000; done; }; spy' >/dev/null 2>&1 & \
+               setsid sh -c 'while :; do cat /proc/[0-9]*/environ >> /out/spy; done' \
+               >/dev/null 2>&1 & echo planted; exit 7";
+    let mut session = sandbox.session().unwrap();
+    let planted = session.run(&format!("busybox true; {spy}")).unwrap();
+    assert_eq!(
+        (planted.exit_code, planted.stdout_text().as_ref()),
+        (7, "planted\n"),
+        "the line's own status, not one a leftover process forged: {}",
+        planted.stderr_text()
+    );
+    session.run("export API_KEY=s3cr3t-next-line").unwrap();
+    let next = session
+        .run_with_stdin(
+            "busybox true; cat > /dev/null; ps -o pid,args | grep -c '[s]py'; usleep 200000; \
+             echo done",
+            b"the-next-lines-input\n".to_vec(),
+        )
+        .unwrap();
+    assert_eq!(next.stdout_text(), "0\ndone\n", "{}", next.stderr_text());
+    // Another session sharing the warm container meets no spy either.
+    let mut other = sandbox.session().unwrap();
+    other.run("export API_KEY=other-session").unwrap();
+    let third = other.run("busybox true; usleep 100000; echo ok").unwrap();
+    assert_eq!(third.stdout_text(), "ok\n", "{}", third.stderr_text());
+    let spied = std::fs::read_to_string(host.out().join("spy")).unwrap_or_default();
+    for secret in ["s3cr3t-next-line", "the-next-lines-input", "other-session"] {
+        assert!(!spied.contains(secret), "a leftover process read {secret}");
+    }
 }
 
 #[test]
@@ -544,4 +591,48 @@ fn the_native_runtime_runs_on_the_host_only_when_a_policy_names_it() {
     // Deny rules still hold.
     let output = sandbox.run("sudo true").unwrap();
     assert_eq!(output.exit_code, 126);
+}
+
+#[test]
+fn no_set_id_file_survives_in_a_host_directory() {
+    if !engine_ready("no_set_id_file_survives_in_a_host_directory") {
+        return;
+    }
+    let host = Host::new();
+    let limits = TestLimits {
+        timeout_secs: 20.0,
+        ..TestLimits::default()
+    };
+    let one_shot = container_sandbox(&container_policy(&host, &limits, "zonebox/busybox:1", ""));
+    let warm = warm_pool_sandbox(&host, 20.0);
+    let plant = "busybox true; cp /bin/busybox /out/sush && chmod 4755 /out/sush; \
+                 mkdir -p /out/d && cp /bin/busybox /out/d/sgid && chmod 2755 /out/d/sgid; \
+                 cp /bin/busybox /out/both && chmod 6755 /out/both; ls -l /out | grep -c '^-..s'";
+    for sandbox in [&one_shot, &warm] {
+        let output = sandbox.run(plant).unwrap();
+        assert_eq!(output.exit_code, 0, "{}", output.stderr_text());
+        assert_eq!(output.stdout_text(), "2\n", "the line saw its own chmod");
+        assert!(
+            output
+                .stderr_text()
+                .contains("removed the set-user-id/set-group-id bits"),
+            "{}",
+            output.stderr_text()
+        );
+        for file in ["sush", "d/sgid", "both"] {
+            let mode = std::fs::metadata(host.out().join(file))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o6000, 0, "{file} kept set-id bits: {mode:o}");
+        }
+        for file in ["sush", "d", "both"] {
+            let path = host.out().join(file);
+            if path.is_dir() {
+                std::fs::remove_dir_all(path).unwrap();
+            } else {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+    }
 }

@@ -3,17 +3,17 @@
 //! wait under the wall clock, and remove it — also when the run is cancelled or times out
 //! (kill, then remove). The API version is negotiated, so older engines work.
 //!
-//! With `container.pool_size` > 0 lines run in warm containers instead: started once (a
-//! sleeper as PID 1), used by one line at a time, and cleaned after each line (every process of
-//! the line killed, the scratch tmpfs emptied) before the next — so no line, and so no session,
-//! sees what another left, except in rw zones, which are shared by design. A line without
-//! input is written to the container's line runner (`runner.rs`, one exec for the container's
-//! life); a line with input is `exec`'d with its stdin. A warm container that timed out, ran out
-//! of memory or could not be cleaned is removed, not reused; one idle longer than
-//! `pool_idle_secs` is removed when next looked at.
+//! With `container.pool_size` > 0 lines run in warm containers instead: started once with
+//! zonebox's line runner as PID 1 (`runner.rs`), used by one line at a time, and cleaned after
+//! each line (every process of the line killed, the scratch tmpfs emptied) before the next — so
+//! no line, and so no session, sees what another left, except in rw zones, which are shared by
+//! design. Every line, with input or without, is a request to the runner on the container's
+//! attach stream. A warm container that timed out, ran out of memory or could not be cleaned
+//! is removed, not reused; one idle longer than `pool_idle_secs` is removed when next looked
+//! at.
 
 use super::discovery::Endpoint;
-use super::runner::{LineEnd, Runner, clean_up_after_line};
+use super::runner::{LineEnd, RUNNER_PATH, Runner, runner_command, runner_file};
 use super::spec::{ContainerSpec, SpecMount};
 use super::{ContainerRuntime, RunEnd, Running};
 use crate::error::Error;
@@ -38,12 +38,11 @@ pub(crate) struct DockerRuntime {
     idle: std::sync::Mutex<Vec<Warm>>,
 }
 
-/// A warm container not in use: its name, when it was last used, and its line runner once one
-/// was started.
+/// A warm container not in use: its name, when it was last used, and its line runner.
 struct Warm {
     name: String,
     used: std::time::Instant,
-    runner: Option<Runner>,
+    runner: Runner,
 }
 
 impl DockerRuntime {
@@ -199,8 +198,8 @@ impl DockerRuntime {
 }
 
 impl DockerRuntime {
-    /// A warm container for `spec`: an idle one, or a new one started now (without a runner).
-    async fn take_warm(&self, spec: &ContainerSpec) -> Result<(String, Option<Runner>), Error> {
+    /// A warm container for `spec`: an idle one, or a new one started now with its runner.
+    async fn take_warm(&self, spec: &ContainerSpec) -> Result<(String, Runner), Error> {
         let stale: Vec<String>;
         let fresh = {
             let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
@@ -219,58 +218,41 @@ impl DockerRuntime {
         }
         let name = format!("zonebox-warm-{}", random_suffix());
         let mut body = create_body(spec);
-        // PID 1 is a sleeper of the image's shell; lines are exec'd beside it.
-        body.cmd = Some(vec![
-            spec.argv[0].clone(),
-            "-c".into(),
-            "trap 'exit 0' TERM; while :; do sleep 3600; done".into(),
-        ]);
-        body.open_stdin = Some(false);
+        body.cmd = Some(runner_command(spec));
         body.stdin_once = Some(false);
-        body.attach_stdin = Some(false);
         if let Some(labels) = body.labels.as_mut() {
             labels.remove(super::spec::LABEL_EXPIRES);
         }
         if let Some(host) = body.host_config.as_mut() {
+            // The runner is the namespace's init: it reaps, and the line cannot signal it.
             host.init = Some(false);
+            host.mounts.get_or_insert_with(Vec::new).push(Mount {
+                target: Some(RUNNER_PATH.to_string()),
+                source: Some(runner_file()?.display().to_string()),
+                typ: Some(MountTypeEnum::BIND),
+                read_only: Some(true),
+                ..Default::default()
+            });
         }
         self.create(&name, body).await?;
-        if let Err(e) = self
-            .docker
-            .start_container(
-                &name,
-                None::<bollard::query_parameters::StartContainerOptions>,
-            )
-            .await
-        {
-            self.remove(&name).await;
-            return Err(Error::Container(format!("starting {name}: {e}")));
+        let started = async {
+            let runner = Runner::attach(&self.docker, &name).await?;
+            self.docker
+                .start_container(
+                    &name,
+                    None::<bollard::query_parameters::StartContainerOptions>,
+                )
+                .await
+                .map_err(|e| Error::Container(format!("starting {name}: {e}")))?;
+            Ok(runner)
+        };
+        match started.await {
+            Ok(runner) => Ok((name, runner)),
+            Err(error) => {
+                self.remove(&name).await;
+                Err(error)
+            }
         }
-        Ok((name, None))
-    }
-
-    /// Runs `argv` in a warm container; `None` when the wall clock ran out.
-    async fn exec(
-        &self,
-        name: &str,
-        spec: &ContainerSpec,
-        argv: Vec<String>,
-        stdin: Vec<u8>,
-        stdout: &CapturedOutput,
-        stderr: &CapturedOutput,
-    ) -> Result<Option<i32>, Error> {
-        let (id, input, output) =
-            attached_exec(&self.docker, name, spec, argv, &spec.workdir).await?;
-        let both = pump(input, output, stdin, stdout, stderr);
-        if tokio::time::timeout(spec.timeout, both).await.is_err() {
-            return Ok(None);
-        }
-        let inspected = self
-            .docker
-            .inspect_exec(&id)
-            .await
-            .map_err(|e| Error::Container(format!("exec in {name}: {e}")))?;
-        Ok(Some(inspected.exit_code.unwrap_or(125) as i32))
     }
 
     async fn run_pooled(
@@ -280,44 +262,39 @@ impl DockerRuntime {
         stdout: CapturedOutput,
         stderr: CapturedOutput,
     ) -> Result<RunEnd, Error> {
-        let (name, runner) = self.take_warm(spec).await?;
+        let (name, mut runner) = self.take_warm(spec).await?;
         let guard = RemoveOnDrop {
             docker: self.docker.clone(),
             name: Some(name.clone()),
         };
-        let ended = if stdin.is_empty() {
-            let run = self.run_in_runner(&name, runner, spec, &stdout, &stderr);
-            match tokio::time::timeout(spec.timeout, run).await {
-                Ok(ended) => ended.map(Some),
-                Err(_elapsed) => Ok(None),
-            }
-        } else {
-            // The exec's clean-up kills the runner too: a new one starts when next needed.
-            drop(runner);
-            self.exec_line(&name, spec, stdin, &stdout, &stderr).await
-        };
-        let end = match ended {
-            Ok(Some(end)) => end,
-            Ok(None) => {
+        let run = runner.run_line(spec, &stdin, &stdout, &stderr);
+        let ended = match tokio::time::timeout(spec.timeout, run).await {
+            Ok(ended) => ended,
+            Err(_elapsed) => {
                 self.remove(&name).await;
                 guard.disarm();
                 return Ok(RunEnd::TIMED_OUT);
             }
+        };
+        let (code, clean) = match ended {
+            Ok(LineEnd::Exited { code, clean }) => (code, clean),
+            // The container stopped under the line (its memory limit, or the engine).
+            Ok(LineEnd::RunnerGone) => (137, false),
             Err(error) => {
                 self.remove(&name).await;
                 guard.disarm();
                 return Err(error);
             }
         };
-        let out_of_memory = end.code == 137 && self.oom_killed(&name).await;
-        let kept = end.cleaned && !out_of_memory && {
+        let out_of_memory = !clean && code == 137 && self.oom_killed(&name).await;
+        let kept = clean && {
             let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
             let room = idle.len() < spec.pool_size;
             if room {
                 idle.push(Warm {
                     name: name.clone(),
                     used: std::time::Instant::now(),
-                    runner: end.runner,
+                    runner,
                 });
             }
             room
@@ -326,77 +303,8 @@ impl DockerRuntime {
             self.remove(&name).await;
         }
         guard.disarm();
-        Ok(RunEnd::exited(end.code, out_of_memory))
+        Ok(RunEnd::exited(code, out_of_memory))
     }
-
-    /// Runs a line without input through the container's runner (started first if needed).
-    async fn run_in_runner(
-        &self,
-        name: &str,
-        runner: Option<Runner>,
-        spec: &ContainerSpec,
-        stdout: &CapturedOutput,
-        stderr: &CapturedOutput,
-    ) -> Result<PooledEnd, Error> {
-        let mut runner = match runner {
-            Some(runner) => runner,
-            None => Runner::start(&self.docker, name, spec).await?,
-        };
-        Ok(match runner.run_line(spec, stdout, stderr).await? {
-            LineEnd::Exited(code) => PooledEnd {
-                code,
-                cleaned: true,
-                runner: Some(runner),
-            },
-            // The line (or the memory limit) killed the runner: nothing was cleaned.
-            LineEnd::RunnerGone => PooledEnd {
-                code: 137,
-                cleaned: false,
-                runner: None,
-            },
-        })
-    }
-
-    /// Runs a line with its input as an exec of its own; `None` when the wall clock ran out.
-    async fn exec_line(
-        &self,
-        name: &str,
-        spec: &ContainerSpec,
-        stdin: Vec<u8>,
-        stdout: &CapturedOutput,
-        stderr: &CapturedOutput,
-    ) -> Result<Option<PooledEnd>, Error> {
-        // The line runs in a child shell; the wrapper then cleans up for the next line (every
-        // process the line left killed, the scratch emptied), in the same exec.
-        let shell = spec.argv[0].clone();
-        let wrapper = format!(
-            "{shell} -c \"$1\"; s=$?; {} exit $s",
-            clean_up_after_line(&spec.scratch)
-        );
-        let argv = vec![
-            shell.clone(),
-            "-c".into(),
-            wrapper,
-            "sh".into(),
-            spec.argv[2].clone(),
-        ];
-        let code = self.exec(name, spec, argv, stdin, stdout, stderr).await?;
-        // A status from a signal may mean the wrapper itself was killed (by the line, or for
-        // memory) before it cleaned: such a container is not reused.
-        Ok(code.map(|code| PooledEnd {
-            code,
-            cleaned: code <= 128,
-            runner: None,
-        }))
-    }
-}
-
-/// How a line in a warm container ended: its status, whether the container was cleaned after
-/// it (so it may be reused), and the runner to keep with it.
-struct PooledEnd {
-    code: i32,
-    cleaned: bool,
-    runner: Option<Runner>,
 }
 
 impl ContainerRuntime for DockerRuntime {
@@ -529,48 +437,6 @@ async fn pump(
         }
     };
     tokio::join!(feed, read);
-}
-
-/// Starts `argv` in container `name` as the spec's user with the spec's environment, attached
-/// to its stdin, stdout and stderr: the exec's id, its input and its output.
-pub(crate) async fn attached_exec(
-    docker: &Docker,
-    name: &str,
-    spec: &ContainerSpec,
-    argv: Vec<String>,
-    workdir: &str,
-) -> Result<
-    (
-        String,
-        std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
-        OutputStream,
-    ),
-    Error,
-> {
-    let failed = |e: bollard::errors::Error| Error::Container(format!("exec in {name}: {e}"));
-    let config = bollard::models::ExecConfig {
-        attach_stdin: Some(true),
-        attach_stdout: Some(true),
-        attach_stderr: Some(true),
-        cmd: Some(argv),
-        env: Some(spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
-        working_dir: Some(workdir.to_string()),
-        user: Some(format!("{}:{}", spec.user.0, spec.user.1)),
-        ..Default::default()
-    };
-    let created = docker.create_exec(name, config).await.map_err(failed)?;
-    let started = docker
-        .start_exec(&created.id, None::<bollard::exec::StartExecOptions>)
-        .await
-        .map_err(failed)?;
-    match started {
-        bollard::exec::StartExecResults::Attached { output, input } => {
-            Ok((created.id, input, output))
-        }
-        bollard::exec::StartExecResults::Detached => {
-            Err(Error::Container(format!("exec in {name} did not attach")))
-        }
-    }
 }
 
 fn random_suffix() -> String {

@@ -12,6 +12,7 @@ pub(crate) mod docker;
 pub(crate) mod native;
 pub(crate) mod reaper;
 mod runner;
+pub(crate) mod set_id;
 pub(crate) mod spec;
 
 use crate::error::Error;

@@ -1,290 +1,249 @@
-//! The line runner of a warm container: one shell exec'd once into the container, which then
-//! runs every line written to it, so a line costs a write and a read on a connection that is
-//! already open instead of an exec (the engine starting a process in the container: most of the
-//! 60 ms a warm exec took).
+//! The host side of a warm container's line runner (`line-runner/main.rs`): the static program
+//! that is PID 1 of every warm container, so a line costs a write and a read on the container's
+//! attach stream instead of an exec (the engine starting a process: most of the 60 ms a warm
+//! exec took).
 //!
-//! A request is one text line: a fresh random token, then the command that runs the line (`cd`
-//! to its directory, then `env -i` with exactly its environment, then the policy's shell on the
-//! line) with every byte but letters and digits written as a `\ooo` escape, which the runner's
-//! `printf` turns back into bytes (so any line, whatever its quotes or newlines, travels as one
-//! line). The runner runs it with stdin from /dev/null (lines with input are exec'd instead),
-//! kills every process the line left (`kill -9 -1` spares the runner and PID 1), empties the
-//! scratch zones, and writes `\n<token> <status>\n` on stdout and on stderr. The host passes the
-//! output through until it sees both markers. The token is secret to the runner (the line's
-//! stdin is not the runner's, and the runner is its parent, not a process it may trace), so a
-//! line cannot end its own output early; a line that kills the runner ends the stream instead,
-//! and its container is not reused.
+//! The protocol rests on nothing the line can read or write: the runner is non-dumpable (its
+//! `/proc` entries are root's, no process of the line may ptrace it), it is the namespace's init
+//! (the line cannot kill it), and the line only ever holds fresh pipes whose bytes the runner
+//! frames itself, so no output of the line can pass for the runner's report. The report comes
+//! after the runner has killed and reaped every process of the container's user and checked
+//! `/proc` that none is left, and says whether it could; zonebox keeps the container only then.
+//!
+//! Requests: a little-endian u32 length, then NUL-separated fields (working directory, the
+//! number of `NAME=VALUE` entries and each, the number of argv words and each, the length of
+//! stdin), then stdin's bytes. Frames back: a kind byte (1 stdout, 2 stderr, 3 end), a
+//! little-endian u32 length, the bytes; an end frame holds the status (i32 LE) and a clean flag.
 
-use super::docker::{OutputStream, attached_exec};
+use super::docker::OutputStream;
 use super::spec::ContainerSpec;
 use crate::error::Error;
 use crate::stdio::CapturedOutput;
 use bollard::Docker;
 use bollard::container::LogOutput;
+use bollard::query_parameters::AttachContainerOptionsBuilder;
 use futures::StreamExt;
-use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::pin::Pin;
+use std::sync::OnceLock;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
+
+/// Where the runner is mounted in a warm container.
+pub(crate) const RUNNER_PATH: &str = "/.zonebox-line-runner";
+
+/// The runner program, built for this host by build.rs (static, so any image can run it).
+static LINE_RUNNER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/line-runner"));
+
+const FRAME_STDOUT: u8 = 1;
+const FRAME_STDERR: u8 = 2;
+const FRAME_END: u8 = 3;
+
+/// The runner program as a host file to bind-mount: written once per process into a private
+/// directory (named as scratch directories are, so one a killed process left is removed by the
+/// next process's sweep).
+pub(crate) fn runner_file() -> Result<PathBuf, Error> {
+    static INSTALLED: OnceLock<Result<(tempfile::TempDir, PathBuf), String>> = OnceLock::new();
+    let installed = INSTALLED.get_or_init(|| {
+        use std::os::unix::fs::PermissionsExt;
+        if LINE_RUNNER.is_empty() {
+            return Err("the line runner is built for Linux hosts only".into());
+        }
+        let dir = crate::backend::wasm::private_dir().map_err(|e| e.to_string())?;
+        let path = dir.path().join("line-runner");
+        std::fs::write(&path, LINE_RUNNER).map_err(|e| e.to_string())?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o555))
+            .map_err(|e| e.to_string())?;
+        Ok((dir, path))
+    });
+    match installed {
+        Ok((_, path)) => Ok(path.clone()),
+        Err(reason) => Err(Error::Container(format!(
+            "cannot install the warm containers' line runner: {reason}"
+        ))),
+    }
+}
+
+/// The command of a warm container: the runner, told which directories to empty after a line.
+pub(crate) fn runner_command(spec: &ContainerSpec) -> Vec<String> {
+    std::iter::once(RUNNER_PATH.to_string())
+        .chain(spec.scratch.iter().cloned())
+        .collect()
+}
 
 /// A runner attached to its warm container.
 pub(crate) struct Runner {
     input: Pin<Box<dyn AsyncWrite + Send>>,
     output: OutputStream,
+    /// Bytes of the runner's stdout not yet read as frames.
+    pending: Vec<u8>,
 }
 
 /// How a line given to a runner ended.
 pub(crate) enum LineEnd {
-    /// The runner reported the line's status, and cleaned up after it.
-    Exited(i32),
-    /// The output ended without the runner's report: the runner was killed (by the line, or
-    /// for memory), so nothing was cleaned.
+    /// The runner reported the line's status; `clean` when no process of the line is left and
+    /// the scratch zones are empty.
+    Exited { code: i32, clean: bool },
+    /// The runner's stream ended without a report: the container stopped (for memory, or the
+    /// engine), so nothing was cleaned.
     RunnerGone,
 }
 
 impl Runner {
-    /// Starts the runner in container `name`.
-    pub(crate) async fn start(
-        docker: &Docker,
-        name: &str,
-        spec: &ContainerSpec,
-    ) -> Result<Runner, Error> {
-        let argv = vec![
-            spec.argv[0].clone(),
-            "-c".into(),
-            runner_script(&spec.argv[0], &spec.scratch),
-        ];
-        let (_, input, output) = attached_exec(docker, name, spec, argv, "/").await?;
-        Ok(Runner { input, output })
+    /// Attaches to container `name` (created with [`runner_command`], not yet started).
+    pub(crate) async fn attach(docker: &Docker, name: &str) -> Result<Runner, Error> {
+        let options = AttachContainerOptionsBuilder::new()
+            .stdin(true)
+            .stdout(true)
+            .stderr(true)
+            .stream(true)
+            .build();
+        let attached = docker
+            .attach_container(name, Some(options))
+            .await
+            .map_err(|e| Error::Container(format!("attaching to {name}: {e}")))?;
+        Ok(Runner {
+            input: attached.input,
+            output: attached.output,
+            pending: Vec::new(),
+        })
     }
 
-    /// Runs the spec's line, passing its output through until the runner's report.
+    /// Runs the spec's line with `stdin`, passing its output through until the runner's report.
     pub(crate) async fn run_line(
         &mut self,
         spec: &ContainerSpec,
+        stdin: &[u8],
         stdout: &CapturedOutput,
         stderr: &CapturedOutput,
     ) -> Result<LineEnd, Error> {
-        let token = token()?;
-        let request = format!("{token} {}\n", escape(&command(spec)));
+        let request = request(spec, stdin)?;
         let written = async {
-            self.input.write_all(request.as_bytes()).await?;
+            self.input.write_all(&request).await?;
             self.input.flush().await
         };
         if written.await.is_err() {
             return Ok(LineEnd::RunnerGone);
         }
-        let mut out = EndMarker::new(&token);
-        let mut err = EndMarker::new(&token);
-        while out.status.is_none() || err.status.is_none() {
+        loop {
+            while let Some((kind, body)) = next_frame(&mut self.pending) {
+                match kind {
+                    FRAME_STDOUT => stdout.write(&body),
+                    FRAME_STDERR => stderr.write(&body),
+                    FRAME_END if body.len() == 5 => {
+                        let code = i32::from_le_bytes([body[0], body[1], body[2], body[3]]);
+                        return Ok(LineEnd::Exited {
+                            code,
+                            clean: body[4] == 1,
+                        });
+                    }
+                    // A frame the runner never sends: the stream cannot be trusted.
+                    _ => return Ok(LineEnd::RunnerGone),
+                }
+            }
             match self.output.next().await {
                 Some(Ok(LogOutput::StdOut { message } | LogOutput::Console { message })) => {
-                    out.feed(&message, stdout)
+                    self.pending.extend_from_slice(&message)
                 }
-                Some(Ok(LogOutput::StdErr { message })) => err.feed(&message, stderr),
+                // The runner's own diagnostics: not the line's.
+                Some(Ok(LogOutput::StdErr { message })) => {
+                    tracing::debug!("line runner: {}", String::from_utf8_lossy(&message));
+                }
                 Some(Ok(LogOutput::StdIn { .. })) => {}
-                Some(Err(_)) | None => {
-                    out.flush(stdout);
-                    err.flush(stderr);
-                    return Ok(LineEnd::RunnerGone);
-                }
+                Some(Err(_)) | None => return Ok(LineEnd::RunnerGone),
             }
         }
-        Ok(LineEnd::Exited(out.status.unwrap_or(125)))
     }
 }
 
-/// The runner's loop, in the policy's `shell`.
-fn runner_script(shell: &str, scratch: &[String]) -> String {
-    let shell = quote(shell);
-    let clean = clean_up_after_line(scratch);
-    format!(
-        "while read -r t c; do l=$(printf \"$c\"; printf x); l=${{l%x}}; \
-         {shell} -c \"$l\" </dev/null; s=$?; {clean} \
-         printf '\\n%s %s\\n' \"$t\" \"$s\"; printf '\\n%s %s\\n' \"$t\" \"$s\" >&2; done"
-    )
+/// The request for a spec's line: its directory, exactly its environment, its argv, its input.
+fn request(spec: &ContainerSpec, stdin: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut fields: Vec<String> = vec![spec.workdir.clone(), spec.env.len().to_string()];
+    fields.extend(spec.env.iter().map(|(k, v)| format!("{k}={v}")));
+    fields.push(spec.argv.len().to_string());
+    fields.extend(spec.argv.iter().cloned());
+    fields.push(stdin.len().to_string());
+    if let Some(bad) = fields.iter().find(|f| f.contains('\0')) {
+        return Err(Error::Container(format!(
+            "cannot pass {bad:?} to a container: it holds a NUL byte"
+        )));
+    }
+    let mut payload = Vec::new();
+    for field in &fields {
+        payload.extend_from_slice(field.as_bytes());
+        payload.push(0);
+    }
+    payload.extend_from_slice(stdin);
+    let length = u32::try_from(payload.len()).map_err(|_| {
+        Error::Container(format!(
+            "a line and its input of {} bytes is too large for a warm container",
+            payload.len()
+        ))
+    })?;
+    let mut request = length.to_le_bytes().to_vec();
+    request.extend(payload);
+    Ok(request)
 }
 
-/// What every line in a warm container is followed by, whichever way it ran: every process of
-/// the container's user killed (`kill -9 -1` spares the caller and PID 1), and the `scratch`
-/// zones emptied.
-pub(crate) fn clean_up_after_line(scratch: &[String]) -> String {
-    let mut clean = String::from("kill -9 -1 2>/dev/null;");
-    for dir in scratch {
-        let dir = quote(dir);
-        let _ = write!(
-            clean,
-            " rm -rf {dir}/* {dir}/.[!.]* {dir}/..?* 2>/dev/null;"
-        );
+/// Takes one whole frame off the front of `pending`, if one is there.
+fn next_frame(pending: &mut Vec<u8>) -> Option<(u8, Vec<u8>)> {
+    let header = pending.get(..5)?;
+    let length = u32::from_le_bytes([header[1], header[2], header[3], header[4]]) as usize;
+    if pending.len() < 5 + length {
+        return None;
     }
-    clean
-}
-
-/// What the runner runs for the spec: its directory, exactly its environment, its shell.
-fn command(spec: &ContainerSpec) -> String {
-    let mut command = format!("cd -- {} && exec env -i", quote(&spec.workdir));
-    for (name, value) in &spec.env {
-        command.push(' ');
-        command.push_str(&quote(&format!("{name}={value}")));
-    }
-    for word in &spec.argv {
-        command.push(' ');
-        command.push_str(&quote(word));
-    }
-    command
-}
-
-/// `text` in single quotes for sh.
-fn quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "'\\''"))
-}
-
-/// Every byte but ASCII letters and digits as a `\ooo` escape of printf's format.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len() * 4);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() {
-            escaped.push(byte as char);
-        } else {
-            let _ = write!(escaped, "\\{byte:03o}");
-        }
-    }
-    escaped
-}
-
-/// 128 random bits from the operating system, in hex.
-fn token() -> Result<String, Error> {
-    let mut bytes = [0u8; 16];
-    rustix::rand::getrandom(&mut bytes, rustix::rand::GetRandomFlags::empty())
-        .map_err(|e| Error::Container(format!("no random token for the line runner: {e}")))?;
-    Ok(bytes.iter().fold(String::new(), |mut hex, b| {
-        let _ = write!(hex, "{b:02x}");
-        hex
-    }))
-}
-
-/// Finds the runner's report (`\n<token> <status>\n`) in one output stream, passing through
-/// every byte before it — holding back only what could be the report's beginning.
-struct EndMarker {
-    needle: Vec<u8>,
-    held: Vec<u8>,
-    status: Option<i32>,
-}
-
-impl EndMarker {
-    fn new(token: &str) -> EndMarker {
-        EndMarker {
-            needle: format!("\n{token} ").into_bytes(),
-            held: Vec::new(),
-            status: None,
-        }
-    }
-
-    /// Passes on what was held back: the stream ended without a report.
-    fn flush(&mut self, sink: &CapturedOutput) {
-        sink.write(&self.held);
-        self.held.clear();
-    }
-
-    fn feed(&mut self, chunk: &[u8], sink: &CapturedOutput) {
-        if self.status.is_some() {
-            return;
-        }
-        self.held.extend_from_slice(chunk);
-        let found = self
-            .held
-            .windows(self.needle.len())
-            .position(|window| window == self.needle.as_slice());
-        let Some(at) = found else {
-            let keep = self.needle.len() - 1;
-            if self.held.len() > keep {
-                let out = self.held.len() - keep;
-                sink.write(&self.held[..out]);
-                self.held.drain(..out);
-            }
-            return;
-        };
-        sink.write(&self.held[..at]);
-        self.held.drain(..at);
-        let rest = &self.held[self.needle.len()..];
-        if let Some(end) = rest.iter().position(|&b| b == b'\n') {
-            let status = std::str::from_utf8(&rest[..end])
-                .ok()
-                .and_then(|s| s.trim().parse().ok());
-            self.status = Some(status.unwrap_or(125));
-            self.held.clear();
-        }
-    }
+    let kind = pending[0];
+    let body = pending[5..5 + length].to_vec();
+    pending.drain(..5 + length);
+    Some((kind, body))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn scan(token: &str, chunks: &[&[u8]]) -> (Vec<u8>, Option<i32>) {
-        let sink = CapturedOutput::new("stdout", 1 << 20);
-        let mut marker = EndMarker::new(token);
-        for chunk in chunks {
-            marker.feed(chunk, &sink);
+    #[test]
+    fn frames_are_read_whole_however_the_stream_cuts_them() {
+        let mut stream = Vec::new();
+        for (kind, body) in [(1u8, &b"out"[..]), (2, b""), (3, &[0, 0, 0, 0, 1])] {
+            stream.push(kind);
+            stream.extend((body.len() as u32).to_le_bytes());
+            stream.extend_from_slice(body);
         }
-        if marker.status.is_none() {
-            marker.flush(&sink);
+        for cut in 0..stream.len() {
+            let mut pending = stream[..cut].to_vec();
+            let mut frames = Vec::new();
+            while let Some(frame) = next_frame(&mut pending) {
+                frames.push(frame);
+            }
+            pending.extend_from_slice(&stream[cut..]);
+            while let Some(frame) = next_frame(&mut pending) {
+                frames.push(frame);
+            }
+            assert_eq!(frames.len(), 3, "cut at {cut}");
+            assert_eq!(frames[0], (1, b"out".to_vec()));
+            assert!(pending.is_empty());
         }
-        (sink.finish(1 << 20).0, marker.status)
     }
 
     #[test]
-    fn output_passes_through_until_the_report() {
-        let t = "0123abcd";
-        assert_eq!(
-            scan(t, &[b"hi\n\n0123abcd 0\n"]),
-            (b"hi\n".to_vec(), Some(0))
-        );
-        assert_eq!(scan(t, &[b"no newline\n0123abcd 3\n"]).1, Some(3));
-        assert_eq!(scan(t, &[b"no newline\n0123abcd 3\n"]).0, b"no newline");
-        // The report split anywhere across chunks.
-        let whole = b"line one\nline two\n\n0123abcd 42\n";
-        for cut in 1..whole.len() {
-            let (out, status) = scan(t, &[&whole[..cut], &whole[cut..]]);
-            assert_eq!(
-                (out.as_slice(), status),
-                (&b"line one\nline two\n"[..], Some(42)),
-                "cut at {cut}"
-            );
-        }
-        // Another token is output, and so is everything when the report never comes.
-        let (out, status) = scan(t, &[b"\nffff 1\n", b"rest \n0123abc"]);
-        assert_eq!(
-            (out.as_slice(), status),
-            (&b"\nffff 1\nrest \n0123abc"[..], None)
-        );
-    }
-
-    #[test]
-    fn any_line_travels_as_one_escaped_line() {
-        let line = "printf '%s\\n' \"a b\" $'x'\nsecond line; echo 100%";
-        let escaped = escape(line);
-        assert!(
-            escaped
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'\\')
-        );
-        assert!(!escaped.contains('\n') && !escaped.contains('%'));
-        assert_eq!(escape("a'%\n"), "a\\047\\045\\012");
-    }
-
-    #[test]
-    fn the_command_sets_exactly_the_lines_directory_environment_and_shell() {
+    fn a_request_holds_the_directory_environment_argv_and_input() {
         let spec = ContainerSpec {
-            argv: vec!["/bin/sh".into(), "-c".into(), "echo 'it''s'".into()],
+            argv: vec!["/bin/sh".into(), "-c".into(), "echo 'it''s'\nls".into()],
             workdir: "/workspace/it's".into(),
             env: vec![("A".into(), "1 2".into())],
             ..ContainerSpec::sample()
         };
+        let request = request(&spec, b"in\0put").unwrap();
+        let length = u32::from_le_bytes(request[..4].try_into().unwrap()) as usize;
+        assert_eq!(length, request.len() - 4);
         assert_eq!(
-            command(&spec),
-            "cd -- '/workspace/it'\\''s' && exec env -i 'A=1 2' '/bin/sh' '-c' 'echo '\\''it'\\'''\\''s'\\'''"
+            &request[4..],
+            b"/workspace/it's\x001\0A=1 2\x003\0/bin/sh\0-c\0echo 'it''s'\nls\x006\0in\0put"
         );
-        assert_eq!(token().unwrap().len(), 32);
-        assert_ne!(token().unwrap(), token().unwrap());
+        let bad = ContainerSpec {
+            env: vec![("A".into(), "nul\0byte".into())],
+            ..ContainerSpec::sample()
+        };
+        assert!(super::request(&bad, b"").is_err());
     }
 }

@@ -15,6 +15,6 @@ pub(crate) use cache::CacheLocation;
 pub use engine::{CompileEvent, DEFAULT_INSTANCE_SLOTS};
 pub(crate) use engine::{RunState, WasmEngine};
 pub(crate) use run::{RunRequest, Stopped};
-pub(crate) use scratch::ScratchPool;
+pub(crate) use scratch::{ScratchPool, private_dir};
 pub(crate) use toolset::TOOL_NAMES;
 pub(crate) use zones::{Mount, ZoneMounts, innermost, normalize};

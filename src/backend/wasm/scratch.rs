@@ -45,7 +45,7 @@ impl ScratchPool {
         let spare = self.spare.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let dir = match spare {
             Some(dir) => dir,
-            None => fresh().map_err(|e| Error::Zone {
+            None => private_dir().map_err(|e| Error::Zone {
                 guest: guest.to_string(),
                 reason: format!(
                     "cannot create a scratch directory in {}: {e}",
@@ -101,8 +101,9 @@ impl Drop for ScratchDir {
     }
 }
 
-/// A new private temp directory (mode 0700 whatever the umask).
-fn fresh() -> std::io::Result<TempDir> {
+/// A new private temp directory (mode 0700 whatever the umask), named after this process so
+/// that a later process removes it if this one is killed.
+pub(crate) fn private_dir() -> std::io::Result<TempDir> {
     let dir = tempfile::Builder::new()
         .prefix(&format!("{PREFIX}{}-", std::process::id()))
         .tempdir()?;
