@@ -44,7 +44,29 @@ pub fn parse(line: &str) -> Result<Program, ParseError> {
             incomplete: false,
         });
     }
-    if let Some(position) = too_deep(line) {
+    let shaped = shape(line);
+    if let Err(Shape::TooMany(position)) = shaped {
+        return Err(ParseError {
+            line: line.to_string(),
+            position,
+            message: format!(
+                "the line holds more than {MAX_TOKENS} words and operators; split it into \
+                 several lines or sessions' lines"
+            ),
+            incomplete: false,
+        });
+    }
+    if let Err(Shape::ParametersTooDeep(position)) = shaped {
+        return Err(ParseError {
+            line: line.to_string(),
+            position,
+            message: format!(
+                "parameter expansions ${{…}} nest deeper than {MAX_PARAMETER_NESTING} levels here"
+            ),
+            incomplete: false,
+        });
+    }
+    if let Err(Shape::TooDeep(position)) = shaped {
         return Err(ParseError {
             line: line.to_string(),
             position,
@@ -83,15 +105,35 @@ pub(crate) fn guarded<T>(parse: impl FnOnce() -> T) -> Option<T> {
 /// stack, where no unwinding helps.
 pub(crate) const MAX_NESTING: usize = 200;
 
-/// Where a line first nests deeper than [`MAX_NESTING`] (quotes and escapes skipped). Keywords
-/// are counted wherever they stand as a word (an argument `if` counts too: a bound, not a
-/// parse).
-fn too_deep(line: &str) -> Option<usize> {
+/// What makes a line too big to parse: nesting past [`MAX_NESTING`] (quotes and escapes
+/// skipped; keywords counted wherever they stand as a word: a bound, not a parse), or more than
+/// [`MAX_TOKENS`] words and operators (brush-parser holds about a kilobyte per token, so a
+/// megabyte of `a;a;a;…` would take the host most of a gigabyte before any budget applies).
+#[derive(Debug, PartialEq, Eq)]
+enum Shape {
+    TooDeep(usize),
+    ParametersTooDeep(usize),
+    TooMany(usize),
+}
+
+/// How deeply `${…}` may nest inside `${…}`: brush-parser's word parser backtracks through
+/// every way a malformed nested expansion could be read, several times per level.
+pub(crate) const MAX_PARAMETER_NESTING: usize = 8;
+
+/// The most words and operators one parse may hold.
+pub(crate) const MAX_TOKENS: usize = 32_768;
+
+fn shape(line: &str) -> Result<(), Shape> {
+    let mut tokens = 0usize;
     let mut depth = 0usize;
     let mut chars = line.char_indices();
     let mut in_double = false;
     let mut word = String::new();
     let mut word_start = 0;
+    // Which open brackets are parameter expansions (`${`), and how many of those are open.
+    let mut open: Vec<bool> = Vec::new();
+    let mut parameters = 0usize;
+    let mut prev = ' ';
     // Closes the plain word that ended before `at`: keywords open or close a level.
     let end_word = |word: &mut String, depth: &mut usize| {
         match word.as_str() {
@@ -121,6 +163,7 @@ fn too_deep(line: &str) -> Option<usize> {
                     | '"'
                     | '\\'
             );
+        let before = std::mem::replace(&mut prev, c);
         if plain {
             if word.is_empty() {
                 word_start = at;
@@ -128,9 +171,18 @@ fn too_deep(line: &str) -> Option<usize> {
             word.push(c);
             continue;
         }
+        if !word.is_empty() {
+            tokens += 1;
+        }
         end_word(&mut word, &mut depth);
         if depth > MAX_NESTING {
-            return Some(word_start);
+            return Err(Shape::TooDeep(word_start));
+        }
+        if !in_double && matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>') {
+            tokens += 1;
+        }
+        if tokens > MAX_TOKENS {
+            return Err(Shape::TooMany(at));
         }
         match c {
             '\\' => {
@@ -146,16 +198,30 @@ fn too_deep(line: &str) -> Option<usize> {
             '"' => in_double = !in_double,
             '(' | '{' | '[' | '`' => {
                 depth += 1;
+                let parameter = c == '{' && before == '$';
+                parameters += usize::from(parameter);
+                open.push(parameter);
                 if depth > MAX_NESTING {
-                    return Some(at);
+                    return Err(Shape::TooDeep(at));
+                }
+                if parameters > MAX_PARAMETER_NESTING {
+                    return Err(Shape::ParametersTooDeep(at));
                 }
             }
-            ')' | '}' | ']' => depth = depth.saturating_sub(1),
+            ')' | '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                if open.pop() == Some(true) {
+                    parameters -= 1;
+                }
+            }
             _ => {}
         }
     }
     end_word(&mut word, &mut depth);
-    (depth > MAX_NESTING).then_some(word_start)
+    if depth > MAX_NESTING {
+        return Err(Shape::TooDeep(word_start));
+    }
+    Ok(())
 }
 
 /// Where a number past 64 bits stands in a brace range (`{1..N}`), after `~`, or as a file
@@ -172,13 +238,14 @@ fn out_of_range_number(line: &str) -> Option<usize> {
         while at < bytes.len() && bytes[at].is_ascii_digit() {
             at += 1;
         }
-        if line[start..at].parse::<i64>().is_ok() {
-            continue;
-        }
+        let digits = &line[start..at];
         let before = line[..start].trim_end_matches(['-', '+']);
         let after = &line[at..];
-        if before.ends_with(['{', '.', '~', '&', '<', '>'])
-            || after.starts_with(['.', '}', '<', '>'])
+        // File descriptors are 32-bit in the parser, brace ranges and `~N` 64-bit.
+        let descriptor = before.ends_with(['&', '<', '>']) || after.starts_with(['<', '>']);
+        let range = before.ends_with(['{', '.', '~']) || after.starts_with(['.', '}']);
+        if (descriptor && digits.parse::<i32>().is_err())
+            || (range && digits.parse::<i64>().is_err())
         {
             return Some(start);
         }
@@ -313,11 +380,38 @@ mod tests {
             "echo ~+99999999999999999999",
             "echo hi 99999999999999999999>&2",
             "echo hi >&99999999999999999999",
+            "echo hi 9999999999999>&2",
+            "cat 4294967296<x",
         ] {
             let error = parse(line).unwrap_err();
             assert!(error.message.contains("64 bits"), "{line}: {error}");
         }
         assert!(parse("echo 99999999999999999999999 {1..3}").is_ok());
+    }
+
+    #[test]
+    fn parameter_expansions_nest_at_most_eight_deep() {
+        let deep = format!("echo {}0{}", "${x".repeat(9), "}".repeat(9));
+        assert!(parse(&deep).unwrap_err().message.contains("nest deeper"));
+        let fine = format!("echo {}0{}", "${x:-".repeat(8), "}".repeat(8));
+        assert!(parse(&fine).is_ok());
+        let quoted = format!("echo \"{}0{}\"", "${x:-".repeat(9), "}".repeat(9));
+        assert!(parse(&quoted).is_err());
+    }
+
+    #[test]
+    fn lines_of_too_many_tokens_are_refused_before_parsing() {
+        let many = "e;".repeat(MAX_TOKENS);
+        assert!(
+            parse(&many)
+                .unwrap_err()
+                .message
+                .contains("words and operators")
+        );
+        let fine = "e;".repeat(MAX_TOKENS / 4);
+        assert!(parse(&fine).is_ok());
+        // One long word is one token.
+        assert!(parse(&format!("echo {}", "a".repeat(1 << 20))).is_ok());
     }
 
     #[test]

@@ -9,9 +9,16 @@ use crate::shell::parse::guarded;
 use crate::shell::parser_options as options;
 use brush_parser::word::{BraceExpressionMember, BraceExpressionOrText};
 
+/// The most `{` a word may hold and still be brace-expanded.
+const MAX_BRACES: usize = 12;
+
 /// The words a word's text expands to; the text itself when it has no brace expression.
 pub(crate) fn brace_expand(text: &str, budget: &Budget) -> Result<Vec<String>, Exceeded> {
-    if !text.contains('{') {
+    // brush-parser's brace parser backtracks exponentially through unclosed braces (20 take a
+    // second and a half): a word with more braces than any real brace expansion needs stays as
+    // it is (quoted braces, as in a jq program, never expand anyway).
+    let braces = text.bytes().filter(|&b| b == b'{').count();
+    if braces == 0 || braces > MAX_BRACES {
         return Ok(vec![text.to_string()]);
     }
     match guarded(|| brush_parser::word::parse_brace_expansions(text, &options())) {
@@ -159,6 +166,10 @@ mod tests {
             expand("{9223372036854775806..9223372036854775807}").unwrap(),
             ["9223372036854775806", "9223372036854775807"]
         );
+        // Unclosed braces are no exponential parse.
+        let started = std::time::Instant::now();
+        assert_eq!(expand(&("1{".repeat(40) + "1,2}")).unwrap().len(), 1);
+        assert!(started.elapsed() < std::time::Duration::from_millis(500));
         // Numbers past 64 bits: the word stays as it is (the parser does not take them).
         let huge = expand("{1..99999999999999999999999}").unwrap_or_default();
         assert!(huge.len() <= 1);

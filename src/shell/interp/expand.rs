@@ -239,6 +239,11 @@ impl Interp<'_> {
                 return direct;
             }
             let name = direct.and_then(|v| v.first().cloned()).unwrap_or_default();
+            // `${!x}` names a parameter: anything else is no parameter (and is never given to
+            // the parser, which could backtrack through it).
+            if name.len() > 256 || name.contains(['$', '{', '}', '(', '`']) {
+                return None;
+            }
             let p = guarded(|| brush_parser::word::parse_parameter(&name, &options()))
                 .and_then(Result::ok)?;
             if self.budget.room(parameter_cost(state, &p)).is_err() {

@@ -25,7 +25,25 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// How many extended-glob groups (`@(` `*(` `+(` `?(` `!(`) a pattern may open: brush-parser's
+/// pattern parser backtracks through unclosed ones exponentially (24 take seconds).
+const MAX_EXTGLOB_GROUPS: usize = 8;
+
+/// Whether brush-parser may be given `pattern` (it can come from a variable at run time); a
+/// pattern past the bound is matched as literal text.
+fn tame(pattern: &str) -> bool {
+    let groups = pattern
+        .as_bytes()
+        .windows(2)
+        .filter(|pair| matches!(pair[0], b'@' | b'*' | b'+' | b'?' | b'!') && pair[1] == b'(')
+        .count();
+    groups <= MAX_EXTGLOB_GROUPS
+}
+
 fn body(pattern: &str) -> Option<String> {
+    if !tame(pattern) {
+        return Some(regex::escape(pattern));
+    }
     guarded(|| brush_parser::pattern::pattern_to_regex_str(pattern, true))?.ok()
 }
 
@@ -123,8 +141,9 @@ fn unescape(pattern: &str) -> String {
 }
 
 fn has_glob(component: &str) -> bool {
-    guarded(|| brush_parser::pattern::pattern_has_glob_metacharacters(component, true))
-        .unwrap_or(true)
+    tame(component)
+        && guarded(|| brush_parser::pattern::pattern_has_glob_metacharacters(component, true))
+            .unwrap_or(true)
 }
 
 /// Pathname expansion: the sorted paths in the zones matching `pattern` (relative patterns
@@ -231,6 +250,16 @@ mod tests {
         assert_eq!(cut("a/b/c", "*/", false, true), "c");
         assert_eq!(cut("file.txt", ".txt", true, false), "file");
         assert_eq!(cut("a*b", "a\\*", false, true), "b");
+    }
+
+    #[test]
+    fn patterns_with_many_extglob_groups_are_literal_text_not_a_backtracking_parse() {
+        let wild = "@(a|".repeat(30) + "a";
+        let started = std::time::Instant::now();
+        assert!(!matches("a", &wild));
+        assert!(matches(&wild, &wild));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert!(matches("ab", "@(a|b)b") && matches("x.rs", "*.@(rs|toml)"));
     }
 
     #[test]
