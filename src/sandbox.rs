@@ -4,7 +4,8 @@
 use crate::backend::Backend;
 use crate::backend::container::{self, ContainerRuntime};
 use crate::backend::wasm::{
-    CacheLocation, CompileEvent, RunRequest, RunState, ScratchPool, Stopped, WasmEngine, ZoneMounts,
+    CacheLocation, CompileEvent, LineMemory, RunRequest, RunState, ScratchPool, Stopped,
+    WasmEngine, ZoneMounts,
 };
 use crate::error::{Error, Result};
 use crate::output::Output;
@@ -489,6 +490,7 @@ impl Sandbox {
             stderr: stdio::Output::capture(stderr.clone()),
             limits: &self.policy.limits,
             mounts: &mounts,
+            line_memory: &LineMemory::new(self.policy.limits.memory_bytes),
             deadline: started + self.policy.limits.timeout,
             fuel: self.policy.limits.cpu_fuel,
         };

@@ -636,3 +636,36 @@ fn no_set_id_file_survives_in_a_host_directory() {
         }
     }
 }
+
+#[test]
+fn a_fifo_a_container_line_makes_never_hangs_the_next_wasm_line() {
+    if !engine_ready("a_fifo_a_container_line_makes_never_hangs_the_next_wasm_line") {
+        return;
+    }
+    let host = Host::new();
+    let sandbox = warm_pool_sandbox(&host, 5.0);
+    let mut session = sandbox.session().unwrap();
+    let made = session.run("busybox mkfifo /out/f && echo made").unwrap();
+    assert_eq!(made.stdout_text(), "made\n", "{}", made.stderr_text());
+    for line in [
+        "cat < /out/f",
+        "cat /out/f",
+        "echo x > /out/f",
+        "wc -c /out/f",
+    ] {
+        let started = std::time::Instant::now();
+        let output = session.run(line).unwrap();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(4),
+            "{line} blocked"
+        );
+        assert_ne!(output.exit_code, 0, "{line}: {}", output.stdout_text());
+    }
+    assert_eq!(
+        session
+            .run("busybox true; echo alive")
+            .unwrap()
+            .stdout_text(),
+        "alive\n"
+    );
+}

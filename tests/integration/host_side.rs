@@ -276,3 +276,30 @@ fn fifos_in_a_zone_are_refused_before_any_open_and_never_hang_the_host() {
     }
     assert!(!host.out().join("g").exists(), "cp copied a FIFO");
 }
+
+#[test]
+fn a_long_pipeline_holds_one_memory_figure_not_one_per_stage() {
+    let host = Host::new();
+    let limits = TestLimits {
+        timeout_secs: 20.0,
+        memory_mib: 64,
+        ..TestLimits::default()
+    };
+    let baseline = measure(&host, &limits, "echo hi").peak_mib;
+    // Each sort holds its whole input (about 15 MiB of wasm memory here): one fits the policy's
+    // 64 MiB, eight at once do not.
+    let one = measure(&host, &limits, "seq 1000000 | sort | wc -l");
+    assert_eq!(one.stdout, "1000000\n", "{}", one.stderr);
+    let stages = format!("seq 1000000 | {}wc -l", "sort | ".repeat(8));
+    let eight = measure(&host, &limits, &stages);
+    assert!(
+        eight.stderr.contains("stopped by the memory limit"),
+        "{}",
+        eight.stderr
+    );
+    assert!(
+        eight.peak_mib - baseline <= 64.0 + 24.0,
+        "peak {:.0} MiB over a {baseline:.0} MiB baseline with memory_mib = 64",
+        eight.peak_mib
+    );
+}

@@ -139,15 +139,23 @@ fn hostile_lines_are_refused_or_routed_without_harm() {
         route("python3\0 -V"),
         Err(zonebox::Error::CommandLine(_))
     ));
-    // A 1 MB line of toolset commands routes (to wasm), and one native name in it is found.
-    let long = "echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | wc -c; "
-        .repeat(14_000);
-    assert!(long.len() > 1_000_000);
+    // A long line of toolset commands (5,000 of them, 30,000 tokens) routes (to wasm), and one
+    // native name in it is found.
+    let command = "echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | wc -c; ";
+    let long = command.repeat(5_000);
     assert_eq!(route(&long).unwrap().route, Route::Wasm);
     assert_eq!(
         route(&format!("{long}python3 -V")).unwrap().route,
         Route::Deny
     );
+    // Past 32,768 words and operators a line is refused before parsing (brush-parser holds
+    // about a kilobyte a token): a megabyte of commands is an error, never a decision.
+    let huge = command.repeat(14_000);
+    assert!(huge.len() > 1_000_000);
+    assert!(matches!(
+        route(&format!("{huge}python3 -V")),
+        Err(zonebox::Error::CommandLine(_))
+    ));
     // Substitutions nested past what the router follows are dynamic, never skipped.
     let deep = format!("{}python3{}", "$(echo ".repeat(100), ")".repeat(100));
     let decision = route(&deep).unwrap();

@@ -14,6 +14,7 @@ mod zones;
 pub(crate) use cache::CacheLocation;
 pub use engine::{CompileEvent, DEFAULT_INSTANCE_SLOTS};
 pub(crate) use engine::{RunState, WasmEngine};
+pub(crate) use limiter::LineMemory;
 pub(crate) use run::{RunRequest, Stopped};
 pub(crate) use scratch::{ScratchPool, private_dir};
 pub(crate) use toolset::TOOL_NAMES;

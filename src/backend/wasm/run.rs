@@ -2,7 +2,7 @@
 //! then `_start` under the wall clock, and the way it ended.
 
 use super::engine::{RunState, WasmEngine};
-use super::limiter::RunLimiter;
+use super::limiter::{LineMemory, RunLimiter};
 use super::zones::ZoneMounts;
 use crate::error::Error;
 use crate::output::LimitKind;
@@ -25,6 +25,8 @@ pub(crate) struct RunRequest<'a> {
     pub(crate) stderr: Output,
     pub(crate) limits: &'a Limits,
     pub(crate) mounts: &'a ZoneMounts,
+    /// The linear memory the line's instances share (`limits.memory_mib`).
+    pub(crate) line_memory: &'a std::sync::Arc<LineMemory>,
     /// When the line's wall clock runs out: the run is stopped then (exit 124).
     pub(crate) deadline: Instant,
     /// The CPU budget left to this run (what the line has not spent); `None` when the policy
@@ -157,7 +159,7 @@ impl WasmEngine {
         wasi.ctx().table.set_max_capacity(table_capacity);
         let state = RunState {
             wasi,
-            limiter: RunLimiter::new(request.limits.memory_bytes),
+            limiter: RunLimiter::new(request.line_memory.clone()),
             zones: request.mounts.mounts.clone(),
         };
         let mut store = Store::new(&self.engine, state);

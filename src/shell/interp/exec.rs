@@ -9,7 +9,7 @@ use super::state::{Array, ShellState, Value};
 use super::test_expr;
 use super::zonefs::ZoneFs;
 use crate::backend::wasm::{
-    RunRequest, RunState, Stopped, TOOL_NAMES, WasmEngine, ZoneMounts, normalize,
+    LineMemory, RunRequest, RunState, Stopped, TOOL_NAMES, WasmEngine, ZoneMounts, normalize,
 };
 use crate::policy::Policy;
 use crate::shell::script::{self, ScriptKind};
@@ -125,6 +125,8 @@ pub(crate) struct Interp<'a> {
     aborted: std::sync::atomic::AtomicI32,
     /// The shell memory budget of the line's state (shared with its session).
     pub(crate) budget: Arc<Budget>,
+    /// The linear memory all the line's wasm instances share (`limits.memory_mib`).
+    wasm_memory: Arc<LineMemory>,
 }
 
 pub(crate) fn is_tool(name: &str) -> bool {
@@ -157,6 +159,7 @@ impl<'a> Interp<'a> {
             background_started: AtomicUsize::new(0),
             aborted: std::sync::atomic::AtomicI32::new(0),
             budget,
+            wasm_memory: LineMemory::new(policy.limits.memory_bytes),
         }
     }
 
@@ -922,6 +925,7 @@ impl<'a> Interp<'a> {
             stderr: io.stderr(),
             limits: &self.policy.limits,
             mounts: self.mounts,
+            line_memory: &self.wasm_memory,
             deadline: self.deadline,
             fuel,
         };
