@@ -176,9 +176,21 @@ fn no_line_aborts_panics_or_overflows_the_stack() {
         "read -n 99999999999999 x <<< hi; echo $x".to_string(),
         "set -- $(seq 100000); shift 9999999999999; echo $#".to_string(),
         "echo {a..z..9223372036854775807} {1..2..-9223372036854775807}".to_string(),
+        format!("{}1{}=1", "a[".repeat(12), "]".repeat(12)),
+        format!("(( {}1{} ))", "a[x+".repeat(12), "]".repeat(12)),
+        format!("echo {}{{1,2}}", "1{".repeat(40)),
+        format!("p='{}a'; [[ a == $p ]]", "@(a|".repeat(40)),
+        format!("echo {}0{}", "${x".repeat(30), "}".repeat(30)),
     ];
     for line in &lines {
+        let started = Instant::now();
         let measured = measure(&host, &limits, line);
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(8),
+            "{}: took {took:?} under a 4 s wall clock",
+            &line[..line.len().min(80)]
+        );
         assert!(
             measured.signal.is_none() && !matches!(measured.code, Some(101 | 125 | 134)),
             "{}: {:?}/{:?} {}",
@@ -302,4 +314,52 @@ fn a_long_pipeline_holds_one_memory_figure_not_one_per_stage() {
         "peak {:.0} MiB over a {baseline:.0} MiB baseline with memory_mib = 64",
         eight.peak_mib
     );
+}
+
+#[test]
+fn a_sessions_unfinished_command_costs_linear_time_and_has_a_bound() {
+    let host = Host::new();
+    let policy = host.policy_file(&TestLimits::default());
+    let run_shell = |input: Vec<u8>| {
+        let mut child = zonebox(host.root.path())
+            .arg("shell")
+            .arg("--policy")
+            .arg(&policy)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = stdin.write_all(&input);
+        });
+        let started = Instant::now();
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        (output, started.elapsed())
+    };
+    // An open quote fed 200,000 lines, then closed: one command, parsed a few dozen times.
+    let mut input = b"echo \"start\n".to_vec();
+    input.extend(b"x\n".repeat(200_000));
+    input.extend(b"end\" | wc -l\n");
+    let (output, took) = run_shell(input);
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "200002\n");
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    // Past a mebibyte the unfinished command is dropped, and the session goes on.
+    let mut input = b"echo 'open\n".to_vec();
+    input.extend(b"yyyyyyyyyyyyyyy\n".repeat(100_000));
+    input.extend(b"'\necho alive\n");
+    input.extend(b"z".repeat(3 << 20));
+    input.extend(b"\necho still alive\n");
+    let (output, took) = run_shell(input);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("was dropped"), "{stderr}");
+    assert!(stderr.contains("a line of more than"), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("still alive"),
+        "{stderr}"
+    );
+    assert!(took < Duration::from_secs(20), "took {took:?}");
 }

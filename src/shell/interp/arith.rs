@@ -18,17 +18,27 @@ pub(crate) fn evaluate(text: &str, state: &mut ShellState) -> Result<i64, String
 /// parenthesis, prefix operator in a row, `?:` and assignment, on the host's stack.
 const MAX_NESTING: usize = 200;
 
+/// How deeply array subscripts may nest in an expression (`a[b[c[1]]]`): brush-parser's
+/// arithmetic parser takes about fifteen times longer for each level (six take seconds).
+const MAX_SUBSCRIPT_NESTING: usize = 3;
+
 /// The most operators one expression may hold (a chain of them is a chain of tree nodes).
 const MAX_OPERATORS: usize = 10_000;
 
 /// An upper bound of the parser's recursion for `text` (the deepest parentheses, the longest
-/// run of prefix operators `- ! ~ +`, and every `?` and `=`), and how many operator characters
-/// it holds.
-fn nesting(text: &str) -> (usize, usize) {
+/// run of prefix operators `- ! ~ +`, and every `?` and `=`), how many operator characters it
+/// holds, and how deeply its subscripts nest.
+fn nesting(text: &str) -> (usize, usize, usize) {
     let (mut parens, mut deepest, mut run, mut longest, mut right) = (0usize, 0, 0, 0, 0usize);
+    let (mut brackets, mut subscripts) = (0usize, 0usize);
     let operators = text.bytes().filter(u8::is_ascii_punctuation).count();
     for byte in text.bytes() {
         match byte {
+            b'[' => {
+                brackets += 1;
+                subscripts = subscripts.max(brackets);
+            }
+            b']' => brackets = brackets.saturating_sub(1),
             b'(' => {
                 parens += 1;
                 deepest = deepest.max(parens);
@@ -46,6 +56,7 @@ fn nesting(text: &str) -> (usize, usize) {
     (
         deepest.saturating_add(longest).saturating_add(right),
         operators,
+        subscripts,
     )
 }
 
@@ -85,7 +96,13 @@ fn evaluate_at(
     if trimmed.is_empty() {
         return Ok(0);
     }
-    let (nested, operators) = nesting(trimmed);
+    let (nested, operators, subscripts) = nesting(trimmed);
+    if subscripts > MAX_SUBSCRIPT_NESTING {
+        return Err(format!(
+            "{}: array subscripts nest deeper than {MAX_SUBSCRIPT_NESTING} levels",
+            short(trimmed)
+        ));
+    }
     if nested > MAX_NESTING {
         return Err(format!(
             "{}: expression nests deeper than {MAX_NESTING} levels",
@@ -331,6 +348,15 @@ mod tests {
             let error = evaluate(&deep, &mut state).unwrap_err();
             assert!(error.contains("nests deeper"), "{error}");
         }
+        let nested = format!("{}1{}", "a[".repeat(6), "]".repeat(6));
+        let started = std::time::Instant::now();
+        assert!(
+            evaluate(&nested, &mut state)
+                .unwrap_err()
+                .contains("subscripts nest")
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(evaluate("a[a[a[0]]]", &mut state), Ok(0));
         let flat = vec!["1"; 9_000].join("+");
         assert_eq!(evaluate(&flat, &mut state), Ok(9_000));
         let long = vec!["1"; 100_000].join("+");
