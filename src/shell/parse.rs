@@ -131,7 +131,7 @@ fn shape(line: &str) -> Result<(), Shape> {
     let mut word = String::new();
     let mut word_start = 0;
     // Which open brackets are parameter expansions (`${`), and how many of those are open.
-    let mut open: Vec<bool> = Vec::new();
+    let mut open: Vec<(char, bool)> = Vec::new();
     let mut parameters = 0usize;
     let mut prev = ' ';
     // Closes the plain word that ended before `at`: keywords open or close a level.
@@ -175,7 +175,7 @@ fn shape(line: &str) -> Result<(), Shape> {
             tokens += 1;
         }
         end_word(&mut word, &mut depth);
-        if depth > MAX_NESTING {
+        if depth + open.len() > MAX_NESTING {
             return Err(Shape::TooDeep(word_start));
         }
         if !in_double && matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>') {
@@ -196,32 +196,35 @@ fn shape(line: &str) -> Result<(), Shape> {
                 }
             }
             '"' => in_double = !in_double,
+            // A closing bracket closes only the bracket it matches: `]` cannot undo a `(`.
+            ')' | '}' | ']' | '`' if open.last().is_some_and(|&(top, _)| closes(top, c)) => {
+                let (_, parameter) = open.pop().unwrap_or((c, false));
+                parameters -= usize::from(parameter);
+            }
             '(' | '{' | '[' | '`' => {
-                depth += 1;
                 let parameter = c == '{' && before == '$';
                 parameters += usize::from(parameter);
-                open.push(parameter);
-                if depth > MAX_NESTING {
+                open.push((c, parameter));
+                if depth + open.len() > MAX_NESTING {
                     return Err(Shape::TooDeep(at));
                 }
                 if parameters > MAX_PARAMETER_NESTING {
                     return Err(Shape::ParametersTooDeep(at));
                 }
             }
-            ')' | '}' | ']' => {
-                depth = depth.saturating_sub(1);
-                if open.pop() == Some(true) {
-                    parameters -= 1;
-                }
-            }
             _ => {}
         }
     }
     end_word(&mut word, &mut depth);
-    if depth > MAX_NESTING {
+    if depth + open.len() > MAX_NESTING {
         return Err(Shape::TooDeep(word_start));
     }
     Ok(())
+}
+
+/// Whether `close` closes the bracket `open`.
+fn closes(open: char, close: char) -> bool {
+    matches!((open, close), ('(', ')') | ('{', '}') | ('[', ']') | ('`', '`'))
 }
 
 /// Where a number past 64 bits stands in a brace range (`{1..N}`), after `~`, or as a file
@@ -362,6 +365,11 @@ mod tests {
         // Sequences of closed constructs and `!=` are no nesting.
         let many = "if true; then :; fi; ".repeat(1000) + "[[ a != b ]]";
         assert!(parse(&many).is_ok());
+        // A closing bracket of another kind does not undo an opening one.
+        let mixed = format!("(( 1 + {}1", "]2( 1 + ".repeat(300));
+        let started = std::time::Instant::now();
+        assert!(parse(&mixed).unwrap_err().message.contains("nest deeper"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
         let fine = format!(
             "{}echo ok{}",
             "if true; then ".repeat(150),
