@@ -35,47 +35,48 @@ pub fn parse(line: &str) -> Result<Program, ParseError> {
             incomplete: false,
         });
     }
+    // Shapes brush-parser would panic on, or take the host's stack, memory or time for.
+    let refused = |position: usize, message: String| ParseError {
+        line: line.to_string(),
+        position,
+        message,
+        incomplete: false,
+    };
     if let Some(position) = out_of_range_number(line) {
-        return Err(ParseError {
-            line: line.to_string(),
+        return Err(refused(
             position,
-            message: "a number past 64 bits in a brace range, after ~ or as a file descriptor"
-                .to_string(),
-            incomplete: false,
-        });
+            "a number past 64 bits in a brace range, after ~ or as a file descriptor".into(),
+        ));
     }
-    let shaped = shape(line);
-    if let Err(Shape::TooMany(position)) = shaped {
-        return Err(ParseError {
-            line: line.to_string(),
-            position,
-            message: format!(
-                "the line holds more than {MAX_TOKENS} words and operators; split it into \
-                 several lines or sessions' lines"
-            ),
-            incomplete: false,
-        });
-    }
-    if let Err(Shape::ParametersTooDeep(position)) = shaped {
-        return Err(ParseError {
-            line: line.to_string(),
-            position,
-            message: format!(
-                "parameter expansions ${{…}} nest deeper than {MAX_PARAMETER_NESTING} levels here"
-            ),
-            incomplete: false,
-        });
-    }
-    if let Err(Shape::TooDeep(position)) = shaped {
-        return Err(ParseError {
-            line: line.to_string(),
-            position,
-            message: format!(
-                "brackets, braces, substitutions, compound commands and ! nest deeper than \
-                 {MAX_NESTING} levels here"
-            ),
-            incomplete: false,
-        });
+    match shape(line) {
+        Err(Shape::TooMany(position)) => {
+            return Err(refused(
+                position,
+                format!(
+                    "the line holds more than {MAX_TOKENS} words and operators; split it into \
+                     several lines or sessions' lines"
+                ),
+            ));
+        }
+        Err(Shape::ParametersTooDeep(position)) => {
+            return Err(refused(
+                position,
+                format!(
+                    "parameter expansions ${{…}} nest deeper than {MAX_PARAMETER_NESTING} levels \
+                     here"
+                ),
+            ));
+        }
+        Err(Shape::TooDeep(position)) => {
+            return Err(refused(
+                position,
+                format!(
+                    "brackets, braces, substitutions, compound commands and ! nest deeper than \
+                     {MAX_NESTING} levels here"
+                ),
+            ));
+        }
+        Ok(()) => {}
     }
     let mut parser = brush_parser::Parser::new(line.as_bytes(), &options());
     // The parser recurses once per nesting level: give it room beyond the thread's stack.
@@ -224,7 +225,10 @@ fn shape(line: &str) -> Result<(), Shape> {
 
 /// Whether `close` closes the bracket `open`.
 fn closes(open: char, close: char) -> bool {
-    matches!((open, close), ('(', ')') | ('{', '}') | ('[', ']') | ('`', '`'))
+    matches!(
+        (open, close),
+        ('(', ')') | ('{', '}') | ('[', ']') | ('`', '`')
+    )
 }
 
 /// Where a number past 64 bits stands in a brace range (`{1..N}`), after `~`, or as a file

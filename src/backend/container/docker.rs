@@ -127,6 +127,17 @@ impl DockerRuntime {
         let _ = self.docker.remove_container(name, Some(options)).await;
     }
 
+    /// Starts a created (and attached) container.
+    async fn start(&self, name: &str) -> Result<(), Error> {
+        self.docker
+            .start_container(
+                name,
+                None::<bollard::query_parameters::StartContainerOptions>,
+            )
+            .await
+            .map_err(|e| Error::Container(format!("starting {name}: {e}")))
+    }
+
     async fn run_container(
         &self,
         spec: &ContainerSpec,
@@ -153,13 +164,7 @@ impl DockerRuntime {
             .attach_container(&name, Some(attach_options))
             .await
             .map_err(|e| Error::Container(format!("attaching to {name}: {e}")))?;
-        self.docker
-            .start_container(
-                &name,
-                None::<bollard::query_parameters::StartContainerOptions>,
-            )
-            .await
-            .map_err(|e| Error::Container(format!("starting {name}: {e}")))?;
+        self.start(&name).await?;
         let pump = pump(attached.input, attached.output, stdin, &stdout, &stderr);
         let docker = self.docker.clone();
         let wait_name = name.clone();
@@ -237,13 +242,7 @@ impl DockerRuntime {
         self.create(&name, body).await?;
         let started = async {
             let runner = Runner::attach(&self.docker, &name).await?;
-            self.docker
-                .start_container(
-                    &name,
-                    None::<bollard::query_parameters::StartContainerOptions>,
-                )
-                .await
-                .map_err(|e| Error::Container(format!("starting {name}: {e}")))?;
+            self.start(&name).await?;
             Ok(runner)
         };
         match started.await {
