@@ -664,7 +664,7 @@ async fn source(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[St
 async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -> i32 {
     let mut child = state.clone();
     child.functions.clear();
-    child.vars.retain(|_, v| v.exported);
+    child.retain_vars(|v| v.exported);
     child.options = Default::default();
     let mut index = 0;
     let mut command: Option<String> = None;
@@ -845,7 +845,7 @@ async fn env(
         let arg = args[index].as_str();
         match arg {
             "-i" | "--ignore-environment" | "-" => {
-                child.vars.retain(|_, v| !v.exported);
+                child.retain_vars(|v| !v.exported);
             }
             "-u" | "--unset" => {
                 index += 1;

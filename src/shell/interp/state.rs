@@ -200,6 +200,14 @@ pub(crate) struct ShellState {
     /// This state's own tables (the maps' entries, positional parameters, functions and
     /// aliases), charged apart from the shared values.
     tables: Charge,
+    /// What the variables' names and entries cost, kept as they come and go (so that a new
+    /// variable costs no walk over the others).
+    names_bytes: usize,
+}
+
+/// What one variable's entry costs in a state's table.
+fn name_cost(name: &str) -> usize {
+    name.len() + ENTRY_OVERHEAD
 }
 
 /// What a function's parsed body is counted as (its text was charged as the line or value it
@@ -228,6 +236,7 @@ impl Clone for ShellState {
             jobs: Arc::default(),
             budget: self.budget.clone(),
             tables,
+            names_bytes: self.names_bytes,
         }
     }
 }
@@ -253,6 +262,7 @@ impl ShellState {
             jobs: Arc::default(),
             budget,
             tables,
+            names_bytes: 0,
         };
         for (name, value) in env {
             state.set_scalar(name, value.clone());
@@ -269,7 +279,7 @@ impl ShellState {
 
     /// What this state's own tables hold, apart from the shared values.
     fn tables_cost(&self) -> usize {
-        let names: usize = self.vars.keys().map(|k| k.len() + ENTRY_OVERHEAD).sum();
+        let names = self.names_bytes;
         let functions: usize = self.functions.keys().map(|k| k.len() + FUNCTION_COST).sum();
         let aliases: usize = self
             .aliases
@@ -305,9 +315,10 @@ impl ShellState {
         match self.vars.get_mut(name) {
             Some(variable) => variable.value = stored,
             None => {
-                if self.budget.charge(name.len() + ENTRY_OVERHEAD).is_err() {
+                if self.tables.grow(name_cost(name)).is_err() {
                     return;
                 }
+                self.names_bytes += name_cost(name);
                 self.vars.insert(
                     name.to_string(),
                     Variable {
@@ -315,7 +326,6 @@ impl ShellState {
                         exported: false,
                     },
                 );
-                self.recharge_tables();
             }
         }
     }
@@ -370,9 +380,19 @@ impl ShellState {
         }
     }
 
+    /// Keeps only the variables `keep` says (a child shell's environment).
+    pub(crate) fn retain_vars(&mut self, keep: impl Fn(&Variable) -> bool) {
+        self.vars.retain(|_, v| keep(v));
+        self.names_bytes = self.vars.keys().map(|k| name_cost(k)).sum();
+        self.recharge_tables();
+    }
+
     pub(crate) fn unset(&mut self, name: &str) {
         if self.vars.remove(name).is_some() {
-            self.recharge_tables();
+            self.names_bytes -= name_cost(name);
+            let _ = self
+                .tables
+                .resize(self.tables.bytes().saturating_sub(name_cost(name)));
         }
     }
 
@@ -418,8 +438,14 @@ impl ShellState {
     pub(crate) fn restore(&mut self, name: String, saved: Option<Variable>) {
         match saved {
             Some(variable) => {
-                self.vars.insert(name, variable);
-                self.recharge_tables();
+                let cost = name_cost(&name);
+                if self.vars.insert(name, variable).is_none() {
+                    // Put back even past the budget: the line ends at its next checkpoint.
+                    self.names_bytes += cost;
+                    if self.tables.grow(cost).is_err() {
+                        self.recharge_tables();
+                    }
+                }
             }
             None => self.unset(&name),
         }
