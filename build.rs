@@ -60,7 +60,10 @@ fn main() {
 /// (`+crt-static`) so that it runs in any image, even one without a libc. On hosts other than
 /// Linux there is no runner (an empty file: warm containers say so when asked for).
 fn build_line_runner(source: &Path, out: &Path) {
-    println!("cargo:rerun-if-changed={}", source.display());
+    // The runner is its folder: main.rs and the protocol it shares with zonebox.
+    if let Some(folder) = source.parent() {
+        println!("cargo:rerun-if-changed={}", folder.display());
+    }
     let target = env::var("TARGET").expect("cargo sets TARGET");
     if !target.contains("-linux-") {
         std::fs::write(out, b"").expect("writing an empty line runner into OUT_DIR");

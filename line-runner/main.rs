@@ -16,11 +16,7 @@
 //!   all, and checks `/proc` that none is left; a line that could not be cleaned is reported so,
 //!   and zonebox discards the container.
 //!
-//! Requests on stdin: a little-endian u32 length, then NUL-separated fields — the working
-//! directory, the number of environment entries, each `NAME=VALUE`, the number of argv words,
-//! each word, the stdin length — followed by that many raw stdin bytes.
-//! Frames on stdout: a kind byte (1 stdout, 2 stderr, 3 end), a little-endian u32 length, the
-//! bytes; an end frame holds the status (i32 LE) and 1 when the container is clean, else 0.
+//! The requests it reads and the frames it writes are in `protocol.rs`.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -36,9 +32,8 @@ const PR_SET_DUMPABLE: i32 = 4;
 const PR_SET_CHILD_SUBREAPER: i32 = 36;
 const SIGKILL: i32 = 9;
 
-const FRAME_STDOUT: u8 = 1;
-const FRAME_STDERR: u8 = 2;
-const FRAME_END: u8 = 3;
+mod protocol;
+use protocol::{FRAME_END, FRAME_STDERR, FRAME_STDOUT};
 
 /// The largest request accepted (a line, its environment and its input).
 const MAX_REQUEST: usize = 256 << 20;

@@ -10,10 +10,8 @@
 //! after the runner has killed and reaped every process of the container's user and checked
 //! `/proc` that none is left, and says whether it could; zonebox keeps the container only then.
 //!
-//! Requests: a little-endian u32 length, then NUL-separated fields (working directory, the
-//! number of `NAME=VALUE` entries and each, the number of argv words and each, the length of
-//! stdin), then stdin's bytes. Frames back: a kind byte (1 stdout, 2 stderr, 3 end), a
-//! little-endian u32 length, the bytes; an end frame holds the status (i32 LE) and a clean flag.
+//! The requests and frames are described, and their kinds defined, in
+//! `line-runner/protocol.rs`, which both sides compile.
 
 use super::docker::OutputStream;
 use super::spec::ContainerSpec;
@@ -34,9 +32,9 @@ pub(crate) const RUNNER_PATH: &str = "/.zonebox-line-runner";
 /// The runner program, built for this host by build.rs (static, so any image can run it).
 static LINE_RUNNER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/line-runner"));
 
-const FRAME_STDOUT: u8 = 1;
-const FRAME_STDERR: u8 = 2;
-const FRAME_END: u8 = 3;
+#[path = "../../../line-runner/protocol.rs"]
+mod protocol;
+use protocol::{FRAME_END, FRAME_STDERR, FRAME_STDOUT};
 
 /// The runner program as a host file to bind-mount: written once per process into a private
 /// directory (named as scratch directories are, so one a killed process left is removed by the

@@ -125,16 +125,11 @@ impl Budget {
 
     /// Takes `bytes` from the budget until the returned charge is dropped.
     pub(crate) fn charge(self: &Arc<Self>, bytes: usize) -> Result<Charge, Exceeded> {
-        self.take(bytes)?;
+        self.spend(bytes)?;
         Ok(Charge {
             budget: self.clone(),
             bytes,
         })
-    }
-
-    /// Takes `bytes` for as long as the budget lives (what a short-lived walk keeps).
-    pub(crate) fn spend(&self, bytes: usize) -> Result<(), Exceeded> {
-        self.take(bytes)
     }
 
     /// Takes `bytes` even past the limit (a copy that must exist for the interpreter to unwind,
@@ -153,7 +148,9 @@ impl Budget {
         }
     }
 
-    fn take(&self, bytes: usize) -> Result<(), Exceeded> {
+    /// Takes `bytes` with no charge to give them back: what a short-lived budget keeps for its
+    /// life (a routing walk), and what charges are made of.
+    pub(crate) fn spend(&self, bytes: usize) -> Result<(), Exceeded> {
         let mut used = self.used();
         loop {
             let total = match used.checked_add(bytes) {
@@ -190,7 +187,7 @@ impl Charge {
     /// Changes the charge to `bytes` (taking the difference first when it grows).
     pub(crate) fn resize(&mut self, bytes: usize) -> Result<(), Exceeded> {
         if bytes > self.bytes {
-            self.budget.take(bytes - self.bytes)?;
+            self.budget.spend(bytes - self.bytes)?;
         } else {
             self.budget.give_back(self.bytes - bytes);
         }

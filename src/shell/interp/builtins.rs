@@ -532,7 +532,7 @@ async fn read(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[Stri
     // The line read is a value of the shell: no longer than the budget has room for (the text,
     // its copy and the variables made of it).
     let room = interp.budget.available() / 3;
-    let out_of_room = || Err(interp.abort(crate::backend::wasm::Stopped::ShellMemory));
+    let out_of_room = || Err(interp.out_of_memory());
     if let Some((limit, stops_at_delimiter)) = count {
         let mut ended = false;
         while line.len() < limit {

@@ -437,10 +437,6 @@ impl<'a> Interp<'a> {
     /// Before each command: stop when the line's wall clock has run out, and let timers and
     /// other stages run now and then.
     async fn checkpoint(&self) -> Result<(), Unwind> {
-        if Instant::now() >= self.deadline {
-            self.record(Stopped::WallClock);
-            return Err(Unwind::Exit(124));
-        }
         self.check_limits()?;
         if self
             .commands_run
@@ -456,11 +452,10 @@ impl<'a> Interp<'a> {
     /// by another limit. Called before each command and inside every loop of host-side work.
     pub(crate) fn check_limits(&self) -> Result<(), Unwind> {
         if Instant::now() >= self.deadline {
-            self.record(Stopped::WallClock);
-            return Err(Unwind::Exit(124));
+            return Err(self.stopped_by(Stop::WallClock));
         }
         if self.budget.exceeded() {
-            return Err(self.abort(Stopped::ShellMemory));
+            return Err(self.out_of_memory());
         }
         let aborted = self.aborted.load(Ordering::SeqCst);
         if aborted != 0 {
@@ -476,16 +471,19 @@ impl<'a> Interp<'a> {
                 self.record(Stopped::WallClock);
                 Unwind::Exit(124)
             }
-            Stop::Memory => self.abort(Stopped::ShellMemory),
+            Stop::Memory => self.out_of_memory(),
         }
+    }
+
+    /// Ends the line for its shell memory budget (137, `shell_memory`).
+    pub(crate) fn out_of_memory(&self) -> Unwind {
+        self.abort(Stopped::ShellMemory)
     }
 
     /// Whether `bytes` more of shell state would fit the memory budget; ends the line with
     /// `shell_memory` when they would not. Called before building a large value.
     pub(crate) fn room(&self, bytes: usize) -> Result<(), Unwind> {
-        self.budget
-            .room(bytes)
-            .map_err(|_| self.abort(Stopped::ShellMemory))
+        self.budget.room(bytes).map_err(|_| self.out_of_memory())
     }
 
     /// Ends the whole line for a limit the shell enforces: exit 137, one note at the end.

@@ -50,8 +50,8 @@ impl Interp<'_> {
         let mut fields = Vec::new();
         let mut held = 0usize;
         for word in words {
-            let texts = brace_expand(&word.value, &self.budget)
-                .map_err(|_| self.abort(crate::backend::wasm::Stopped::ShellMemory))?;
+            let texts =
+                brace_expand(&word.value, &self.budget).map_err(|_| self.out_of_memory())?;
             for text in texts {
                 self.room(held)?;
                 let pieces = self.expand_text(state, io, &text, false).await?;
@@ -196,7 +196,7 @@ impl Interp<'_> {
                 }
                 let size = held.bytes().saturating_add(pieces_size(&out[before..]));
                 if held.resize(size).is_err() {
-                    return Err(self.abort(crate::backend::wasm::Stopped::ShellMemory));
+                    return Err(self.out_of_memory());
                 }
             }
             Ok(out)
@@ -381,8 +381,8 @@ impl Interp<'_> {
                     ParameterExpr::RemoveSmallestPrefixPattern { .. } => (false, false),
                     _ => (false, true),
                 };
-                match found {
-                    Some(items) => Some(
+                found
+                    .map(|items| {
                         items
                             .iter()
                             .map(|v| {
@@ -395,10 +395,9 @@ impl Interp<'_> {
                                 )
                             })
                             .collect::<Result<Vec<String>, Stop>>()
-                            .map_err(|stop| self.stopped_by(stop))?,
-                    ),
-                    None => None,
-                }
+                    })
+                    .transpose()
+                    .map_err(|stop| self.stopped_by(stop))?
             }
             ParameterExpr::Substring {
                 parameter,
@@ -440,18 +439,17 @@ impl Interp<'_> {
                     Some(text) => self.expand_string(state, io, text).await?,
                     None => String::new(),
                 };
-                match found {
-                    Some(items) => Some(
+                found
+                    .map(|items| {
                         items
                             .iter()
                             .map(|v| {
                                 replace(v, &pattern_text, &replacement, match_kind, &self.budget)
                             })
                             .collect::<Result<Vec<String>, Stop>>()
-                            .map_err(|stop| self.stopped_by(stop))?,
-                    ),
-                    None => None,
-                }
+                    })
+                    .transpose()
+                    .map_err(|stop| self.stopped_by(stop))?
             }
             ParameterExpr::UppercaseFirstChar {
                 parameter,

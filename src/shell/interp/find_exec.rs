@@ -83,7 +83,7 @@ pub(crate) async fn run(
     let mut status = interp.run_tool(state, &find_io, &argv).await;
     let text = listing.text(cap);
     let Ok(_held) = interp.budget.charge(text.len()) else {
-        return Err(interp.abort(crate::backend::wasm::Stopped::ShellMemory));
+        return Err(interp.out_of_memory());
     };
     let paths: Vec<&str> = text.split('\0').filter(|p| !p.is_empty()).collect();
     for action in &actions {

@@ -86,10 +86,7 @@ pub(crate) fn remove_affix(
     largest: bool,
     budget: &Budget,
 ) -> Result<String, Stop> {
-    let Some(whole) = body(pattern).and_then(|b| compile(&format!("^(?:{b})$"))) else {
-        return Ok(value.to_string());
-    };
-    // A pattern without wildcards has one affix to try.
+    // A pattern without wildcards has one affix to try, and needs no regex.
     if !has_glob(pattern) {
         let literal = unescape(pattern);
         let rest = if suffix {
@@ -99,6 +96,9 @@ pub(crate) fn remove_affix(
         };
         return Ok(rest.unwrap_or(value).to_string());
     }
+    let Some(whole) = body(pattern).and_then(|b| compile(&format!("^(?:{b})$"))) else {
+        return Ok(value.to_string());
+    };
     budget.room(value.len().saturating_mul(std::mem::size_of::<usize>()))?;
     let cuts: Vec<usize> = value
         .char_indices()

@@ -205,6 +205,14 @@ pub(crate) struct ShellState {
     names_bytes: usize,
 }
 
+/// An element's new text: `text`, after what it held when appending.
+fn element_text(old: Option<&String>, text: String, append: bool) -> String {
+    match (append, old) {
+        (true, Some(old)) => format!("{old}{text}"),
+        _ => text,
+    }
+}
+
 /// What one variable's entry costs in a state's table.
 fn name_cost(name: &str) -> usize {
     name.len() + ENTRY_OVERHEAD
@@ -351,10 +359,7 @@ impl ShellState {
             if charge.resize(charge.bytes() - old_cost + new_cost).is_err() {
                 return;
             }
-            let text = match (append, items.get(index)) {
-                (true, Some(old)) => format!("{old}{text}"),
-                _ => text,
-            };
+            let text = element_text(items.get(index), text, append);
             items.set(index, text);
             return;
         }
@@ -363,10 +368,7 @@ impl ShellState {
             return;
         }
         let mut items = self.get(name).map(Value::to_array).unwrap_or_default();
-        let text = match (append, items.get(index)) {
-            (true, Some(old)) => format!("{old}{text}"),
-            _ => text,
-        };
+        let text = element_text(items.get(index), text, append);
         items.set(index, text);
         self.set(name, Value::Array(items));
     }

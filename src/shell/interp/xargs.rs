@@ -171,12 +171,12 @@ pub(crate) async fn run(
     let room = interp.budget.available().min(MAX_INPUT) / 2;
     let input = io.stdin().read_up_to(room.saturating_add(1)).await;
     if input.len() > room {
-        return Err(interp.abort(crate::backend::wasm::Stopped::ShellMemory));
+        return Err(interp.out_of_memory());
     }
     let text = String::from_utf8_lossy(&input).into_owned();
     drop(input);
     let Ok(mut held) = interp.budget.charge(text.len()) else {
-        return Err(interp.abort(crate::backend::wasm::Stopped::ShellMemory));
+        return Err(interp.out_of_memory());
     };
     let separators = match (&plan.replace, plan.delimiter) {
         (Some(_), _) => text.bytes().filter(|&b| b == b'\n').count(),
@@ -212,7 +212,7 @@ pub(crate) async fn run(
         }
     };
     if estimate.is_none_or(|bytes| held.grow(bytes).is_err()) {
-        return Err(interp.abort(crate::backend::wasm::Stopped::ShellMemory));
+        return Err(interp.out_of_memory());
     }
     let batches: Vec<Vec<String>> = if let Some(replace) = &plan.replace {
         text.split('\n')
