@@ -40,14 +40,11 @@ fn main() {
     let embedded = out_dir.join("zonebox-tools.wasm");
     std::fs::write(&embedded, &bytes).expect("writing the toolset into OUT_DIR");
     let hash = blake3::hash(&bytes).to_hex();
-    let names = tool_names(&tools_dir.join("src/registry.rs"));
     let generated = format!(
         "/// The toolset module (wasm32-wasip1), built from `wasm-tools/` by build.rs.\n\
          pub(crate) static TOOLSET_WASM: &[u8] = include_bytes!({embedded:?});\n\
          /// BLAKE3 of [`TOOLSET_WASM`], part of the compiled-code cache key.\n\
-         pub(crate) const TOOLSET_HASH: &str = \"{hash}\";\n\
-         /// The toolset's command names, from its dispatch table, sorted.\n\
-         pub(crate) static TOOL_NAMES: &[&str] = &{names:?};\n"
+         pub(crate) const TOOLSET_HASH: &str = \"{hash}\";\n"
     );
     std::fs::write(out_dir.join("toolset.rs"), generated).expect("writing toolset.rs into OUT_DIR");
     build_line_runner(
@@ -92,25 +89,6 @@ fn build_line_runner(source: &Path, out: &Path) {
          archive (Debian: libc6-dev)",
         source.display()
     );
-}
-
-/// The names in the toolset's dispatch table: its lines read `"name" => path, "summary";`.
-fn tool_names(registry: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(registry)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", registry.display()));
-    let mut names: Vec<String> = text
-        .lines()
-        .map(str::trim)
-        .filter(|line| line.starts_with('"') && line.contains("\" =>"))
-        .filter_map(|line| line[1..].split('"').next().map(str::to_string))
-        .collect();
-    assert!(
-        !names.is_empty(),
-        "no tools found in {}: its table lines must read \"name\" => path, \"summary\";",
-        registry.display()
-    );
-    names.sort();
-    names
 }
 
 /// Stops the build with the exact command to run when the wasm target is not installed.

@@ -14,17 +14,25 @@
 
 mod backend;
 mod error;
+mod line;
+mod named_enum;
 mod output;
 pub mod policy;
 pub mod router;
 mod sandbox;
+mod session;
 pub mod shell;
 mod stdio;
+mod upstream;
+mod zones;
 
 pub use backend::Backend;
 pub use backend::wasm::{CompileEvent, DEFAULT_INSTANCE_SLOTS};
-pub use error::{Error, Result};
-pub use output::{LimitKind, Output};
+pub use error::{ContainerError, Error, Result, ZoneError};
+pub use line::LimitKind;
+pub use line::exit::DENIED as EXIT_DENIED;
+pub use output::Output;
 pub use policy::{Policy, PolicyError, PolicyOverrides};
 pub use router::{CommandClass, Decision, Route, RoutedCommand};
-pub use sandbox::{Sandbox, SandboxBuilder, Session, ToolInfo, WasmProgram};
+pub use sandbox::{Sandbox, SandboxBuilder, ToolInfo, WasmProgram};
+pub use session::Session;

@@ -1,8 +1,8 @@
 //! What a run returns: the command's output, exit code, which backend ran it, and any limit hit.
 
 use crate::backend::Backend;
+use crate::line::LimitKind;
 use crate::router::Decision;
-use serde::Serialize;
 use std::borrow::Cow;
 use std::time::Duration;
 
@@ -37,39 +37,5 @@ impl Output {
 
     pub fn success(&self) -> bool {
         self.exit_code == 0
-    }
-}
-
-/// A limit that stopped a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LimitKind {
-    /// `limits.timeout_secs`.
-    WallClock,
-    /// `limits.memory_mib`.
-    Memory,
-    /// `limits.cpu_fuel`.
-    Cpu,
-    /// The wasm call stack (runaway recursion).
-    Stack,
-    /// `limits.max_open_files`.
-    OpenFiles,
-    /// `limits.max_instances`: too many commands of one line running at once.
-    Instances,
-    /// A shell value (a variable, a word, an expansion) grew past what the shell holds.
-    ShellMemory,
-}
-
-impl LimitKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LimitKind::WallClock => "wall_clock",
-            LimitKind::Memory => "memory",
-            LimitKind::Cpu => "cpu",
-            LimitKind::Stack => "stack",
-            LimitKind::OpenFiles => "open_files",
-            LimitKind::Instances => "instances",
-            LimitKind::ShellMemory => "shell_memory",
-        }
     }
 }

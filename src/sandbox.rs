@@ -4,16 +4,18 @@
 use crate::backend::Backend;
 use crate::backend::container::{self, ContainerRuntime};
 use crate::backend::wasm::{
-    CacheLocation, CompileEvent, LineMemory, RunRequest, RunState, ScratchPool, Stopped,
-    WasmEngine, ZoneMounts,
+    CacheLocation, CompileEvent, LineMemory, RunRequest, RunState, WasmEngine, WasmTools,
 };
-use crate::error::{Error, Result};
+use crate::error::{ContainerError, Error, Result};
+use crate::line::{LimitKind, LineBudget, Stopped, exit};
 use crate::output::Output;
 use crate::policy::Policy;
 use crate::router::{self, Decision, Route};
+use crate::session::Session;
 use crate::shell;
-use crate::shell::interp::{Budget, Fds, Interp, ShellState, Unwind, ZoneFs};
+use crate::shell::interp::{Budget, Fds, Interp, ShellState, Unwind};
 use crate::stdio::{self, CapturedOutput, Input};
+use crate::zones::{ScratchPool, ZoneFs, ZoneMounts};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,9 +24,6 @@ use wasmtime::InstancePre;
 
 /// Sandboxes made by this process, to name their containers.
 static SANDBOXES: AtomicUsize = AtomicUsize::new(0);
-
-/// The exit status of a denied line, as a shell's for a command it cannot execute.
-pub const EXIT_DENIED: i32 = 126;
 
 /// Runs command lines under one policy.
 ///
@@ -38,7 +37,7 @@ pub struct Sandbox {
     policy: Policy,
     env: Vec<(String, String)>,
     engine: Arc<WasmEngine>,
-    runtime: tokio::runtime::Runtime,
+    pub(crate) runtime: tokio::runtime::Runtime,
     /// The container runtime, connected on the first line that needs it.
     containers: tokio::sync::OnceCell<Arc<dyn ContainerRuntime>>,
     /// Names this sandbox's containers (label `org.zonebox.session`).
@@ -98,7 +97,7 @@ impl SandboxBuilder {
             .thread_name("zonebox-io")
             .enable_all()
             .build()
-            .map_err(|e| Error::Engine(format!("starting the I/O runtime: {e}")))?;
+            .map_err(|e| Error::engine("starting the I/O runtime", e))?;
         let env = self.policy.env.resolve(|name| std::env::var(name).ok());
         Ok(Sandbox {
             policy: self.policy,
@@ -203,7 +202,7 @@ impl Sandbox {
         router::route_line(&self.policy, line)
     }
 
-    fn decide(
+    pub(crate) fn decide(
         &self,
         state: &ShellState,
         mounts: &ZoneMounts,
@@ -220,7 +219,7 @@ impl Sandbox {
     }
 
     /// Runs a routed line on the backend its decision names (or the one `forced`).
-    async fn run_routed(
+    pub(crate) async fn run_routed(
         &self,
         state: &mut ShellState,
         mounts: &ZoneMounts,
@@ -249,10 +248,10 @@ impl Sandbox {
         stdin: Vec<u8>,
     ) -> Result<Output> {
         let Some(policy) = &self.policy.container else {
-            return Err(Error::Container(format!(
-                "{}: the line needs a container but the policy has no [container] section",
-                self.policy.source
-            )));
+            return Err(ContainerError::NoContainerSection {
+                policy: self.policy.source.to_string(),
+            }
+            .into());
         };
         let runtime = self
             .containers
@@ -270,7 +269,14 @@ impl Sandbox {
         let started = Instant::now();
         let (stdout, stderr) = self.captures();
         let end = runtime
-            .run(&spec, stdin, stdout.clone(), stderr.clone())
+            .run(
+                &spec,
+                container::LineIo {
+                    stdin,
+                    stdout: stdout.clone(),
+                    stderr: stderr.clone(),
+                },
+            )
             .await;
         // Whatever the line did and however it ended, no set-id file stays in a host
         // directory.
@@ -282,10 +288,10 @@ impl Sandbox {
             stderr.write(note.as_bytes());
         }
         let end = end?;
-        let stopped = if end.timed_out {
-            Some(Stopped::WallClock)
+        let stopped: Option<Stopped> = if end.timed_out {
+            Some(LimitKind::WallClock.into())
         } else if end.out_of_memory {
-            Some(Stopped::Memory)
+            Some(LimitKind::Memory.into())
         } else {
             None
         };
@@ -312,12 +318,12 @@ impl Sandbox {
 
     /// A denied line: nothing runs; exit 126 with the reason on stderr.
     fn denied(&self, state: &mut ShellState, decision: &Decision) -> Output {
-        state.last_status = EXIT_DENIED;
+        state.last_status = exit::DENIED;
         let message = decision.denial_message().unwrap_or_default();
         Output {
             stdout: Vec::new(),
             stderr: format!("zonebox: {message}\n").into_bytes(),
-            exit_code: EXIT_DENIED,
+            exit_code: exit::DENIED,
             backend: Backend::None,
             duration: std::time::Duration::ZERO,
             truncated: false,
@@ -359,12 +365,13 @@ impl Sandbox {
             stdio::Output::capture(stdout.clone()),
             stdio::Output::capture(stderr.clone()),
         );
+        let line = LineBudget::new(limits, deadline);
+        let tools = WasmTools::new(&self.engine, mounts, limits);
         let interp = Interp::new(
-            &self.engine,
-            &self.engine.toolset,
+            &tools,
             &self.policy,
-            mounts,
-            deadline,
+            ZoneFs::new(mounts),
+            &line,
             state.budget.clone(),
         );
         state.budget.start_line(deadline);
@@ -379,24 +386,22 @@ impl Sandbox {
             status
         };
         let (exit_code, stopped) = match tokio::time::timeout_at(deadline.into(), run).await {
-            Err(_elapsed) => (124, Some(Stopped::WallClock)),
+            Err(_elapsed) => (exit::TIMED_OUT, Some(LimitKind::WallClock.into())),
             Ok(status) => {
                 let code = match status {
                     Ok(code) | Err(Unwind::Exit(code)) | Err(Unwind::Return(code)) => code,
                     Err(Unwind::Break(_) | Unwind::Continue(_)) => 0,
                 };
-                let first = interp
-                    .stopped
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .take();
-                (interp.aborted_status().unwrap_or(code), first)
+                (
+                    line.aborted_status().unwrap_or(code),
+                    line.take_first_stop(),
+                )
             }
         };
         // No line finishes after its wall clock with its own status: host-side work that ran
         // past the deadline (and was stopped by its next check) ends as the wall clock says.
         let (exit_code, stopped) = if stopped.is_none() && Instant::now() >= deadline {
-            (124, Some(Stopped::WallClock))
+            (exit::TIMED_OUT, Some(LimitKind::WallClock.into()))
         } else {
             (exit_code, stopped)
         };
@@ -405,15 +410,10 @@ impl Sandbox {
         state.last_status = exit_code;
         // Limits of the whole line are noted once, at the end; a command's own limits were
         // noted where they happened.
-        let note = match &stopped {
-            Some(
-                line_limit @ (Stopped::WallClock
-                | Stopped::Cpu
-                | Stopped::Instances
-                | Stopped::ShellMemory),
-            ) => Some(line_limit.describe(limits, "the line")),
-            _ => None,
-        };
+        let note = stopped
+            .as_ref()
+            .filter(|stopped| stopped.is_line_limit())
+            .map(|line_limit| line_limit.describe(limits, "the line"));
         self.report(&stdout, &stderr, exit_code, stopped, note, started)
     }
 
@@ -455,10 +455,10 @@ impl Sandbox {
             self.runtime
                 .block_on(self.execute(&self.engine.toolset, &argv, Vec::new()))?;
         if !output.success() {
-            return Err(Error::Engine(format!(
-                "the toolset could not list its commands: {}",
-                output.stderr_text()
-            )));
+            return Err(Error::engine(
+                "listing the toolset's commands",
+                output.stderr_text(),
+            ));
         }
         Ok(output
             .stdout_text()
@@ -572,72 +572,10 @@ impl Drop for Sandbox {
 }
 
 /// A parsed line and what it runs with.
-struct Line<'a> {
-    text: &'a str,
-    program: &'a brush_parser::ast::Program,
-    stdin: Vec<u8>,
+pub(crate) struct Line<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) program: &'a brush_parser::ast::Program,
+    pub(crate) stdin: Vec<u8>,
     /// A one-line run (its EXIT trap runs at its end), not a session's line.
-    whole_shell: bool,
-}
-
-/// A shell session of a [`Sandbox`], as an agent's terminal: each line runs under the policy's
-/// limits, and the session keeps the working directory, variables (exported or not),
-/// functions, `$?` and the scratch zones' contents from one line to the next. `exit` ends the
-/// line it is in, not the session.
-///
-/// ```no_run
-/// let sandbox = zonebox::Sandbox::new(zonebox::Policy::default_policy()?)?;
-/// let mut session = sandbox.session()?;
-/// session.run("cd src && export MODE=fast")?;
-/// let output = session.run("pwd; echo $MODE")?; // "/workspace/src\nfast\n"
-/// # Ok::<(), zonebox::Error>(())
-/// ```
-pub struct Session<'s> {
-    sandbox: &'s Sandbox,
-    state: ShellState,
-    mounts: ZoneMounts,
-}
-
-impl Session<'_> {
-    /// Runs a line with empty standard input (not inside an async runtime: use
-    /// [`Session::run_async`] there).
-    pub fn run(&mut self, line: &str) -> Result<Output> {
-        self.run_with_stdin(line, Vec::new())
-    }
-
-    pub fn run_with_stdin(&mut self, line: &str, stdin: impl Into<Vec<u8>>) -> Result<Output> {
-        let runtime = &self.sandbox.runtime;
-        runtime.block_on(self.run_async(line, stdin.into()))
-    }
-
-    pub async fn run_async(&mut self, line: &str, stdin: Vec<u8>) -> Result<Output> {
-        let program = shell::parse(line)?;
-        let decision = self.sandbox.decide(&self.state, &self.mounts, &program);
-        let line = Line {
-            text: line,
-            program: &program,
-            stdin,
-            whole_shell: false,
-        };
-        self.sandbox
-            .run_routed(&mut self.state, &self.mounts, line, decision)
-            .await
-    }
-
-    /// Where a line would run in this session (its functions, aliases and working directory
-    /// count), without running it.
-    pub fn route(&self, line: &str) -> Result<Decision> {
-        let program = shell::parse(line)?;
-        Ok(self.sandbox.decide(&self.state, &self.mounts, &program))
-    }
-
-    /// The session's working directory (a guest path).
-    pub fn cwd(&self) -> &str {
-        &self.state.cwd
-    }
-
-    /// The status of the last line, as `$?` will show it.
-    pub fn last_status(&self) -> i32 {
-        self.state.last_status
-    }
+    pub(crate) whole_shell: bool,
 }

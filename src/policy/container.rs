@@ -9,31 +9,20 @@ use super::validate::{Problems, quoted};
 use serde::Serialize;
 use std::time::Duration;
 
-/// Which runtime starts containers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RuntimeChoice {
-    /// Docker Engine, through its API socket.
-    Docker,
-    /// Podman, through its Docker-compatible API socket.
-    Podman,
-    /// Apple's `container` CLI (macOS).
-    Apple,
-    /// The first container runtime found (Docker, Podman, Apple); never native.
-    Auto,
-    /// The host itself, without isolation: only for trusted hosts, and only when asked for.
-    Native,
-}
-
-impl RuntimeChoice {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuntimeChoice::Docker => "docker",
-            RuntimeChoice::Podman => "podman",
-            RuntimeChoice::Apple => "apple",
-            RuntimeChoice::Auto => "auto",
-            RuntimeChoice::Native => "native",
-        }
+crate::named_enum::named_enum! {
+    /// Which runtime starts containers.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum RuntimeChoice {
+        /// Docker Engine, through its API socket.
+        Docker = "docker",
+        /// Podman, through its Docker-compatible API socket.
+        Podman = "podman",
+        /// Apple's `container` CLI (macOS).
+        Apple = "apple",
+        /// The first container runtime found (Docker, Podman, Apple); never native.
+        Auto = "auto",
+        /// The host itself, without isolation: only for trusted hosts, and only when asked for.
+        Native = "native",
     }
 }
 

@@ -8,6 +8,7 @@ mod container;
 mod error;
 pub mod file;
 mod overrides;
+mod reserved;
 mod routing;
 mod validate;
 
@@ -15,6 +16,7 @@ pub use container::{ContainerPolicy, ImageRule, RuntimeChoice};
 pub use error::{PolicyError, Problem};
 pub use file::PolicyFile;
 pub use overrides::PolicyOverrides;
+pub(crate) use reserved::is_reserved;
 pub use routing::{DenyRule, Fallback, NamePattern, Routing};
 
 use serde::Serialize;
@@ -54,31 +56,21 @@ pub struct Zone {
     pub mode: ZoneMode,
 }
 
-/// What the guest may do in a zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum ZoneMode {
-    /// Read only: writes fail and create nothing.
-    #[serde(rename = "ro")]
-    ReadOnly,
-    /// Read and write: changes land in the host directory.
-    #[serde(rename = "rw")]
-    ReadWrite,
-    /// An empty directory made for the run and deleted after it.
-    #[serde(rename = "scratch")]
-    Scratch,
-}
-
-impl ZoneMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ZoneMode::ReadOnly => "ro",
-            ZoneMode::ReadWrite => "rw",
-            ZoneMode::Scratch => "scratch",
-        }
+crate::named_enum::named_enum! {
+    /// What the guest may do in a zone.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum ZoneMode {
+        /// Read only: writes fail and create nothing.
+        ReadOnly = "ro",
+        /// Read and write: changes land in the host directory.
+        ReadWrite = "rw",
+        /// An empty directory made for the run and deleted after it.
+        Scratch = "scratch",
     }
 }
 
-/// The guest's network. Only `none` exists until the container backend lands; wasm has no sockets.
+/// The guest's network. Only `none` exists: wasm has no sockets, and containers start with
+/// networking disabled (a policy-controlled egress proxy is a later change).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Network {
     #[serde(rename = "none")]

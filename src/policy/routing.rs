@@ -8,26 +8,17 @@ use regex::Regex;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 
-/// Where a command that no rule names goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Fallback {
-    /// Into wasm, where the shell resolves the name when the line runs, under the same deny
-    /// rules, and a native program cannot run (only for `routing.dynamic`).
-    Wasm,
-    /// To the policy's container runtime.
-    Container,
-    /// Nowhere: the line is denied.
-    Deny,
-}
-
-impl Fallback {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Fallback::Wasm => "wasm",
-            Fallback::Container => "container",
-            Fallback::Deny => "deny",
-        }
+crate::named_enum::named_enum! {
+    /// Where a command that no rule names goes.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Fallback {
+        /// Into wasm, where the shell resolves the name when the line runs, under the same deny
+        /// rules, and a native program cannot run (only for `routing.dynamic`).
+        Wasm = "wasm",
+        /// To the policy's container runtime.
+        Container = "container",
+        /// Nowhere: the line is denied.
+        Deny = "deny",
     }
 }
 
@@ -60,11 +51,10 @@ impl NamePattern {
                 matcher: None,
             });
         }
-        let body = crate::shell::parse::guarded(|| {
-            brush_parser::pattern::pattern_to_regex_str(text, true)
-        })
-        .ok_or("not a valid pattern")?
-        .map_err(|e| format!("not a valid pattern ({e})"))?;
+        let body =
+            crate::upstream::guarded(|| brush_parser::pattern::pattern_to_regex_str(text, true))
+                .ok_or("not a valid pattern")?
+                .map_err(|e| format!("not a valid pattern ({e})"))?;
         let matcher = Regex::new(&format!("^(?:{body})$"))
             .map_err(|e| format!("not a valid pattern ({e})"))?;
         Ok(NamePattern {

@@ -54,7 +54,7 @@ pub(super) fn validate(
     let network = match raw.network.as_deref() {
         Some("none") => Some(Network::None),
         Some(other) => {
-            problems.add("network", Some(quoted(other)), "expected \"none\" (the wasm backend has no network; container networks arrive with the container backend)");
+            problems.add("network", Some(quoted(other)), "expected \"none\" (wasm has no sockets and containers run with networking disabled; no other network mode exists yet)");
             None
         }
         None => {
@@ -265,7 +265,7 @@ fn validate_env(raw: &PolicyFile, problems: &mut Problems<'_>) -> EnvPolicy {
     for (index, name) in raw.env.pass.iter().enumerate() {
         if let Err(reason) = check_variable_name(name) {
             problems.add(&format!("env.pass[{index}]"), Some(quoted(name)), reason);
-        } else if crate::backend::container::spec::is_reserved(name) {
+        } else if super::reserved::is_reserved(name) {
             problems.add(
                 &format!("env.pass[{index}]"),
                 Some(quoted(name)),

@@ -8,6 +8,8 @@
 //! native program, a path by its basename or, inside a zone, by its shebang line. Names known
 //! only at run time follow `routing.dynamic`. Deny beats container beats wasm.
 
+#[cfg(test)]
+mod agreement;
 mod resolve;
 mod walk;
 mod words;
@@ -19,62 +21,37 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-pub(crate) use resolve::ScriptFiles;
-
-/// Where a line runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Route {
-    /// In the wasm toolset, by zonebox's shell.
-    Wasm,
-    /// Whole, in the policy's container runtime.
-    Container,
-    /// Nowhere: a command is denied.
-    Deny,
-}
-
-impl Route {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Route::Wasm => "wasm",
-            Route::Container => "container",
-            Route::Deny => "deny",
-        }
+crate::named_enum::named_enum! {
+    /// Where a line runs.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    pub enum Route {
+        /// In the wasm toolset, by zonebox's shell.
+        Wasm = "wasm",
+        /// Whole, in the policy's container runtime.
+        Container = "container",
+        /// Nowhere: a command is denied.
+        Deny = "deny",
     }
 }
 
-/// What a command name turned out to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CommandClass {
-    /// Run by zonebox's shell itself (cd, export, eval, …).
-    Builtin,
-    /// A command of the wasm toolset.
-    Toolset,
-    /// A shell function of the line or session.
-    Function,
-    /// A shell script in a zone (a shebang naming sh/bash, or none), run by the shell.
-    Script,
-    /// A native program (python3, git, …) or executable file.
-    Native,
-    /// A name computed at run time (`$cmd`, `$(…)`, `eval "$x"`).
-    Dynamic,
-    /// Shell syntax the wasm shell does not run (process substitution, coproc).
-    ShellFeature,
-}
-
-impl CommandClass {
-    /// The name JSON uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommandClass::Builtin => "builtin",
-            CommandClass::Toolset => "toolset",
-            CommandClass::Function => "function",
-            CommandClass::Script => "script",
-            CommandClass::Native => "native",
-            CommandClass::Dynamic => "dynamic",
-            CommandClass::ShellFeature => "shell_feature",
-        }
+crate::named_enum::named_enum! {
+    /// What a command name turned out to be.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum CommandClass {
+        /// Run by zonebox's shell itself (cd, export, eval, …).
+        Builtin = "builtin",
+        /// A command of the wasm toolset.
+        Toolset = "toolset",
+        /// A shell function of the line or session.
+        Function = "function",
+        /// A shell script in a zone (a shebang naming sh/bash, or none), run by the shell.
+        Script = "script",
+        /// A native program (python3, git, …) or executable file.
+        Native = "native",
+        /// A name computed at run time (`$cmd`, `$(…)`, `eval "$x"`).
+        Dynamic = "dynamic",
+        /// Shell syntax the wasm shell does not run (process substitution, coproc).
+        ShellFeature = "shell_feature",
     }
 }
 
@@ -157,7 +134,7 @@ pub(crate) struct Context<'a> {
     pub(crate) functions: &'a HashMap<String, Arc<brush_parser::ast::FunctionBody>>,
     pub(crate) aliases: &'a HashMap<String, String>,
     pub(crate) cwd: &'a str,
-    pub(crate) files: &'a dyn ScriptFiles,
+    pub(crate) files: &'a dyn crate::zones::ScriptFiles,
 }
 
 /// Where a line runs under `policy`, as a fresh shell in the policy's working directory sees
@@ -165,8 +142,8 @@ pub(crate) struct Context<'a> {
 /// functions, aliases and directory.
 pub fn route_line(policy: &Policy, line: &str) -> crate::Result<Decision> {
     let program = crate::shell::parse(line)?;
-    let mounts = crate::backend::wasm::ZoneMounts::without_scratch(&policy.zones)?;
-    let files = crate::shell::interp::ZoneFs::new(&mounts);
+    let mounts = crate::zones::ZoneMounts::without_scratch(&policy.zones)?;
+    let files = crate::zones::ZoneFs::new(&mounts);
     let none = HashMap::new();
     let context = Context {
         functions: &none,

@@ -1,16 +1,11 @@
 //! Resolving one command name under the policy, as the shell will: deny rules first, then
-//! builtins, the toolset, `routing.container`, and `routing.unknown` for any other native name.
+//! builtins and the toolset (as the shell's command table lists them), `routing.container`,
+//! and `routing.unknown` for any other native name.
 //! Names with control or non-ASCII characters are refused (look-alikes of allowed names).
 
 use super::{CommandClass, Route};
 use crate::policy::{Fallback, Policy};
-use crate::shell::interp::{BUILTINS, is_tool};
-
-/// Reads files of the zones for the router (scripts and shebang lines).
-pub(crate) trait ScriptFiles {
-    /// The first `limit` bytes of the file at an absolute guest path, when a zone holds it.
-    fn head(&self, guest: &str, limit: u64) -> Option<Vec<u8>>;
-}
+use crate::shell::commands::{is_builtin, is_tool};
 
 /// How a name was classified.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +38,7 @@ impl Resolution {
 
 /// A plain command name (no `/`), not a function.
 pub(super) fn name(policy: &Policy, name: &str) -> Resolution {
-    let class = if BUILTINS.contains(&name) {
+    let class = if is_builtin(name) {
         CommandClass::Builtin
     } else if is_tool(name) {
         CommandClass::Toolset

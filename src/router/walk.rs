@@ -3,14 +3,14 @@
 //! word, redirect or here-document; and what wrappers, `eval`, `sh -c`, `source`, aliases and
 //! scripts in the zones start. Each is resolved once, in the order the line names it.
 
-use super::resolve::{self, Resolution, ScriptFiles};
+use super::resolve::{self, Resolution};
 use super::words::{self, Field};
 use super::wrappers::{self, Inner};
 use super::{CommandClass, Context, Route, RoutedCommand};
-use crate::backend::wasm::normalize;
 use crate::policy::Policy;
 use crate::shell::interp::Budget;
 use crate::shell::script::{self, ScriptKind};
+use crate::zones::{ScriptFiles, normalize};
 use brush_parser::ast::{
     AndOrList, Assignment, AssignmentName, AssignmentValue, Command, CommandPrefixOrSuffixItem,
     CompoundCommand, CompoundList, ExtendedTestExpr, FunctionBody, IoFileRedirectTarget,
@@ -541,7 +541,7 @@ impl<'a> Walker<'a> {
             shell if !args.is_empty() && args.iter().any(|a| a.is("-c")) => format!("{shell} -c"),
             other => other.to_string(),
         };
-        let runs_in_this_shell = matches!(name, "eval" | "source" | "." | "trap");
+        let runs_in_this_shell = wrappers::runs_in_this_shell(name);
         for inner in wrappers::inner(name, args, start.more_args_follow) {
             match inner {
                 Inner::Command(fields) => {

@@ -4,8 +4,8 @@
 //! substitution inside a word, at any depth, for the walker to route.
 
 use crate::shell::interp::{Budget, Escaped, ansi_c, brace_expand, escape, string_cost};
-use crate::shell::parse::guarded;
 use crate::shell::parser_options as options;
+use crate::upstream::guarded;
 use brush_parser::word::{WordPiece, WordPieceWithSource};
 
 /// One field of a word after brace expansion.

@@ -95,11 +95,7 @@ pub fn parse(line: &str) -> Result<Program, ParseError> {
     }
 }
 
-/// Runs upstream parsing code that may panic on hostile input (numbers past 64 bits in brace
-/// ranges, `~N` or fd numbers): `None` instead of a panic reaching the caller.
-pub(crate) fn guarded<T>(parse: impl FnOnce() -> T) -> Option<T> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).ok()
-}
+use crate::upstream::guarded;
 
 /// How deeply `( { [ $( $((`, compound commands (`if`, `while`, `until`, `for`, `case`,
 /// `select`) and `!` may nest in a line: brush-parser recurses once per level, on the host's

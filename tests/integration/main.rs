@@ -4,6 +4,7 @@
 
 mod support;
 
+mod architecture;
 mod cache;
 mod cli;
 mod containers;

@@ -3,8 +3,8 @@
 //! recording fake, as youki tests its syscalls through a trait.
 
 use super::spec::{ContainerSpec, SpecMount};
-use super::{ContainerRuntime, RunEnd, Running};
-use crate::error::Error;
+use super::{ContainerRuntime, LineIo, RunEnd, Running};
+use crate::error::{ContainerError, Error};
 use crate::stdio::CapturedOutput;
 use std::future::Future;
 use std::pin::Pin;
@@ -153,7 +153,7 @@ impl AppleContainerRuntime {
             .runner
             .run(&argv, stdin, spec.timeout)
             .await
-            .map_err(|e| Error::Container(format!("running Apple's container CLI: {e}")))?;
+            .map_err(|e| ContainerError::engine("running Apple's container CLI", e))?;
         if finished.timed_out {
             let remove = ["container", "rm", "--force", &name].map(String::from);
             let _ = self
@@ -173,14 +173,8 @@ impl ContainerRuntime for AppleContainerRuntime {
         "Apple container CLI".into()
     }
 
-    fn run<'a>(
-        &'a self,
-        spec: &'a ContainerSpec,
-        stdin: Vec<u8>,
-        stdout: CapturedOutput,
-        stderr: CapturedOutput,
-    ) -> Running<'a> {
-        Box::pin(self.run_container(spec, stdin, stdout, stderr))
+    fn run<'a>(&'a self, spec: &'a ContainerSpec, io: LineIo) -> Running<'a> {
+        Box::pin(self.run_container(spec, io.stdin, io.stdout, io.stderr))
     }
 }
 
@@ -265,7 +259,14 @@ mod tests {
         let err = CapturedOutput::new("stderr", 1024);
         let spec = spec();
         let end = rt
-            .block_on(runtime.run(&spec, Vec::new(), out, err))
+            .block_on(runtime.run(
+                &spec,
+                LineIo {
+                    stdin: Vec::new(),
+                    stdout: out,
+                    stderr: err,
+                },
+            ))
             .unwrap();
         assert_eq!(end.exit_code, 124);
         let calls = calls.lock().unwrap();

@@ -12,21 +12,19 @@
 //! is removed, not reused; one idle longer than `pool_idle_secs` is removed when next looked
 //! at.
 
+use super::attach::{attach, pump};
 use super::discovery::Endpoint;
 use super::runner::{LineEnd, RUNNER_PATH, Runner, runner_command, runner_file};
 use super::spec::{ContainerSpec, SpecMount};
-use super::{ContainerRuntime, RunEnd, Running};
-use crate::error::Error;
+use super::{ContainerRuntime, LineIo, RunEnd, Running};
+use crate::error::{ContainerError, Error};
 use crate::stdio::CapturedOutput;
 use bollard::Docker;
-use bollard::container::LogOutput;
 use bollard::models::{ContainerCreateBody, HostConfig, Mount, MountTmpfsOptions, MountTypeEnum};
 use bollard::query_parameters::{
-    AttachContainerOptionsBuilder, CreateContainerOptionsBuilder, KillContainerOptionsBuilder,
-    RemoveContainerOptionsBuilder,
+    CreateContainerOptionsBuilder, KillContainerOptionsBuilder, RemoveContainerOptionsBuilder,
 };
 use futures::StreamExt;
-use tokio::io::AsyncWriteExt;
 
 /// Seconds bollard waits for the engine's answers.
 const API_TIMEOUT_SECS: u64 = 120;
@@ -94,14 +92,14 @@ impl DockerRuntime {
             Ok(_) => Ok(()),
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 404, ..
-            }) => Err(Error::Container(format!(
-                "image {image} is not on {}: build it with tests/images/build (zonebox's \
-                 images), or docker pull / docker load it",
-                self.described
-            ))),
-            Err(e) => Err(Error::Container(format!(
-                "creating a container of {image}: {e}"
-            ))),
+            }) => Err(ContainerError::ImageMissing {
+                image,
+                engine: self.described.clone(),
+            }
+            .into()),
+            Err(e) => {
+                Err(ContainerError::engine(format!("creating a container of {image}"), e).into())
+            }
         }
     }
 
@@ -135,7 +133,7 @@ impl DockerRuntime {
                 None::<bollard::query_parameters::StartContainerOptions>,
             )
             .await
-            .map_err(|e| Error::Container(format!("starting {name}: {e}")))
+            .map_err(|e| ContainerError::engine(format!("starting {name}"), e).into())
     }
 
     async fn run_container(
@@ -153,17 +151,7 @@ impl DockerRuntime {
             docker: self.docker.clone(),
             name: Some(name.clone()),
         };
-        let attach_options = AttachContainerOptionsBuilder::new()
-            .stdin(true)
-            .stdout(true)
-            .stderr(true)
-            .stream(true)
-            .build();
-        let attached = self
-            .docker
-            .attach_container(&name, Some(attach_options))
-            .await
-            .map_err(|e| Error::Container(format!("attaching to {name}: {e}")))?;
+        let attached = attach(&self.docker, &name).await?;
         self.start(&name).await?;
         let pump = pump(attached.input, attached.output, stdin, &stdout, &stderr);
         let docker = self.docker.clone();
@@ -311,13 +299,12 @@ impl ContainerRuntime for DockerRuntime {
         self.described.clone()
     }
 
-    fn run<'a>(
-        &'a self,
-        spec: &'a ContainerSpec,
-        stdin: Vec<u8>,
-        stdout: CapturedOutput,
-        stderr: CapturedOutput,
-    ) -> Running<'a> {
+    fn run<'a>(&'a self, spec: &'a ContainerSpec, io: LineIo) -> Running<'a> {
+        let LineIo {
+            stdin,
+            stdout,
+            stderr,
+        } = io;
         if spec.pool_size > 0 {
             Box::pin(self.run_pooled(spec, stdin, stdout, stderr))
         } else {
@@ -404,38 +391,6 @@ pub(crate) fn create_body(spec: &ContainerSpec) -> ContainerCreateBody {
         host_config: Some(host_config),
         ..Default::default()
     }
-}
-
-/// An attached container's or exec's output, as bollard streams it.
-pub(crate) type OutputStream = std::pin::Pin<
-    Box<dyn futures::Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>,
->;
-
-/// Feeds `stdin` to an attached container or exec, and streams its stdout and stderr into the
-/// captures until the output ends.
-async fn pump(
-    mut input: std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
-    mut output: OutputStream,
-    stdin: Vec<u8>,
-    stdout: &CapturedOutput,
-    stderr: &CapturedOutput,
-) {
-    let feed = async move {
-        let _ = input.write_all(&stdin).await;
-        let _ = input.shutdown().await;
-    };
-    let read = async move {
-        while let Some(Ok(chunk)) = output.next().await {
-            match chunk {
-                LogOutput::StdOut { message } | LogOutput::Console { message } => {
-                    stdout.write(&message)
-                }
-                LogOutput::StdErr { message } => stderr.write(&message),
-                LogOutput::StdIn { .. } => {}
-            }
-        }
-    };
-    tokio::join!(feed, read);
 }
 
 fn random_suffix() -> String {

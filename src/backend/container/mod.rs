@@ -7,6 +7,7 @@
 //! left behind.
 
 pub(crate) mod apple;
+mod attach;
 pub(crate) mod discovery;
 pub(crate) mod docker;
 pub(crate) mod native;
@@ -15,7 +16,7 @@ mod runner;
 pub(crate) mod set_id;
 pub(crate) mod spec;
 
-use crate::error::Error;
+use crate::error::{ContainerError, Error};
 use crate::stdio::CapturedOutput;
 use std::future::Future;
 use std::pin::Pin;
@@ -42,13 +43,9 @@ pub(crate) async fn connect(policy: &ContainerPolicy) -> Result<Arc<dyn Containe
         return Ok(Arc::new(native::NativeRuntime));
     }
     if policy.runtime == RuntimeChoice::Apple {
-        return apple().await.ok_or_else(|| {
-            Error::Container(
-                "runtime = \"apple\" but `container --version` does not run here (Apple's \
-                 container CLI is macOS only)"
-                    .into(),
-            )
-        });
+        return apple()
+            .await
+            .ok_or(Error::Container(ContainerError::AppleUnavailable));
     }
     for endpoint in discovery::candidates(policy.runtime, &|name| std::env::var(name).ok()) {
         if let discovery::Endpoint::Unix(path) = &endpoint
@@ -77,12 +74,11 @@ pub(crate) async fn connect(policy: &ContainerPolicy) -> Result<Arc<dyn Containe
         }
         tried.push("Apple's `container` CLI (not found)".into());
     }
-    Err(Error::Container(format!(
-        "no container engine for runtime = \"{}\"; tried: {}. Start Docker or Podman, or set \
-         DOCKER_HOST",
-        policy.runtime.as_str(),
-        tried.join("; ")
-    )))
+    Err(ContainerError::NoEngine {
+        runtime: policy.runtime.as_str().to_string(),
+        tried,
+    }
+    .into())
 }
 
 /// How a container run ended.
@@ -113,6 +109,13 @@ impl RunEnd {
     }
 }
 
+/// A line's standard streams: its input, and the captures its output streams into.
+pub(crate) struct LineIo {
+    pub(crate) stdin: Vec<u8>,
+    pub(crate) stdout: CapturedOutput,
+    pub(crate) stderr: CapturedOutput,
+}
+
 pub(crate) type Running<'a> = Pin<Box<dyn Future<Output = Result<RunEnd, Error>> + Send + 'a>>;
 
 /// A container runtime: runs one container to its end, streaming its output into the
@@ -121,13 +124,7 @@ pub(crate) trait ContainerRuntime: Send + Sync {
     /// Which engine this is, for messages (`docker 20.10.24 at /var/run/docker.sock`).
     fn describe(&self) -> String;
 
-    fn run<'a>(
-        &'a self,
-        spec: &'a ContainerSpec,
-        stdin: Vec<u8>,
-        stdout: CapturedOutput,
-        stderr: CapturedOutput,
-    ) -> Running<'a>;
+    fn run<'a>(&'a self, spec: &'a ContainerSpec, io: LineIo) -> Running<'a>;
 
     /// Removes warm containers (when the sandbox goes).
     fn shutdown(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {

@@ -6,8 +6,8 @@
 //! group (124); output is captured and capped as everywhere else.
 
 use super::spec::{ContainerSpec, SpecMount};
-use super::{ContainerRuntime, RunEnd, Running};
-use crate::error::Error;
+use super::{ContainerRuntime, LineIo, RunEnd, Running};
+use crate::error::{ContainerError, Error};
 use crate::stdio::CapturedOutput;
 use std::path::PathBuf;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -34,11 +34,10 @@ fn host_dir(spec: &ContainerSpec) -> Result<PathBuf, Error> {
         .max_by_key(|(len, _)| *len)
         .map(|(_, dir)| dir)
         .ok_or_else(|| {
-            Error::Container(format!(
-                "runtime = \"native\": the working directory {} is not in an ro or rw zone, so \
-                 it has no host directory",
-                spec.workdir
-            ))
+            ContainerError::WorkdirOutsideZones {
+                workdir: spec.workdir.clone(),
+            }
+            .into()
         })
 }
 
@@ -72,7 +71,9 @@ impl NativeRuntime {
             .process_group(0)
             .kill_on_drop(true)
             .spawn()
-            .map_err(|e| Error::Container(format!("starting {} on the host: {e}", spec.argv[0])))?;
+            .map_err(|e| {
+                ContainerError::engine(format!("starting {} on the host", spec.argv[0]), e)
+            })?;
         let group = child
             .id()
             .and_then(|id| rustix::process::Pid::from_raw(id as i32));
@@ -111,7 +112,7 @@ impl NativeRuntime {
         match outcome {
             Err(_elapsed) => Ok(RunEnd::TIMED_OUT),
             Ok(status) => {
-                let status = status.map_err(|e| Error::Container(format!("waiting: {e}")))?;
+                let status = status.map_err(|e| ContainerError::engine("waiting", e))?;
                 use std::os::unix::process::ExitStatusExt;
                 let code = status
                     .code()
@@ -128,13 +129,7 @@ impl ContainerRuntime for NativeRuntime {
         "the host itself (runtime = \"native\", no isolation)".into()
     }
 
-    fn run<'a>(
-        &'a self,
-        spec: &'a ContainerSpec,
-        stdin: Vec<u8>,
-        stdout: CapturedOutput,
-        stderr: CapturedOutput,
-    ) -> Running<'a> {
-        Box::pin(self.run_native(spec, stdin, stdout, stderr))
+    fn run<'a>(&'a self, spec: &'a ContainerSpec, io: LineIo) -> Running<'a> {
+        Box::pin(self.run_native(spec, io.stdin, io.stdout, io.stderr))
     }
 }

@@ -13,13 +13,12 @@
 //! The requests and frames are described, and their kinds defined, in
 //! `line-runner/protocol.rs`, which both sides compile.
 
-use super::docker::OutputStream;
+use super::attach::{OutputStream, attach};
 use super::spec::ContainerSpec;
-use crate::error::Error;
+use crate::error::{ContainerError, Error};
 use crate::stdio::CapturedOutput;
 use bollard::Docker;
 use bollard::container::LogOutput;
-use bollard::query_parameters::AttachContainerOptionsBuilder;
 use futures::StreamExt;
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -46,7 +45,7 @@ pub(crate) fn runner_file() -> Result<PathBuf, Error> {
         if LINE_RUNNER.is_empty() {
             return Err("the line runner is built for Linux hosts only".into());
         }
-        let dir = crate::backend::wasm::private_dir().map_err(|e| e.to_string())?;
+        let dir = crate::zones::private_dir().map_err(|e| e.to_string())?;
         let path = dir.path().join("line-runner");
         std::fs::write(&path, LINE_RUNNER).map_err(|e| e.to_string())?;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o555))
@@ -55,9 +54,10 @@ pub(crate) fn runner_file() -> Result<PathBuf, Error> {
     });
     match installed {
         Ok((_, path)) => Ok(path.clone()),
-        Err(reason) => Err(Error::Container(format!(
-            "cannot install the warm containers' line runner: {reason}"
-        ))),
+        Err(reason) => Err(ContainerError::LineRunner {
+            reason: reason.clone(),
+        }
+        .into()),
     }
 }
 
@@ -89,16 +89,7 @@ pub(crate) enum LineEnd {
 impl Runner {
     /// Attaches to container `name` (created with [`runner_command`], not yet started).
     pub(crate) async fn attach(docker: &Docker, name: &str) -> Result<Runner, Error> {
-        let options = AttachContainerOptionsBuilder::new()
-            .stdin(true)
-            .stdout(true)
-            .stderr(true)
-            .stream(true)
-            .build();
-        let attached = docker
-            .attach_container(name, Some(options))
-            .await
-            .map_err(|e| Error::Container(format!("attaching to {name}: {e}")))?;
+        let attached = attach(docker, name).await?;
         Ok(Runner {
             input: attached.input,
             output: attached.output,
@@ -161,9 +152,7 @@ fn request(spec: &ContainerSpec, stdin: &[u8]) -> Result<Vec<u8>, Error> {
     fields.extend(spec.argv.iter().cloned());
     fields.push(stdin.len().to_string());
     if let Some(bad) = fields.iter().find(|f| f.contains('\0')) {
-        return Err(Error::Container(format!(
-            "cannot pass {bad:?} to a container: it holds a NUL byte"
-        )));
+        return Err(ContainerError::NulByte { value: bad.clone() }.into());
     }
     let mut payload = Vec::new();
     for field in &fields {
@@ -172,10 +161,9 @@ fn request(spec: &ContainerSpec, stdin: &[u8]) -> Result<Vec<u8>, Error> {
     }
     payload.extend_from_slice(stdin);
     let length = u32::try_from(payload.len()).map_err(|_| {
-        Error::Container(format!(
-            "a line and its input of {} bytes is too large for a warm container",
-            payload.len()
-        ))
+        Error::from(ContainerError::TooLarge {
+            bytes: payload.len(),
+        })
     })?;
     let mut request = length.to_le_bytes().to_vec();
     request.extend(payload);

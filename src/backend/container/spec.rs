@@ -4,8 +4,8 @@
 //! user, the limits and the labels that mark zonebox's containers. Every runtime builds its
 //! container from this one description, so Docker, Podman and Apple's CLI agree.
 
-use crate::error::Error;
-use crate::policy::{ContainerPolicy, Policy, RuntimeChoice, ZoneMode};
+use crate::error::{Error, ZoneError};
+use crate::policy::{ContainerPolicy, Policy, RuntimeChoice, ZoneMode, is_reserved};
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -20,32 +20,6 @@ pub(crate) const LABEL_CREATED: &str = "org.zonebox.created";
 pub(crate) const LABEL_EXPIRES: &str = "org.zonebox.expires";
 /// The zonebox process that started the container: when it is gone, so is the container.
 pub(crate) const LABEL_PID: &str = "org.zonebox.pid";
-
-/// Variables a container never gets from the host or a session, only from the policy's own
-/// `env.set`: they change what programs load or where they connect.
-const RESERVED: &[&str] = &[
-    "LD_PRELOAD",
-    "LD_LIBRARY_PATH",
-    "LD_AUDIT",
-    "http_proxy",
-    "https_proxy",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-    "DOCKER_HOST",
-    "BASH_ENV",
-    "ENV",
-    "PYTHONSTARTUP",
-    "NODE_OPTIONS",
-];
-
-/// True for a variable a container gets only from the policy's `env.set`.
-pub(crate) fn is_reserved(name: &str) -> bool {
-    RESERVED.contains(&name) || name.starts_with("DYLD_")
-}
 
 /// How a zone appears in the container.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,7 +211,7 @@ fn refuse_engine_socket(host: &Path, guest: &str) -> Result<(), Error> {
     if host == Path::new("/") {
         return Err(Error::Zone {
             guest: guest.to_string(),
-            reason: "the host's root directory is never mounted into a container".into(),
+            problem: ZoneError::HostRoot,
         });
     }
     for socket in engine_sockets() {
@@ -245,12 +219,10 @@ fn refuse_engine_socket(host: &Path, guest: &str) -> Result<(), Error> {
         if real.starts_with(host) {
             return Err(Error::Zone {
                 guest: guest.to_string(),
-                reason: format!(
-                    "{} holds the container engine's socket {}; it is never mounted into a \
-                     container: narrow the zone",
-                    host.display(),
-                    real.display()
-                ),
+                problem: ZoneError::HoldsEngineSocket {
+                    host: host.to_path_buf(),
+                    socket: real,
+                },
             });
         }
     }
@@ -262,7 +234,10 @@ fn refuse_engine_socket(host: &Path, guest: &str) -> Result<(), Error> {
 fn check_writable(host: &Path, guest: &str, (uid, gid): (u32, u32)) -> Result<u32, Error> {
     let meta = std::fs::metadata(host).map_err(|e| Error::Zone {
         guest: guest.to_string(),
-        reason: format!("{}: {e}", host.display()),
+        problem: ZoneError::Unreadable {
+            host: host.to_path_buf(),
+            reason: e.to_string(),
+        },
     })?;
     let mode = meta.mode();
     let writable =
@@ -272,15 +247,12 @@ fn check_writable(host: &Path, guest: &str, (uid, gid): (u32, u32)) -> Result<u3
     }
     Err(Error::Zone {
         guest: guest.to_string(),
-        reason: format!(
-            "rw zone {} (owner {}:{}, mode {:o}) is not writable by the container user \
-             {uid}:{gid}; make it so (chown {uid}:{gid}, or chmod g+w so its group, which \
-             zonebox adds to the user, may write) or set container.user",
-            host.display(),
-            meta.uid(),
-            meta.gid(),
-            mode & 0o7777
-        ),
+        problem: ZoneError::NotWritableByContainer {
+            host: host.to_path_buf(),
+            owner: (meta.uid(), meta.gid()),
+            mode: mode & 0o7777,
+            user: (uid, gid),
+        },
     })
 }
 

@@ -108,10 +108,10 @@ fn compile(
     let started = Instant::now();
     let serialized = engine
         .precompile_module(wasm)
-        .map_err(|e| Error::Engine(format!("compiling the toolset: {e}")))?;
+        .map_err(|e| Error::engine("compiling the toolset", e))?;
     // SAFETY: these bytes were produced by `precompile_module` of this very engine just now.
     let module = unsafe { Module::deserialize(engine, &serialized) }
-        .map_err(|e| Error::Engine(format!("loading the compiled toolset: {e}")))?;
+        .map_err(|e| Error::engine("loading the compiled toolset", e))?;
     progress(CompileEvent::Finished(started.elapsed()));
     Ok((module, serialized))
 }

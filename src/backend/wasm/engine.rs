@@ -52,7 +52,7 @@ pub(crate) struct RunState {
     pub(crate) wasi: WasiP1Ctx,
     pub(crate) limiter: RunLimiter,
     /// The run's zones, for the host calls that WASI lacks (file modes).
-    pub(crate) zones: std::sync::Arc<[super::zones::Mount]>,
+    pub(crate) zones: std::sync::Arc<[crate::zones::Mount]>,
 }
 
 pub(crate) struct WasmEngine {
@@ -89,7 +89,7 @@ impl WasmEngine {
         slots: u32,
         progress: &dyn Fn(CompileEvent),
     ) -> Result<WasmEngine, Error> {
-        let engine_error = |what: &str, e: wasmtime::Error| Error::Engine(format!("{what}: {e}"));
+        let engine_error = |what: &str, e: wasmtime::Error| Error::engine(what, e);
         let mut config = Config::new();
         config.epoch_interruption(true);
         config.consume_fuel(fuel_metered);
@@ -112,7 +112,7 @@ impl WasmEngine {
             .instantiate_pre(&module)
             .map_err(|e| engine_error("linking the toolset", e))?;
         spawn_epoch_ticker(&engine)
-            .map_err(|e| Error::Engine(format!("starting the epoch ticker thread: {e}")))?;
+            .map_err(|e| Error::engine("starting the epoch ticker thread", e))?;
         Ok(WasmEngine {
             engine,
             linker,

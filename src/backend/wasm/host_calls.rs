@@ -5,8 +5,8 @@
 //! refuse changes.
 
 use super::engine::RunState;
-use super::zones::{Mount, innermost, normalize};
 use crate::error::Error;
+use crate::zones::{Mount, innermost, normalize};
 use cap_std::fs::{Permissions, PermissionsExt};
 use std::path::{Path, PathBuf};
 use wasmtime::{Caller, Extern, Linker};
@@ -26,8 +26,7 @@ const ERRNO_ROFS: i32 = 69;
 const MODE_MASK: u32 = 0o777;
 
 pub(crate) fn add_to_linker(linker: &mut Linker<RunState>) -> Result<(), Error> {
-    let link_error =
-        |e: wasmtime::Error| Error::Engine(format!("linking the zonebox host calls: {e}"));
+    let link_error = |e: wasmtime::Error| Error::engine("linking the zonebox host calls", e);
     linker
         .func_wrap(
             "zonebox",

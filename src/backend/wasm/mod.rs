@@ -7,15 +7,12 @@ mod host_calls;
 mod limiter;
 mod open_guard;
 mod run;
-mod scratch;
+mod tool_runner;
 mod toolset;
-mod zones;
 
 pub(crate) use cache::CacheLocation;
 pub use engine::{CompileEvent, DEFAULT_INSTANCE_SLOTS};
 pub(crate) use engine::{RunState, WasmEngine};
 pub(crate) use limiter::LineMemory;
-pub(crate) use run::{RunRequest, Stopped};
-pub(crate) use scratch::{ScratchPool, private_dir};
-pub(crate) use toolset::TOOL_NAMES;
-pub(crate) use zones::{Mount, ZoneMounts, innermost, normalize};
+pub(crate) use run::RunRequest;
+pub(crate) use tool_runner::WasmTools;

@@ -78,7 +78,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<RunState>) -> Result<(), Error> 
     );
     let defined = defined
         .map(|_| ())
-        .map_err(|e| Error::Engine(format!("linking the guarded path_open: {e}")));
+        .map_err(|e| Error::engine("linking the guarded path_open", e));
     linker.allow_shadowing(false);
     defined
 }

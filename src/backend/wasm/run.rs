@@ -3,14 +3,14 @@
 
 use super::engine::{RunState, WasmEngine};
 use super::limiter::{LineMemory, RunLimiter};
-use super::zones::ZoneMounts;
-use crate::error::Error;
-use crate::output::LimitKind;
-use crate::policy::{Limits, MIB};
+use crate::error::{Error, ZoneError};
+use crate::line::{LimitKind, Stopped, ToolOutcome, exit};
+use crate::policy::Limits;
 use crate::stdio::{Input, Output};
+use crate::zones::{Mount, ZoneMounts};
 use std::time::Instant;
 use wasmtime::{InstancePre, PoolConcurrencyLimitError, Store, Trap};
-use wasmtime_wasi::{I32Exit, ResourceTableError, WasiCtxBuilder, WasiView};
+use wasmtime_wasi::{FsPerms, I32Exit, ResourceTableError, WasiCtxBuilder, WasiView};
 
 /// Resource-table room for handles that live only during one WASI call.
 const TRANSIENT_HANDLES: usize = 8;
@@ -34,97 +34,13 @@ pub(crate) struct RunRequest<'a> {
     pub(crate) fuel: Option<u64>,
 }
 
-/// Why a run was stopped before its program ended by itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Stopped {
-    WallClock,
-    Memory,
-    Cpu,
-    Stack,
-    OpenFiles,
-    /// Too many commands of one line at once (counted by the shell).
-    Instances,
-    /// Too many wasm commands of the whole process at once (the engine's instance pool): what
-    /// the pool said.
-    ProcessInstances(String),
-    /// The shell's state outgrew `limits.shell_memory_mib` (counted by the shell).
-    ShellMemory,
-    /// A trap that is no limit: the program is broken or hostile.
-    Crash(String),
-}
-
-impl Stopped {
-    /// The limit this was, if it was one.
-    pub(crate) fn limit(&self) -> Option<LimitKind> {
-        match self {
-            Stopped::WallClock => Some(LimitKind::WallClock),
-            Stopped::Memory => Some(LimitKind::Memory),
-            Stopped::Cpu => Some(LimitKind::Cpu),
-            Stopped::Stack => Some(LimitKind::Stack),
-            Stopped::OpenFiles => Some(LimitKind::OpenFiles),
-            Stopped::Instances | Stopped::ProcessInstances(_) => Some(LimitKind::Instances),
-            Stopped::ShellMemory => Some(LimitKind::ShellMemory),
-            Stopped::Crash(_) => None,
-        }
-    }
-
-    /// One line saying what stopped `program` and the policy value behind it.
-    pub(crate) fn describe(&self, limits: &Limits, program: &str) -> String {
-        match self {
-            Stopped::WallClock => format!(
-                "stopped by the wall-clock limit: limits.timeout_secs = {}",
-                limits.timeout.as_secs_f64()
-            ),
-            Stopped::Memory => format!(
-                "stopped by the memory limit: limits.memory_mib = {}",
-                limits.memory_bytes / MIB
-            ),
-            Stopped::Cpu => format!(
-                "stopped by the CPU limit: limits.cpu_fuel = {} (the line's budget)",
-                limits.cpu_fuel.unwrap_or_default()
-            ),
-            Stopped::Stack => {
-                "stopped by the stack limit: the call stack was exhausted (runaway recursion)"
-                    .to_string()
-            }
-            Stopped::OpenFiles => format!(
-                "stopped by the open-files limit: limits.max_open_files = {}",
-                limits.max_open_files
-            ),
-            Stopped::Instances => format!(
-                "stopped by the instances limit: limits.max_instances = {} commands running at once",
-                limits.max_instances
-            ),
-            Stopped::ProcessInstances(pool) => format!(
-                "stopped by the instances limit: the process runs too many wasm commands at once \
-                 ({pool}); run fewer lines at the same time or raise \
-                 SandboxBuilder::instance_slots"
-            ),
-            Stopped::ShellMemory => format!(
-                "stopped by the shell memory limit: limits.shell_memory_mib = {} (the shell's \
-                 variables, words and copies held on the host)",
-                limits.shell_memory_bytes / MIB
-            ),
-            Stopped::Crash(reason) => format!("{program} crashed: {reason}"),
-        }
-    }
-}
-
-/// How a run ended.
-pub(crate) struct WasmOutcome {
-    pub(crate) exit_code: i32,
-    pub(crate) stopped: Option<Stopped>,
-    /// Fuel the run consumed (0 when unmetered).
-    pub(crate) fuel_used: u64,
-}
-
 impl WasmEngine {
     /// Runs `program` (the toolset or a caller's module) under `request`'s limits.
     pub(crate) async fn run(
         &self,
         program: &InstancePre<RunState>,
         request: RunRequest<'_>,
-    ) -> Result<WasmOutcome, Error> {
+    ) -> Result<ToolOutcome, Error> {
         let mut wasi = WasiCtxBuilder::new();
         // The toolset's file calls run on the calling thread instead of a hop to Tokio's blocking
         // pool and back (a thread switch each way: `echo hi` took 200 µs that way, 115 µs
@@ -142,10 +58,13 @@ impl WasmEngine {
             wasi.env("PWD", request.workdir);
         }
         for mount in request.mounts.mounts.iter() {
-            wasi.preopened_dir(&mount.host, &mount.guest, mount.perms())
+            wasi.preopened_dir(&mount.host, &mount.guest, perms(mount))
                 .map_err(|e| Error::Zone {
                     guest: mount.guest.clone(),
-                    reason: format!("cannot open {}: {e}", mount.host.display()),
+                    problem: ZoneError::CannotOpen {
+                        host: mount.host.clone(),
+                        reason: e.to_string(),
+                    },
                 })?;
         }
         let mut wasi = wasi.build_p1();
@@ -168,7 +87,7 @@ impl WasmEngine {
         if let Some(fuel) = fuel {
             store
                 .set_fuel(fuel)
-                .map_err(|e| Error::Engine(format!("setting fuel: {e}")))?;
+                .map_err(|e| Error::engine("setting fuel", e))?;
         }
         store.set_epoch_deadline(1);
         store.epoch_deadline_async_yield_and_update(1);
@@ -185,7 +104,7 @@ impl WasmEngine {
         };
         let (exit_code, stopped) =
             match tokio::time::timeout_at(request.deadline.into(), execution).await {
-                Err(_elapsed) => (124, Some(Stopped::WallClock)),
+                Err(_elapsed) => (exit::TIMED_OUT, Some(LimitKind::WallClock.into())),
                 Ok((Ok(()), _)) => (0, None),
                 Ok((Err(error), memory_refused)) => classify(&error, memory_refused),
             };
@@ -197,11 +116,20 @@ impl WasmEngine {
                     .map(|left| budget.saturating_sub(left))
             })
             .unwrap_or(0);
-        Ok(WasmOutcome {
+        Ok(ToolOutcome {
             exit_code,
             stopped,
             fuel_used,
         })
+    }
+}
+
+/// The WASI preopen permissions of a zone.
+fn perms(mount: &Mount) -> FsPerms {
+    if mount.writable {
+        FsPerms::ReadWrite
+    } else {
+        FsPerms::ReadOnly
     }
 }
 
@@ -211,21 +139,24 @@ fn classify(error: &wasmtime::Error, memory_refused: bool) -> (i32, Option<Stopp
         return (exit.0, None);
     }
     if memory_refused {
-        return (137, Some(Stopped::Memory));
+        return (exit::KILLED, Some(LimitKind::Memory.into()));
     }
     if let Some(pool) = error.downcast_ref::<PoolConcurrencyLimitError>() {
-        return (137, Some(Stopped::ProcessInstances(pool.to_string())));
+        return (
+            exit::KILLED,
+            Some(Stopped::ProcessInstances(pool.to_string())),
+        );
     }
     if matches!(
         error.downcast_ref::<ResourceTableError>(),
         Some(ResourceTableError::Full)
     ) {
-        return (137, Some(Stopped::OpenFiles));
+        return (exit::KILLED, Some(LimitKind::OpenFiles.into()));
     }
     match error.downcast_ref::<Trap>() {
-        Some(Trap::OutOfFuel) => (137, Some(Stopped::Cpu)),
-        Some(Trap::StackOverflow) => (137, Some(Stopped::Stack)),
-        Some(trap) => (134, Some(Stopped::Crash(trap.to_string()))),
-        None => (134, Some(Stopped::Crash(format!("{error:#}")))),
+        Some(Trap::OutOfFuel) => (exit::KILLED, Some(LimitKind::Cpu.into())),
+        Some(Trap::StackOverflow) => (exit::KILLED, Some(LimitKind::Stack.into())),
+        Some(trap) => (exit::CRASHED, Some(Stopped::Crash(trap.to_string()))),
+        None => (exit::CRASHED, Some(Stopped::Crash(format!("{error:#}")))),
     }
 }

@@ -128,7 +128,7 @@ fn parse_and_evaluate(
     depth: usize,
     steps: &mut u64,
 ) -> Result<i64, String> {
-    let expr = crate::shell::parse::guarded(|| brush_parser::arithmetic::parse(trimmed))
+    let expr = crate::upstream::guarded(|| brush_parser::arithmetic::parse(trimmed))
         .and_then(Result::ok)
         .ok_or_else(|| format!("{trimmed}: syntax error in expression"))?;
     Evaluator {

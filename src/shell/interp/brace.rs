@@ -5,8 +5,8 @@
 //! instead of the process).
 
 use super::budget::{Budget, Exceeded, ITEM_OVERHEAD};
-use crate::shell::parse::guarded;
 use crate::shell::parser_options as options;
+use crate::upstream::guarded;
 use brush_parser::word::{BraceExpressionMember, BraceExpressionOrText};
 
 /// The most `{` a word may hold and still be brace-expanded.

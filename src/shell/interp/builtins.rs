@@ -1,19 +1,17 @@
 //! Builtins: commands the shell runs itself, on the host, because they change the shell
 //! (cd, export, set, read, …) or start other commands (sh -c, eval, source, env, timeout,
-//! xargs, command, exec). Everything else is a toolset command.
+//! xargs, command, exec). Which names they are, and how the ones that start commands read
+//! their arguments, is the shell's command table ([`crate::shell::commands`]), which the router
+//! reads too; everything else is a toolset command.
 
 use super::exec::{Interp, Io, Status, Unwind, status_of};
 use super::state::{Array, ShellState, Value};
-use super::zonefs::{describe, normalize};
+use crate::line::exit;
+use crate::shell::commands::{
+    self, Builtin, Reading, ShellCall, ShellSource, Starts, is_builtin, is_tool,
+};
+use crate::zones::{describe, normalize};
 use std::time::Duration;
-
-/// The names answered by [`run`], for `type` and `command -v`.
-pub(crate) const BUILTINS: &[&str] = &[
-    ".", ":", "alias", "bash", "break", "builtin", "cd", "command", "continue", "env", "eval",
-    "exec", "exit", "declare", "export", "false", "find", "let", "local", "nice", "nohup",
-    "printf", "pwd", "read", "readonly", "return", "set", "sh", "shift", "shopt", "source",
-    "timeout", "trap", "true", "type", "typeset", "unalias", "unset", "wait", "xargs",
-];
 
 /// The largest script `source` or `sh FILE` reads.
 const MAX_SCRIPT_BYTES: u64 = 1 << 20;
@@ -26,17 +24,19 @@ pub(crate) async fn run(
     io: &Io,
     argv: &[String],
 ) -> Option<Status> {
+    let name = argv[0].as_str();
+    let builtin = commands::builtin(name)?;
     let args = &argv[1..];
-    let status = match argv[0].as_str() {
-        ":" | "true" => Ok(0),
-        "false" => Ok(1),
-        "cd" => Ok(cd(interp, state, io, args).await),
-        "pwd" => write(io, &format!("{}\n", state.cwd)).await,
-        "export" => Ok(export(state, io, args).await),
-        "declare" | "typeset" | "readonly" => Ok(declare(state, io, args, false).await),
-        "let" => Ok(let_arithmetic(interp, state, io, args)),
-        "shopt" => Ok(shopt(state, io, args)),
-        "unset" => {
+    let status = match builtin {
+        Builtin::True => Ok(0),
+        Builtin::False => Ok(1),
+        Builtin::Cd => Ok(cd(interp, state, io, args).await),
+        Builtin::Pwd => write(io, &format!("{}\n", state.cwd)).await,
+        Builtin::Export => Ok(export(state, io, args).await),
+        Builtin::Declare => Ok(declare(state, io, args, false).await),
+        Builtin::Let => Ok(let_arithmetic(interp, state, io, args)),
+        Builtin::Shopt => Ok(shopt(state, io, args)),
+        Builtin::Unset => {
             for name in args.iter().filter(|a| !a.starts_with('-')) {
                 if args.iter().any(|a| a == "-f") {
                     state.functions.remove(name);
@@ -46,10 +46,10 @@ pub(crate) async fn run(
             }
             Ok(0)
         }
-        "local" if args.iter().any(|a| a.starts_with('-')) => {
+        Builtin::Local if args.iter().any(|a| a.starts_with('-')) => {
             Ok(declare(state, io, args, true).await)
         }
-        "local" => {
+        Builtin::Local => {
             for arg in args {
                 let (name, value) = name_and_value(arg);
                 state.make_local(name);
@@ -61,8 +61,8 @@ pub(crate) async fn run(
             }
             Ok(0)
         }
-        "set" => Ok(set(state, io, args)),
-        "shift" => {
+        Builtin::Set => Ok(set(state, io, args)),
+        Builtin::Shift => {
             let n = args
                 .first()
                 .and_then(|a| a.parse::<usize>().ok())
@@ -75,67 +75,89 @@ pub(crate) async fn run(
                 Ok(0)
             }
         }
-        "exit" => Err(Unwind::Exit(status_arg(state, args))),
-        "return" => Err(Unwind::Return(status_arg(state, args))),
-        "break" => Err(Unwind::Break(count_arg(args))),
-        "continue" => Err(Unwind::Continue(count_arg(args))),
-        "wait" => {
+        Builtin::Exit => Err(Unwind::Exit(status_arg(state, args))),
+        Builtin::Return => Err(Unwind::Return(status_arg(state, args))),
+        Builtin::Break => Err(Unwind::Break(count_arg(args))),
+        Builtin::Continue => Err(Unwind::Continue(count_arg(args))),
+        Builtin::Wait => {
             state.jobs.wait().await;
             Ok(0)
         }
-        "trap" => Ok(trap(state, io, args)),
-        "alias" => Ok(alias(state, io, args).await),
-        "unalias" => Ok(unalias(state, io, args)),
-        "read" => read(interp, state, io, args).await,
-        "eval" => {
-            let text = args.join(" ");
-            interp.run_text(state, io.clone(), &text).await
-        }
-        "source" | "." => source(interp, state, io, args).await,
-        "sh" | "bash" => Ok(sh(interp, state, io, args).await),
-        "type" => Ok(type_of(state, io, args, false).await),
-        "command" => match args.first().map(String::as_str) {
-            Some("-v") => Ok(type_of(state, io, &args[1..], true).await),
-            Some("-V") => Ok(type_of(state, io, &args[1..], false).await),
-            Some(_) => run_without_functions(interp, state, io, args.to_vec()).await,
-            None => Ok(0),
+        Builtin::Trap => Ok(trap(state, io, args)),
+        Builtin::Alias => Ok(alias(state, io, args).await),
+        Builtin::Unalias => Ok(unalias(state, io, args)),
+        Builtin::Read => read(interp, state, io, args).await,
+        Builtin::Eval => match commands::eval_text(args) {
+            Reading::ShellText(text) => interp.run_text(state, io.clone(), &text).await,
+            _ => interp.run_text(state, io.clone(), "").await,
         },
-        "builtin" => match args.first() {
-            None => Ok(0),
-            Some(name) if BUILTINS.contains(&name.as_str()) => {
-                return Box::pin(run(interp, state, io, args)).await;
+        Builtin::Source => source(interp, state, io, args).await,
+        Builtin::Shell => Ok(sh(interp, state, io, args).await),
+        Builtin::Type => Ok(type_of(state, io, args, false).await),
+        Builtin::Command => command(interp, state, io, args).await,
+        Builtin::Named => match reading(name, args) {
+            Reading::Command { command, .. } if is_builtin(&command[0]) => {
+                return Box::pin(run(interp, state, io, command)).await;
             }
-            Some(name) => {
-                io.report(&format!("sh: builtin: {name}: not a shell builtin\n"));
+            Reading::Command { command, .. } => {
+                io.report(&format!(
+                    "sh: builtin: {}: not a shell builtin\n",
+                    command[0]
+                ));
                 Ok(1)
             }
+            _ => Ok(0),
         },
-        "exec" if !args.is_empty() => match interp.run_argv(state, io, args.to_vec()).await {
-            Ok(status) => Err(Unwind::Exit(status)),
-            Err(unwind) => Err(unwind),
+        Builtin::Exec => match reading(name, args) {
+            Reading::Command { command, .. } => {
+                match interp.run_argv(state, io, command.to_vec()).await {
+                    Ok(status) => Err(Unwind::Exit(status)),
+                    Err(unwind) => Err(unwind),
+                }
+            }
+            _ => Ok(0),
         },
-        "exec" => Ok(0),
-        "nice" => {
-            let skip = match args.first().map(String::as_str) {
-                Some("-n") => 2,
-                Some(a) if a.starts_with("-n") || (a.starts_with('-') && a.len() > 1) => 1,
-                _ => 0,
-            };
-            wrapped(interp, state, io, &args[skip.min(args.len())..]).await
-        }
-        "nohup" => wrapped(interp, state, io, args).await,
-        "timeout" => timeout(interp, state, io, args).await,
-        "env" => return env(interp, state, io, args).await,
-        "printf" if args.first().is_some_and(|a| a == "-v") => {
+        Builtin::Wrapper => match reading(name, args) {
+            Reading::Command { command, .. } => {
+                run_without_functions(interp, state, io, command.to_vec()).await
+            }
+            _ => Ok(0),
+        },
+        Builtin::Timeout => timeout(interp, state, io, args).await,
+        Builtin::Env => return env(interp, state, io, args).await,
+        Builtin::Printf if args.first().is_some_and(|a| a == "-v") => {
             printf_to_variable(interp, state, io, args).await
         }
-        "xargs" => super::xargs::run(interp, state, io, args).await,
-        "find" if super::find_exec::has_exec(args) => {
+        Builtin::Printf => return None,
+        Builtin::Xargs => super::xargs::run(interp, state, io, args).await,
+        Builtin::Find if commands::has_actions(args) => {
             super::find_exec::run(interp, state, io, args).await
         }
-        _ => return None,
+        Builtin::Find => return None,
     };
     Some(status)
+}
+
+/// How the wrapper `name` (`env`, `nice`, `exec`, …) reads `args`: the table's reading, the
+/// one the router inspects.
+fn reading<'a>(name: &str, args: &'a [String]) -> Reading<'a, String> {
+    match commands::starts(name) {
+        Some(Starts::AfterOptions(options)) => options.read(args),
+        _ => Reading::Nothing,
+    }
+}
+
+/// `command [-p] CMD…` runs CMD without functions; `command -v`/`-V NAME…` describes names.
+async fn command(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> Status {
+    match reading("command", args) {
+        Reading::Command { command, .. } => {
+            run_without_functions(interp, state, io, command.to_vec()).await
+        }
+        _ => match args.iter().position(|a| a == "-v" || a == "-V") {
+            Some(at) => Ok(type_of(state, io, &args[at + 1..], args[at] == "-v").await),
+            None => Ok(0),
+        },
+    }
 }
 
 /// `alias [NAME[=VALUE]…]`: defines or prints aliases. As in `bash -c`, aliases are kept (for
@@ -188,6 +210,10 @@ fn unalias(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
 /// `trap CMD EXIT` (or `0`) sets the exit trap, `trap - EXIT` clears it; traps on signals
 /// are accepted and never fire (nothing signals a sandboxed line but its limits).
 fn trap(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
+    let args = match args.first() {
+        Some(first) if first == "--" => &args[1..],
+        _ => args,
+    };
     let Some((action, conditions)) = args.split_first() else {
         if let Some(command) = &state.exit_trap {
             io.report(&format!("trap -- '{command}' EXIT\n"));
@@ -660,66 +686,55 @@ async fn source(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[St
     }
 }
 
-/// `sh -c TEXT [NAME ARGS…]`, `sh FILE [ARGS…]`, `bash -e -c …`: a child shell, run here.
+/// `sh -c TEXT [NAME ARGS…]`, `sh FILE [ARGS…]`, `bash -e -c …`: a child shell, run here,
+/// its arguments read as the router reads them ([`ShellCall`]).
 async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -> i32 {
     let mut child = state.clone();
     child.functions.clear();
     child.retain_vars(|v| v.exported);
     child.options = Default::default();
-    let mut index = 0;
-    let mut command: Option<String> = None;
-    while index < args.len() {
-        let arg = args[index].as_str();
-        match arg {
-            "-c" => {
-                index += 1;
-                command = args.get(index).cloned();
-                index += 1;
-                break;
-            }
-            "-e" => child.options.errexit = true,
-            "-u" => child.options.nounset = true,
-            "-x" => child.options.xtrace = true,
-            "-o" => {
-                index += 1;
-                if args.get(index).is_some_and(|o| o == "pipefail") {
-                    child.options.pipefail = true;
-                }
-            }
-            "--posix" | "--norc" | "--noprofile" | "-l" | "--login" | "-s" => {}
-            _ => break,
+    let call = ShellCall::read(args);
+    for (setting, on) in call.settings() {
+        match setting.as_str() {
+            "e" | "errexit" => child.options.errexit = on,
+            "u" | "nounset" => child.options.nounset = on,
+            "x" | "xtrace" => child.options.xtrace = on,
+            "pipefail" => child.options.pipefail = on,
+            _ => {}
         }
-        index += 1;
     }
-    let text = match command {
-        Some(text) => {
-            if let Some(name) = args.get(index) {
+    let text = match call.source {
+        ShellSource::Text(text) => {
+            if let Some((name, positional)) = call.rest.split_first() {
                 child.name = name.clone();
-                child.positional = args[index + 1..].to_vec();
+                child.positional = positional.to_vec();
             }
-            text
+            text.clone()
         }
-        None => {
-            let Some(path) = args.get(index) else {
-                // `sh` reading commands from stdin.
-                let text = io.stdin().read_up_to(MAX_SCRIPT_BYTES as usize).await;
-                let text = String::from_utf8_lossy(&text).into_owned();
-                return status_of(interp.run_text(&mut child, io.clone(), &text).await);
-            };
+        ShellSource::File(path) => {
             match interp
                 .zones
                 .read_file(&normalize(&state.cwd, path), MAX_SCRIPT_BYTES)
             {
                 Ok(bytes) => {
                     child.name = path.clone();
-                    child.positional = args[index + 1..].to_vec();
+                    child.positional = call.rest.to_vec();
                     String::from_utf8_lossy(&bytes).into_owned()
                 }
                 Err(error) => {
                     io.report(&format!("sh: {path}: {}\n", describe(&error)));
-                    return 127;
+                    return exit::NOT_FOUND;
                 }
             }
+        }
+        ShellSource::Stdin => {
+            child.positional = call.rest.to_vec();
+            let text = io.stdin().read_up_to(MAX_SCRIPT_BYTES as usize).await;
+            String::from_utf8_lossy(&text).into_owned()
+        }
+        ShellSource::MissingText | ShellSource::Unknown(_) => {
+            io.report("sh: -c: option requires an argument\n");
+            return 2;
         }
     };
     status_of(interp.run_text(&mut child, io.clone(), &text).await)
@@ -736,13 +751,13 @@ async fn type_of(state: &ShellState, io: &Io, names: &[String], short: bool) -> 
             } else {
                 format!("{name} is a function")
             }
-        } else if BUILTINS.contains(&name.as_str()) {
+        } else if is_builtin(name) {
             if short {
                 name.clone()
             } else {
                 format!("{name} is a shell builtin")
             }
-        } else if super::exec::is_tool(name) {
+        } else if is_tool(name) {
             if short {
                 format!("/bin/{name}")
             } else {
@@ -762,6 +777,24 @@ async fn type_of(state: &ShellState, io: &Io, names: &[String], short: bool) -> 
     status
 }
 
+impl Interp<'_> {
+    /// Runs `argv` in a copy of `state` without its functions (in `cwd` when given), as xargs
+    /// and `find -exec` start their commands: the command's status.
+    pub(crate) async fn run_in_child(
+        &self,
+        state: &ShellState,
+        io: &Io,
+        argv: Vec<String>,
+        cwd: Option<String>,
+    ) -> i32 {
+        let mut child = state.clone();
+        if let Some(cwd) = cwd {
+            child.set_cwd(&cwd);
+        }
+        status_of(run_without_functions(self, &mut child, io, argv).await)
+    }
+}
+
 pub(crate) async fn run_without_functions(
     interp: &Interp<'_>,
     state: &mut ShellState,
@@ -776,40 +809,28 @@ pub(crate) async fn run_without_functions(
     result
 }
 
-/// A wrapper (`nice`, `nohup`) that just runs its command.
-async fn wrapped(interp: &Interp<'_>, state: &mut ShellState, io: &Io, argv: &[String]) -> Status {
-    if argv.is_empty() {
-        return Ok(0);
-    }
-    run_without_functions(interp, state, io, argv.to_vec()).await
-}
-
 /// `timeout [-s SIG] [-k DUR] [--preserve-status] DUR CMD…`: 124 when the command overruns.
 async fn timeout(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> Status {
-    let mut index = 0;
-    while index < args.len() && args[index].starts_with('-') && args[index] != "-" {
-        match args[index].as_str() {
-            "-s" | "-k" | "--signal" | "--kill-after" => index += 2,
-            _ => index += 1,
-        }
-    }
-    let (Some(duration), true) = (args.get(index), args.len() > index + 1) else {
+    let Reading::Command {
+        operands, command, ..
+    } = reading("timeout", args)
+    else {
         io.report("timeout: missing operand\n");
         return Ok(125);
     };
+    let duration = &operands[0];
     let Some(limit) = parse_duration(duration) else {
         io.report(&format!("timeout: invalid time interval '{duration}'\n"));
         return Ok(125);
     };
-    let argv = args[index + 1..].to_vec();
     let mut child = state.clone();
-    let run = run_without_functions(interp, &mut child, io, argv);
+    let run = run_without_functions(interp, &mut child, io, command.to_vec());
     if limit.is_zero() {
         return Ok(status_of(run.await));
     }
     match tokio::time::timeout(limit, run).await {
         Ok(status) => Ok(status_of(status)),
-        Err(_) => Ok(124),
+        Err(_) => Ok(exit::TIMED_OUT),
     }
 }
 
@@ -832,49 +853,43 @@ fn parse_duration(text: &str) -> Option<Duration> {
     Some(Duration::from_secs_f64(seconds.min(1e9)))
 }
 
-/// `env [-i] [-u NAME] [NAME=VALUE…] [CMD…]`: without a command the toolset's env prints.
+/// `env [-i] [-u NAME] [NAME=VALUE…] CMD…`, read as the router reads it: the settings before
+/// the command apply to it. Without a command, or with options the shell does not apply
+/// (`-C`, `-0`, `-S`, …), the toolset's env runs instead (`None`).
 async fn env(
     interp: &Interp<'_>,
     state: &mut ShellState,
     io: &Io,
     args: &[String],
 ) -> Option<Status> {
+    let Reading::Command {
+        before, command, ..
+    } = reading("env", args)
+    else {
+        return None;
+    };
     let mut child = state.clone();
-    let mut index = 0;
-    while index < args.len() {
-        let arg = args[index].as_str();
-        match arg {
-            "-i" | "--ignore-environment" | "-" => {
-                child.retain_vars(|v| !v.exported);
-            }
+    let mut settings = before.iter();
+    while let Some(setting) = settings.next() {
+        match setting.as_str() {
+            "-i" | "--ignore-environment" | "-" => child.retain_vars(|v| !v.exported),
             "-u" | "--unset" => {
-                index += 1;
-                if let Some(name) = args.get(index) {
+                if let Some(name) = settings.next() {
                     child.unset(name);
                 }
             }
-            "--" => {
-                index += 1;
-                break;
-            }
-            _ if arg.starts_with('-') => return None,
-            _ => match arg.split_once('=') {
-                Some((name, value)) => {
+            "--" => {}
+            option if option.starts_with('-') => return None,
+            assignment => {
+                if let Some((name, value)) = assignment.split_once('=') {
                     child.set_scalar(name, value);
                     child.export(name);
                 }
-                None => break,
-            },
+            }
         }
-        index += 1;
     }
-    if index >= args.len() {
-        // No command: the toolset's env prints, and applies the options itself.
-        return None;
-    }
-    let argv = args[index..].to_vec();
     Some(Ok(status_of(
-        run_without_functions(interp, &mut child, io, argv).await,
+        run_without_functions(interp, &mut child, io, command.to_vec()).await,
     )))
 }
 

@@ -1,35 +1,34 @@
-//! Word expansion, in sh's order: braces, tilde, parameters, command substitution and
-//! arithmetic, then field splitting on IFS, pathname expansion against the zones, and quote
-//! removal. Words come as text from brush-parser's AST and are parsed into pieces here.
+//! Word expansion, in sh's order: braces, tilde, parameters ([`super::parameter`]), command
+//! substitution and arithmetic, then field splitting on IFS, pathname expansion against the
+//! zones, and quote removal. Words come as text from brush-parser's AST and are parsed into
+//! pieces here.
 
 use super::arith;
 use super::brace::brace_expand;
 use super::budget::{Budget, Stop};
 use super::exec::{Interp, Io, Unwind};
+use super::parameter::{concatenates, is_all};
 use super::pattern;
-use super::state::{ShellState, Value};
-use crate::shell::parse::guarded;
+use super::state::ShellState;
 use crate::shell::parser_options as options;
+use crate::upstream::guarded;
 use brush_parser::ast::Word;
-use brush_parser::word::{
-    Parameter, ParameterExpr, ParameterTestType, SpecialParameter, SubstringMatchKind, TildeExpr,
-    WordPiece, WordPieceWithSource,
-};
+use brush_parser::word::{ParameterExpr, TildeExpr, WordPiece, WordPieceWithSource};
 use std::future::Future;
 use std::pin::Pin;
 
 /// Text produced by expansion, with what later steps may do to it.
 #[derive(Debug, Clone)]
-struct Chunk {
-    text: String,
+pub(super) struct Chunk {
+    pub(super) text: String,
     /// Quoted text is neither split nor globbed.
-    quoted: bool,
+    pub(super) quoted: bool,
     /// Unquoted results of expansions are split on IFS; literal text is not.
-    splittable: bool,
+    pub(super) splittable: bool,
 }
 
 #[derive(Debug, Clone)]
-enum Piece {
+pub(super) enum Piece {
     Chunk(Chunk),
     /// Between the elements of `"$@"`: a field ends here whatever the quoting.
     FieldBreak,
@@ -116,7 +115,7 @@ impl Interp<'_> {
         Ok(join_pieces(&expanded))
     }
 
-    fn expand_text<'f>(
+    pub(super) fn expand_text<'f>(
         &'f self,
         state: &'f mut ShellState,
         io: &'f Io,
@@ -213,310 +212,6 @@ impl Interp<'_> {
         Unwind::Exit(1)
     }
 
-    /// A parameter that must be set and is not (`${x:?}`, `set -u`): bash exits 127.
-    fn fail_parameter(&self, io: &Io, message: &str) -> Unwind {
-        if let Err(unwind) = self.check_limits() {
-            return unwind;
-        }
-        io.report(&format!("sh: {message}\n"));
-        Unwind::Exit(127)
-    }
-
-    async fn expand_parameter(
-        &self,
-        state: &mut ShellState,
-        io: &Io,
-        expr: &ParameterExpr,
-        quoted: bool,
-    ) -> Result<Vec<Piece>, Unwind> {
-        // Every read copies the values: their bytes are taken from the budget's room first.
-        let values = |state: &ShellState, p: &Parameter, indirect: bool| {
-            if self.budget.room(parameter_cost(state, p)).is_err() {
-                return None;
-            }
-            let direct = parameter_values(state, p);
-            if !indirect {
-                return direct;
-            }
-            let name = direct.and_then(|v| v.first().cloned()).unwrap_or_default();
-            // `${!x}` names a parameter: anything else is no parameter (and is never given to
-            // the parser, which could backtrack through it).
-            if name.len() > 256 || name.contains(['$', '{', '}', '(', '`']) {
-                return None;
-            }
-            let p = guarded(|| brush_parser::word::parse_parameter(&name, &options()))
-                .and_then(Result::ok)?;
-            if self.budget.room(parameter_cost(state, &p)).is_err() {
-                return None;
-            }
-            parameter_values(state, &p)
-        };
-        let is_null = |v: &Option<Vec<String>>, test: &ParameterTestType| match v {
-            None => true,
-            Some(items) => {
-                matches!(test, ParameterTestType::UnsetOrNull) && items.iter().all(String::is_empty)
-            }
-        };
-        let result: Option<Vec<String>> = match expr {
-            ParameterExpr::Parameter {
-                parameter,
-                indirect,
-            } => {
-                let found = values(state, parameter, *indirect);
-                if found.is_none() && state.options.nounset && !is_all(parameter) {
-                    return Err(self.fail_parameter(
-                        io,
-                        &format!("{}: unbound variable", parameter_name(parameter)),
-                    ));
-                }
-                found
-            }
-            ParameterExpr::UseDefaultValues {
-                parameter,
-                indirect,
-                test_type,
-                default_value,
-            } => {
-                let found = values(state, parameter, *indirect);
-                if is_null(&found, test_type) {
-                    let text = default_value.clone().unwrap_or_default();
-                    return self.expand_text(state, io, &text, quoted).await;
-                }
-                found
-            }
-            ParameterExpr::AssignDefaultValues {
-                parameter,
-                indirect,
-                test_type,
-                default_value,
-            } => {
-                let found = values(state, parameter, *indirect);
-                if is_null(&found, test_type) {
-                    let text = default_value.clone().unwrap_or_default();
-                    let value = self.expand_string(state, io, &text).await?;
-                    match parameter {
-                        Parameter::Named(name) => state.set_scalar(name, value.clone()),
-                        other => {
-                            return Err(self.fail_expansion(
-                                io,
-                                &format!("{}: cannot assign in this way", parameter_name(other)),
-                            ));
-                        }
-                    }
-                    Some(vec![value])
-                } else {
-                    found
-                }
-            }
-            ParameterExpr::IndicateErrorIfNullOrUnset {
-                parameter,
-                indirect,
-                test_type,
-                error_message,
-            } => {
-                let found = values(state, parameter, *indirect);
-                if is_null(&found, test_type) {
-                    let message = match error_message {
-                        Some(text) => self.expand_string(state, io, text).await?,
-                        None => "parameter null or not set".to_string(),
-                    };
-                    return Err(self
-                        .fail_parameter(io, &format!("{}: {message}", parameter_name(parameter))));
-                }
-                found
-            }
-            ParameterExpr::UseAlternativeValue {
-                parameter,
-                indirect,
-                test_type,
-                alternative_value,
-            } => {
-                let found = values(state, parameter, *indirect);
-                if is_null(&found, test_type) {
-                    Some(vec![])
-                } else {
-                    let text = alternative_value.clone().unwrap_or_default();
-                    return self.expand_text(state, io, &text, quoted).await;
-                }
-            }
-            ParameterExpr::ParameterLength {
-                parameter,
-                indirect,
-            } => {
-                let found = values(state, parameter, *indirect).unwrap_or_default();
-                let length = if is_all(parameter) {
-                    found.len()
-                } else {
-                    found.first().map_or(0, |v| v.chars().count())
-                };
-                Some(vec![length.to_string()])
-            }
-            ParameterExpr::RemoveSmallestSuffixPattern {
-                parameter,
-                indirect,
-                pattern,
-            }
-            | ParameterExpr::RemoveLargestSuffixPattern {
-                parameter,
-                indirect,
-                pattern,
-            }
-            | ParameterExpr::RemoveSmallestPrefixPattern {
-                parameter,
-                indirect,
-                pattern,
-            }
-            | ParameterExpr::RemoveLargestPrefixPattern {
-                parameter,
-                indirect,
-                pattern,
-            } => {
-                let found = values(state, parameter, *indirect);
-                let pattern_text = self
-                    .expand_pattern(state, io, pattern.as_deref().unwrap_or(""))
-                    .await?;
-                let (suffix, largest) = match expr {
-                    ParameterExpr::RemoveSmallestSuffixPattern { .. } => (true, false),
-                    ParameterExpr::RemoveLargestSuffixPattern { .. } => (true, true),
-                    ParameterExpr::RemoveSmallestPrefixPattern { .. } => (false, false),
-                    _ => (false, true),
-                };
-                found
-                    .map(|items| {
-                        items
-                            .iter()
-                            .map(|v| {
-                                pattern::remove_affix(
-                                    v,
-                                    &pattern_text,
-                                    suffix,
-                                    largest,
-                                    &self.budget,
-                                )
-                            })
-                            .collect::<Result<Vec<String>, Stop>>()
-                    })
-                    .transpose()
-                    .map_err(|stop| self.stopped_by(stop))?
-            }
-            ParameterExpr::Substring {
-                parameter,
-                indirect,
-                offset,
-                length,
-            } => {
-                let found = values(state, parameter, *indirect).unwrap_or_default();
-                let offset_text = self.expand_string(state, io, &offset.value).await?;
-                let offset = arith::evaluate(&offset_text, state)
-                    .map_err(|e| self.fail_expansion(io, &e))?;
-                let length = match length {
-                    Some(expr) => {
-                        let text = self.expand_string(state, io, &expr.value).await?;
-                        Some(
-                            arith::evaluate(&text, state)
-                                .map_err(|e| self.fail_expansion(io, &e))?,
-                        )
-                    }
-                    None => None,
-                };
-                if is_all(parameter) {
-                    Some(slice(&found, offset, length))
-                } else {
-                    let text = found.first().map_or("", String::as_str);
-                    Some(vec![substring(text, offset, length)])
-                }
-            }
-            ParameterExpr::ReplaceSubstring {
-                parameter,
-                indirect,
-                pattern,
-                replacement,
-                match_kind,
-            } => {
-                let found = values(state, parameter, *indirect);
-                let pattern_text = self.expand_pattern(state, io, pattern).await?;
-                let replacement = match replacement {
-                    Some(text) => self.expand_string(state, io, text).await?,
-                    None => String::new(),
-                };
-                found
-                    .map(|items| {
-                        items
-                            .iter()
-                            .map(|v| {
-                                replace(v, &pattern_text, &replacement, match_kind, &self.budget)
-                            })
-                            .collect::<Result<Vec<String>, Stop>>()
-                    })
-                    .transpose()
-                    .map_err(|stop| self.stopped_by(stop))?
-            }
-            ParameterExpr::UppercaseFirstChar {
-                parameter,
-                indirect,
-                ..
-            }
-            | ParameterExpr::UppercasePattern {
-                parameter,
-                indirect,
-                ..
-            }
-            | ParameterExpr::LowercaseFirstChar {
-                parameter,
-                indirect,
-                ..
-            }
-            | ParameterExpr::LowercasePattern {
-                parameter,
-                indirect,
-                ..
-            } => {
-                let found = values(state, parameter, *indirect);
-                // Case mapping can triple a text's bytes.
-                let bytes: usize = found.iter().flatten().map(String::len).sum();
-                self.room(bytes.saturating_mul(3))?;
-                found.map(|items| items.iter().map(|v| change_case(v, expr)).collect())
-            }
-            ParameterExpr::Transform { .. }
-            | ParameterExpr::VariableNames { .. }
-            | ParameterExpr::MemberKeys { .. } => {
-                return Err(self.fail_expansion(
-                    io,
-                    "this parameter transformation is not supported by the zonebox shell",
-                ));
-            }
-        };
-        let items = result.unwrap_or_default();
-        let keeps_fields = matches!(
-            expr,
-            ParameterExpr::Parameter { parameter, .. } if is_all(parameter) && !concatenates(parameter)
-        ) || matches!(expr, ParameterExpr::RemoveSmallestSuffixPattern { parameter, .. }
-            | ParameterExpr::RemoveLargestSuffixPattern { parameter, .. }
-            | ParameterExpr::RemoveSmallestPrefixPattern { parameter, .. }
-            | ParameterExpr::RemoveLargestPrefixPattern { parameter, .. }
-            | ParameterExpr::ReplaceSubstring { parameter, .. }
-            | ParameterExpr::Substring { parameter, .. }
-            if is_all(parameter) && !concatenates(parameter));
-        if keeps_fields {
-            let mut pieces = Vec::new();
-            // No values: no field (unlike an empty value).
-            for (i, item) in items.into_iter().enumerate() {
-                if i > 0 {
-                    pieces.push(Piece::FieldBreak);
-                }
-                pieces.push(result_chunk(item, quoted));
-            }
-            return Ok(pieces);
-        }
-        let separator = state
-            .ifs()
-            .chars()
-            .next()
-            .map(String::from)
-            .unwrap_or_default();
-        Ok(vec![result_chunk(items.join(&separator), quoted)])
-    }
-
     /// `$(…)`: the program's stdout, trailing newlines removed.
     async fn command_output(
         &self,
@@ -565,7 +260,7 @@ impl Interp<'_> {
     }
 }
 
-fn quoted_chunk(text: String) -> Piece {
+pub(super) fn quoted_chunk(text: String) -> Piece {
     Piece::Chunk(Chunk {
         text,
         quoted: true,
@@ -574,7 +269,7 @@ fn quoted_chunk(text: String) -> Piece {
 }
 
 /// The result of an expansion: split and globbed unless quoted.
-fn result_chunk(text: String, quoted: bool) -> Piece {
+pub(super) fn result_chunk(text: String, quoted: bool) -> Piece {
     Piece::Chunk(Chunk {
         text,
         quoted,
@@ -583,7 +278,7 @@ fn result_chunk(text: String, quoted: bool) -> Piece {
 }
 
 /// Bytes the pieces hold.
-fn pieces_size(pieces: &[Piece]) -> usize {
+pub(super) fn pieces_size(pieces: &[Piece]) -> usize {
     pieces
         .iter()
         .map(|p| match p {
@@ -593,7 +288,7 @@ fn pieces_size(pieces: &[Piece]) -> usize {
         .sum()
 }
 
-fn join_pieces(pieces: &[Piece]) -> String {
+pub(super) fn join_pieces(pieces: &[Piece]) -> String {
     pieces
         .iter()
         .map(|p| match p {
@@ -606,7 +301,7 @@ fn join_pieces(pieces: &[Piece]) -> String {
 /// Field splitting: unquoted expansion results break on IFS; a field exists once anything,
 /// even an empty quoted string, has been put in it. Each field's overhead is taken from the
 /// budget's room (beyond the `held` bytes of earlier fields) as it is made.
-fn split_fields(
+pub(super) fn split_fields(
     pieces: Vec<Piece>,
     ifs: &str,
     budget: &Budget,
@@ -680,7 +375,7 @@ fn split_fields(
     Ok(fields)
 }
 
-fn expand_tilde(state: &ShellState, tilde: &TildeExpr) -> String {
+pub(super) fn expand_tilde(state: &ShellState, tilde: &TildeExpr) -> String {
     let var = |name: &str| state.get(name).map(|v| v.scalar().to_string());
     match tilde {
         TildeExpr::Home => var("HOME").unwrap_or_else(|| "~".to_string()),
@@ -698,221 +393,6 @@ fn expand_tilde(state: &ShellState, tilde: &TildeExpr) -> String {
 fn is_field_list(piece: &WordPiece) -> bool {
     matches!(piece, WordPiece::ParameterExpansion(ParameterExpr::Parameter { parameter, .. })
         if is_all(parameter) && !concatenates(parameter))
-}
-
-/// `$@`, `$*`, `${a[@]}`, `${a[*]}`: parameters that stand for several values.
-fn is_all(parameter: &Parameter) -> bool {
-    matches!(
-        parameter,
-        Parameter::Special(SpecialParameter::AllPositionalParameters { .. })
-            | Parameter::NamedWithAllIndices { .. }
-    )
-}
-
-fn concatenates(parameter: &Parameter) -> bool {
-    matches!(
-        parameter,
-        Parameter::Special(SpecialParameter::AllPositionalParameters { concatenate: true })
-            | Parameter::NamedWithAllIndices {
-                concatenate: true,
-                ..
-            }
-    )
-}
-
-fn parameter_name(parameter: &Parameter) -> String {
-    parameter
-        .to_string()
-        .trim_start_matches('$')
-        .trim_matches(['{', '}'])
-        .to_string()
-}
-
-/// Bytes reading a parameter's values copies (at most: `${a[1]}` is counted as all of `a`).
-fn parameter_cost(state: &ShellState, parameter: &Parameter) -> usize {
-    match parameter {
-        Parameter::Positional(n) => state
-            .positional
-            .get((*n as usize).wrapping_sub(1))
-            .map_or(0, |v| super::budget::string_cost(v)),
-        Parameter::Special(SpecialParameter::AllPositionalParameters { .. }) => state
-            .positional
-            .iter()
-            .map(|v| super::budget::string_cost(v))
-            .sum(),
-        Parameter::Named(name)
-        | Parameter::NamedWithIndex { name, .. }
-        | Parameter::NamedWithAllIndices { name, .. } => state.get(name).map_or(0, Value::cost),
-        Parameter::Special(_) => 64,
-    }
-}
-
-/// A parameter's values: `None` when unset.
-fn parameter_values(state: &ShellState, parameter: &Parameter) -> Option<Vec<String>> {
-    let one = |text: String| Some(vec![text]);
-    match parameter {
-        Parameter::Positional(0) => one(state.name.clone()),
-        Parameter::Positional(n) => state
-            .positional
-            .get(*n as usize - 1)
-            .cloned()
-            .map(|v| vec![v]),
-        Parameter::Special(special) => match special {
-            SpecialParameter::AllPositionalParameters { .. } => Some(state.positional.clone()),
-            SpecialParameter::PositionalParameterCount => one(state.positional.len().to_string()),
-            SpecialParameter::LastExitStatus => one(state.last_status.to_string()),
-            SpecialParameter::CurrentOptionFlags => {
-                let o = state.options;
-                let flags: String = [
-                    (o.errexit, 'e'),
-                    (o.nounset, 'u'),
-                    (o.xtrace, 'x'),
-                    (o.noglob, 'f'),
-                ]
-                .iter()
-                .filter(|(on, _)| *on)
-                .map(|(_, c)| *c)
-                .collect();
-                one(flags + "h")
-            }
-            SpecialParameter::ProcessId => one(super::exec::SHELL_PID.to_string()),
-            SpecialParameter::LastBackgroundProcessId => {
-                state.get("!").map(|v| vec![v.scalar().to_string()])
-            }
-            SpecialParameter::ShellName => one(state.name.clone()),
-        },
-        Parameter::Named(name) => match name.as_str() {
-            "RANDOM" => one((rand_u15()).to_string()),
-            _ => state.get(name).map(|v| vec![v.scalar().to_string()]),
-        },
-        Parameter::NamedWithIndex { name, index } => {
-            let value = state.get(name)?;
-            let index = arith::evaluate_index(index, state).ok()?;
-            let index = if index < 0 {
-                value.to_end() as i64 + index
-            } else {
-                index
-            };
-            let index = usize::try_from(index).ok()?;
-            match value {
-                Value::Array(items) => items.get(index).cloned(),
-                Value::Scalar(text) if index == 0 => Some(text.clone()),
-                Value::Scalar(_) => None,
-            }
-            .map(|v| vec![v])
-        }
-        Parameter::NamedWithAllIndices { name, .. } => {
-            Some(state.get(name).map(Value::values).unwrap_or_default())
-        }
-    }
-}
-
-fn rand_u15() -> u32 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64),
-    );
-    (hasher.finish() & 0x7fff) as u32
-}
-
-fn slice(items: &[String], offset: i64, length: Option<i64>) -> Vec<String> {
-    let len = items.len() as i64;
-    let start = if offset < 0 {
-        (len + offset).max(0)
-    } else {
-        offset.min(len)
-    };
-    let end = match length {
-        None => len,
-        Some(l) if l < 0 => (len + l).max(start),
-        Some(l) => start.saturating_add(l).min(len),
-    };
-    items[start as usize..end.max(start) as usize].to_vec()
-}
-
-/// `${x/p/r}` and its kinds: the result is built piece by piece, each piece taken from the
-/// budget's room first (`${x//a/$x}` squares a value), with the wall clock checked as it goes.
-fn replace(
-    value: &str,
-    pattern_text: &str,
-    replacement: &str,
-    kind: &SubstringMatchKind,
-    budget: &Budget,
-) -> Result<String, Stop> {
-    /// Matches replaced between two looks at the line's limits.
-    const MATCHES_PER_CHECK: usize = 256;
-    let Some(regex) = pattern::regex(pattern_text, kind) else {
-        return Ok(value.to_string());
-    };
-    let mut out = String::new();
-    let mut last = 0;
-    for (count, found) in regex.find_iter(value).enumerate() {
-        if found.is_empty()
-            && !matches!(
-                kind,
-                SubstringMatchKind::Prefix | SubstringMatchKind::Suffix
-            )
-        {
-            // bash replaces nothing for an empty match inside the text.
-            continue;
-        }
-        if count % MATCHES_PER_CHECK == MATCHES_PER_CHECK - 1 {
-            budget.check()?;
-        }
-        let piece = found.start() - last + replacement.len();
-        budget.room(out.len().saturating_add(piece))?;
-        out.push_str(&value[last..found.start()]);
-        out.push_str(replacement);
-        last = found.end();
-        if !matches!(kind, SubstringMatchKind::Anywhere) {
-            break;
-        }
-    }
-    budget.room(out.len().saturating_add(value.len() - last))?;
-    out.push_str(&value[last..]);
-    Ok(out)
-}
-
-/// `${x:offset:length}` of one value, counted in characters, without copying the value.
-fn substring(text: &str, offset: i64, length: Option<i64>) -> String {
-    let count = text.chars().count() as i64;
-    let start = if offset < 0 {
-        (count + offset).max(0)
-    } else {
-        offset.min(count)
-    };
-    let end = match length {
-        None => count,
-        Some(l) if l < 0 => (count + l).max(start),
-        Some(l) => start.saturating_add(l).min(count),
-    };
-    let byte_at = |n: i64| {
-        text.char_indices()
-            .nth(n as usize)
-            .map_or(text.len(), |(i, _)| i)
-    };
-    let from = byte_at(start);
-    let to = if end <= start { from } else { byte_at(end) };
-    text[from..to].to_string()
-}
-
-fn change_case(value: &str, expr: &ParameterExpr) -> String {
-    let mut chars = value.chars();
-    match expr {
-        ParameterExpr::UppercaseFirstChar { .. } => chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
-            .unwrap_or_default(),
-        ParameterExpr::LowercaseFirstChar { .. } => chars
-            .next()
-            .map(|c| c.to_lowercase().chain(chars).collect())
-            .unwrap_or_default(),
-        ParameterExpr::UppercasePattern { .. } => value.to_uppercase(),
-        _ => value.to_lowercase(),
-    }
 }
 
 /// The text of `$'…'` with its escapes applied.
@@ -1027,35 +507,6 @@ mod tests {
         let text = "a ".repeat(100_000);
         let split = split_fields(vec![chunk(&text, false)], " ", &budget, 0);
         assert_eq!(split.err(), Some(Stop::Memory));
-    }
-
-    #[test]
-    fn substrings_and_replacements() {
-        assert_eq!(substring("héllo", 1, Some(3)), "éll");
-        assert_eq!(substring("hello", -3, None), "llo");
-        assert_eq!(substring("hello", 2, Some(-1)), "ll");
-        assert_eq!(substring("hello", 9, None), "");
-        let budget = Budget::unlimited();
-        let kind = |k| replace("a.b.c", ".", "-", &k, &budget).unwrap();
-        assert_eq!(kind(SubstringMatchKind::Anywhere), "a-b-c");
-        assert_eq!(kind(SubstringMatchKind::FirstOccurrence), "a-b.c");
-        assert_eq!(
-            replace("abc", "", "y", &SubstringMatchKind::Prefix, &budget).unwrap(),
-            "yabc"
-        );
-        assert_eq!(
-            replace("abc", "", "y", &SubstringMatchKind::Anywhere, &budget).unwrap(),
-            "abc"
-        );
-        let small = Budget::new(1 << 20);
-        let squared = replace(
-            &"a".repeat(4096),
-            "a",
-            &"a".repeat(4096),
-            &SubstringMatchKind::Anywhere,
-            &small,
-        );
-        assert_eq!(squared.err(), Some(Stop::Memory));
     }
 
     #[test]

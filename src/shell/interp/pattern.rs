@@ -2,8 +2,8 @@
 //! pathname expansion against the zones. Patterns become regexes through brush-parser.
 
 use super::budget::{self, Budget, Stop};
-use super::zonefs::{ZoneFs, normalize};
-use crate::shell::parse::guarded;
+use crate::upstream::guarded;
+use crate::zones::{ZoneFs, normalize};
 use brush_parser::word::SubstringMatchKind;
 use regex::Regex;
 

@@ -1,12 +1,12 @@
 //! Redirections: a command's file descriptors (0–9) and how `<`, `>`, `>>`, `<>`, `>|`, `&>`,
 //! `N>&M`, `N<&-`, here-documents and here-strings change them. Files are opened through the
-//! zones ([`ZoneFs`](super::zonefs::ZoneFs)): a redirect into an `ro` zone or outside every zone
+//! zones ([`ZoneFs`](crate::zones::ZoneFs)): a redirect into an `ro` zone or outside every zone
 //! fails as sh's would, and creates nothing.
 
 use super::exec::{Interp, Unwind};
 use super::state::ShellState;
-use super::zonefs::{OpenFor, describe, normalize};
 use crate::stdio::{CapturedOutput, Input, Output};
+use crate::zones::{OpenFor, describe, normalize};
 use brush_parser::ast::{IoFileRedirectKind, IoFileRedirectTarget, IoRedirect};
 
 /// The highest file descriptor a redirect may name.

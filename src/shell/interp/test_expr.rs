@@ -4,7 +4,7 @@
 use super::arith;
 use super::exec::{Interp, Io, Status};
 use super::state::{Array, ShellState, Value};
-use super::zonefs::normalize;
+use crate::zones::normalize;
 use brush_parser::ast::{BinaryPredicate, ExtendedTestExpr, UnaryPredicate};
 use std::future::Future;
 use std::pin::Pin;

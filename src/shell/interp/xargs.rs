@@ -1,106 +1,16 @@
-//! `xargs`, run by the shell because it starts commands: input split into items (blanks and
-//! quotes, `-0`, `-d`), batched (`-n`, `-L`, `-I`), each batch run as a command with GNU's
-//! exit statuses (123 when a command failed, 127 not found). `-P` batches run one after another.
+//! `xargs`, run by the shell because it starts commands: its arguments read into the plan the
+//! router inspects ([`XargsPlan`]), input split into items (blanks and quotes, `-0`, `-d`),
+//! batched (`-n`, `-L`, `-I`), each batch run as a command with GNU's exit statuses (123 when a
+//! command failed, 127 not found). `-P` batches run one after another.
 
 use super::budget::{ITEM_OVERHEAD, string_cost};
-use super::builtins::run_without_functions;
-use super::exec::{Interp, Io, Status, status_of};
+use super::exec::{Interp, Io, Status};
 use super::state::ShellState;
+use crate::line::exit;
+use crate::shell::commands::{XARGS_DEFAULT, XargsError, XargsPlan};
 
 /// The most input xargs reads (items beyond it would never fit a command anyway).
 const MAX_INPUT: usize = 64 << 20;
-
-struct Plan {
-    delimiter: Option<u8>,
-    max_args: Option<usize>,
-    max_lines: Option<usize>,
-    replace: Option<String>,
-    no_run_if_empty: bool,
-    trace: bool,
-    command: Vec<String>,
-}
-
-fn parse(args: &[String]) -> Result<Plan, String> {
-    let mut plan = Plan {
-        delimiter: None,
-        max_args: None,
-        max_lines: None,
-        replace: None,
-        no_run_if_empty: false,
-        trace: false,
-        command: Vec::new(),
-    };
-    let mut index = 0;
-    let number = |text: Option<&String>, option: &str| -> Result<usize, String> {
-        text.and_then(|t| t.parse().ok())
-            .filter(|&n: &usize| n > 0)
-            .ok_or_else(|| format!("xargs: invalid number for {option} option"))
-    };
-    while index < args.len() {
-        let arg = args[index].as_str();
-        let attached = |prefix: &str| {
-            arg.strip_prefix(prefix)
-                .filter(|v| !v.is_empty())
-                .map(String::from)
-        };
-        match arg {
-            "-0" | "--null" => plan.delimiter = Some(0),
-            "-r" | "--no-run-if-empty" => plan.no_run_if_empty = true,
-            "-t" | "--verbose" => plan.trace = true,
-            "-x" | "--exit" => {}
-            "-n" | "-L" | "-P" | "-d" | "-I" | "-s" | "-E" | "-a" => {
-                index += 1;
-                let value = args.get(index);
-                match arg {
-                    "-n" => plan.max_args = Some(number(value, "-n")?),
-                    "-L" => plan.max_lines = Some(number(value, "-L")?),
-                    "-P" | "-s" => {}
-                    "-E" => return Err("xargs: -E is not supported by the zonebox shell".into()),
-                    "-a" => return Err("xargs: -a is not supported by the zonebox shell; redirect the file to stdin".into()),
-                    "-d" => plan.delimiter = value.and_then(|d| delimiter(d)),
-                    _ => plan.replace = value.cloned(),
-                }
-            }
-            _ if arg.starts_with("-n") => {
-                plan.max_args = Some(number(attached("-n").as_ref(), "-n")?)
-            }
-            _ if arg.starts_with("-L") => {
-                plan.max_lines = Some(number(attached("-L").as_ref(), "-L")?)
-            }
-            _ if arg.starts_with("-P") => {}
-            _ if arg.starts_with("-I") => plan.replace = attached("-I"),
-            _ if arg.starts_with("-i") || arg.starts_with("--replace") => {
-                plan.replace = Some(attached("-i").unwrap_or_else(|| "{}".to_string()));
-            }
-            _ if arg.starts_with("-d") => {
-                plan.delimiter = attached("-d").and_then(|d| delimiter(&d))
-            }
-            "--" => {
-                index += 1;
-                break;
-            }
-            _ if arg.starts_with('-') && arg.len() > 1 => {
-                return Err(format!("xargs: invalid option -- '{}'", &arg[1..]));
-            }
-            _ => break,
-        }
-        index += 1;
-    }
-    plan.command = args[index..].to_vec();
-    if plan.command.is_empty() {
-        plan.command.push("echo".to_string());
-    }
-    Ok(plan)
-}
-
-fn delimiter(text: &str) -> Option<u8> {
-    match text {
-        "\\n" => Some(b'\n'),
-        "\\t" => Some(b'\t'),
-        "\\0" => Some(0),
-        other => other.bytes().next(),
-    }
-}
 
 /// Splits input the default way: blanks and newlines separate, quotes and backslashes group.
 fn default_items(text: &str) -> Result<Vec<(String, usize)>, String> {
@@ -159,13 +69,20 @@ pub(crate) async fn run(
     io: &Io,
     args: &[String],
 ) -> Status {
-    let plan = match parse(args) {
+    let plan = match XargsPlan::read(args) {
         Ok(plan) => plan,
-        Err(message) => {
+        Err(XargsError::Invalid(message)) => {
             io.report(&format!("{message}\n"));
             return Ok(1);
         }
+        Err(XargsError::Unknown(_)) => unreachable!("the interpreter's arguments are known"),
     };
+    let command: Vec<String> = if plan.command.is_empty() {
+        vec![XARGS_DEFAULT.to_string()]
+    } else {
+        plan.command.to_vec()
+    };
+    let replace = plan.replace.clone().flatten();
     // The input, its text and the commands made of it are charged before they are made; input
     // that cannot fit the budget ends the line.
     let room = interp.budget.available().min(MAX_INPUT) / 2;
@@ -178,17 +95,16 @@ pub(crate) async fn run(
     let Ok(mut held) = interp.budget.charge(text.len()) else {
         return Err(interp.out_of_memory());
     };
-    let separators = match (&plan.replace, plan.delimiter) {
+    let separators = match (&replace, plan.delimiter) {
         (Some(_), _) => text.bytes().filter(|&b| b == b'\n').count(),
         (None, Some(d)) => text.bytes().filter(|&b| b == d).count(),
         (None, None) => text.bytes().filter(u8::is_ascii_whitespace).count(),
     };
-    let command_bytes: usize = plan.command.iter().map(|w| string_cost(w)).sum();
-    let estimate = match &plan.replace {
+    let command_bytes: usize = command.iter().map(|w| string_cost(w)).sum();
+    let estimate = match &replace {
         // Each input line makes one command, every `{}` in it replaced by the line.
         Some(replace) => {
-            let uses: usize = plan
-                .command
+            let uses: usize = command
                 .iter()
                 .map(|w| w.matches(replace.as_str()).count())
                 .sum();
@@ -214,12 +130,12 @@ pub(crate) async fn run(
     if estimate.is_none_or(|bytes| held.grow(bytes).is_err()) {
         return Err(interp.out_of_memory());
     }
-    let batches: Vec<Vec<String>> = if let Some(replace) = &plan.replace {
+    let batches: Vec<Vec<String>> = if let Some(replace) = &replace {
         text.split('\n')
             .map(|l| l.trim_start_matches([' ', '\t']))
             .filter(|l| !l.is_empty())
             .map(|line| {
-                plan.command
+                command
                     .iter()
                     .map(|word| word.replace(replace.as_str(), line))
                     .collect()
@@ -264,7 +180,7 @@ pub(crate) async fn run(
         }
         batches
             .into_iter()
-            .map(|items| plan.command.iter().cloned().chain(items).collect())
+            .map(|items| command.iter().cloned().chain(items).collect())
             .collect()
     };
     let mut status = 0;
@@ -272,12 +188,10 @@ pub(crate) async fn run(
         if plan.trace {
             io.report(&format!("{}\n", argv.join(" ")));
         }
-        let mut child = state.clone();
-        let result = status_of(run_without_functions(interp, &mut child, io, argv).await);
-        match result {
+        match interp.run_in_child(state, io, argv, None).await {
             0 => {}
-            127 => return Ok(127),
-            126 => return Ok(126),
+            exit::NOT_FOUND => return Ok(exit::NOT_FOUND),
+            exit::CANNOT_RUN => return Ok(exit::CANNOT_RUN),
             255 => {
                 io.report("xargs: command exited with status 255; aborting\n");
                 return Ok(124);

@@ -1,16 +1,16 @@
-//! The policy's zones made ready for a line or session: ro and rw zones are their host
+//! The policy's zones made ready for a line or session (by the wasm backend's preopens,
+//! the shell's file access and the container backend's mounts alike): ro and rw zones are their host
 //! directories, and each scratch zone is an empty directory from the sandbox's [`ScratchPool`],
 //! thrown away when the mounts are dropped (whether the line succeeded, failed, timed out or
 //! panicked). Also the one way a guest path is resolved to its zone on the host
 //! ([`innermost`]), for the host calls and the shell.
 
 use super::scratch::{ScratchDir, ScratchPool};
-use crate::error::Error;
+use crate::error::{Error, ZoneError};
 use crate::policy::{Zone, ZoneMode};
 use cap_std::fs::Dir;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-use wasmtime_wasi::FsPerms;
 
 /// One zone ready for use: its host directory, its guest path, and whether it takes writes.
 pub(crate) struct Mount {
@@ -22,15 +22,6 @@ pub(crate) struct Mount {
 }
 
 impl Mount {
-    /// The WASI preopen permissions of the zone.
-    pub(crate) fn perms(&self) -> FsPerms {
-        if self.writable {
-            FsPerms::ReadWrite
-        } else {
-            FsPerms::ReadOnly
-        }
-    }
-
     pub(crate) fn new(host: PathBuf, guest: String, writable: bool) -> Mount {
         Mount {
             host,
@@ -134,7 +125,7 @@ impl ZoneMounts {
                 (None, _) => {
                     return Err(Error::Zone {
                         guest: zone.guest.clone(),
-                        reason: "an ro or rw zone without a host directory".into(),
+                        problem: ZoneError::NoHostDirectory,
                     });
                 }
             };
@@ -142,10 +133,7 @@ impl ZoneMounts {
             if zone.mode != ZoneMode::Scratch && !host.is_dir() {
                 return Err(Error::Zone {
                     guest: zone.guest.clone(),
-                    reason: format!(
-                        "host directory {} is gone; recreate it or fix the policy",
-                        host.display()
-                    ),
+                    problem: ZoneError::HostDirectoryGone { host },
                 });
             }
             mounts.push(Mount::new(host, zone.guest.clone(), writable));

@@ -2,8 +2,7 @@
 //! through a cap-std `Dir` of that zone, so a redirect, a glob or `cd` can reach nothing a wasm
 //! command could not (no `..` or symlink escapes, `ro` zones not writable).
 
-pub(crate) use crate::backend::wasm::normalize;
-use crate::backend::wasm::{Mount, ZoneMounts, innermost};
+use super::mounts::{Mount, ZoneMounts, innermost};
 use cap_std::fs::{OpenOptions, OpenOptionsExt};
 use rustix::io::Errno;
 use std::io;
@@ -61,7 +60,13 @@ pub(crate) fn describe(error: &io::Error) -> String {
     }
 }
 
-impl crate::router::ScriptFiles for ZoneFs {
+/// Reads files of the zones for the router (scripts and shebang lines).
+pub(crate) trait ScriptFiles {
+    /// The first `limit` bytes of the file at an absolute guest path, when a zone holds it.
+    fn head(&self, guest: &str, limit: u64) -> Option<Vec<u8>>;
+}
+
+impl ScriptFiles for ZoneFs {
     fn head(&self, guest: &str, limit: u64) -> Option<Vec<u8>> {
         use std::io::Read;
         // `open` takes only regular files (a FIFO would wait for a writer).

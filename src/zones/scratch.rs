@@ -10,7 +10,7 @@
 //! deletes the ones of this user whose process is gone, as the container reaper does for
 //! containers.
 
-use crate::error::Error;
+use crate::error::{Error, ZoneError};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -47,10 +47,10 @@ impl ScratchPool {
             Some(dir) => dir,
             None => private_dir().map_err(|e| Error::Zone {
                 guest: guest.to_string(),
-                reason: format!(
-                    "cannot create a scratch directory in {}: {e}",
-                    std::env::temp_dir().display()
-                ),
+                problem: ZoneError::ScratchUnavailable {
+                    temp_dir: std::env::temp_dir(),
+                    reason: e.to_string(),
+                },
             })?,
         };
         Ok(ScratchDir {

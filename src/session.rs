@@ -1,0 +1,71 @@
+//! `Session`: a shell of a [`Sandbox`] that lives across lines, as an agent's terminal.
+
+use crate::error::Result;
+use crate::output::Output;
+use crate::router::Decision;
+use crate::sandbox::{Line, Sandbox};
+use crate::shell;
+use crate::shell::interp::ShellState;
+use crate::zones::ZoneMounts;
+
+/// A shell session of a [`Sandbox`], as an agent's terminal: each line runs under the policy's
+/// limits, and the session keeps the working directory, variables (exported or not),
+/// functions, `$?` and the scratch zones' contents from one line to the next. `exit` ends the
+/// line it is in, not the session.
+///
+/// ```no_run
+/// let sandbox = zonebox::Sandbox::new(zonebox::Policy::default_policy()?)?;
+/// let mut session = sandbox.session()?;
+/// session.run("cd src && export MODE=fast")?;
+/// let output = session.run("pwd; echo $MODE")?; // "/workspace/src\nfast\n"
+/// # Ok::<(), zonebox::Error>(())
+/// ```
+pub struct Session<'s> {
+    pub(crate) sandbox: &'s Sandbox,
+    pub(crate) state: ShellState,
+    pub(crate) mounts: ZoneMounts,
+}
+
+impl Session<'_> {
+    /// Runs a line with empty standard input (not inside an async runtime: use
+    /// [`Session::run_async`] there).
+    pub fn run(&mut self, line: &str) -> Result<Output> {
+        self.run_with_stdin(line, Vec::new())
+    }
+
+    pub fn run_with_stdin(&mut self, line: &str, stdin: impl Into<Vec<u8>>) -> Result<Output> {
+        let runtime = &self.sandbox.runtime;
+        runtime.block_on(self.run_async(line, stdin.into()))
+    }
+
+    pub async fn run_async(&mut self, line: &str, stdin: Vec<u8>) -> Result<Output> {
+        let program = shell::parse(line)?;
+        let decision = self.sandbox.decide(&self.state, &self.mounts, &program);
+        let line = Line {
+            text: line,
+            program: &program,
+            stdin,
+            whole_shell: false,
+        };
+        self.sandbox
+            .run_routed(&mut self.state, &self.mounts, line, decision)
+            .await
+    }
+
+    /// Where a line would run in this session (its functions, aliases and working directory
+    /// count), without running it.
+    pub fn route(&self, line: &str) -> Result<Decision> {
+        let program = shell::parse(line)?;
+        Ok(self.sandbox.decide(&self.state, &self.mounts, &program))
+    }
+
+    /// The session's working directory (a guest path).
+    pub fn cwd(&self) -> &str {
+        &self.state.cwd
+    }
+
+    /// The status of the last line, as `$?` will show it.
+    pub fn last_status(&self) -> i32 {
+        self.state.last_status
+    }
+}

@@ -1,0 +1,166 @@
+//! Compound commands: `{ …; }`, `( … )`, `if`, `while`/`until`, `for`, `for ((…))`, `((…))` and
+//! `case`, with `break N`/`continue N` applied to the loop they ran in.
+
+use super::arith;
+use super::exec::{Interp, Io, Status, Unwind};
+use super::state::ShellState;
+use brush_parser::ast::{CaseItemPostAction, CompoundCommand};
+
+/// How a loop goes on after its body.
+enum AfterBody {
+    Next(i32),
+    Continue,
+    Break,
+}
+
+/// Applies `break N` / `continue N` to the loop the body ran in (passing what is left outwards).
+fn after_body(result: Status) -> Result<AfterBody, Unwind> {
+    match result {
+        Ok(status) => Ok(AfterBody::Next(status)),
+        Err(Unwind::Break(n)) if n > 1 => Err(Unwind::Break(n - 1)),
+        Err(Unwind::Break(_)) => Ok(AfterBody::Break),
+        Err(Unwind::Continue(n)) if n > 1 => Err(Unwind::Continue(n - 1)),
+        Err(Unwind::Continue(_)) => Ok(AfterBody::Continue),
+        Err(other) => Err(other),
+    }
+}
+
+impl Interp<'_> {
+    pub(super) async fn run_compound(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        compound: &CompoundCommand,
+    ) -> Status {
+        match compound {
+            CompoundCommand::BraceGroup(group) => self.run_list(state, io, &group.list).await,
+            CompoundCommand::Subshell(sub) => {
+                let mut inner = state.clone();
+                match self.run_list(&mut inner, io, &sub.list).await {
+                    Ok(status) | Err(Unwind::Exit(status)) => Ok(status),
+                    Err(other) => Err(other),
+                }
+            }
+            CompoundCommand::IfClause(clause) => {
+                if self.run_condition(state, io, &clause.condition).await? == 0 {
+                    return self.run_list(state, io, &clause.then).await;
+                }
+                for branch in clause.elses.iter().flatten() {
+                    match &branch.condition {
+                        Some(condition) => {
+                            if self.run_condition(state, io, condition).await? == 0 {
+                                return self.run_list(state, io, &branch.body).await;
+                            }
+                        }
+                        None => return self.run_list(state, io, &branch.body).await,
+                    }
+                }
+                Ok(0)
+            }
+            CompoundCommand::WhileClause(clause) | CompoundCommand::UntilClause(clause) => {
+                let until = matches!(compound, CompoundCommand::UntilClause(_));
+                let mut status = 0;
+                loop {
+                    let test = self.run_condition(state, io, &clause.0).await?;
+                    if (test == 0) == until {
+                        break;
+                    }
+                    match after_body(self.run_list(state, io, &clause.1.list).await)? {
+                        AfterBody::Next(s) => status = s,
+                        AfterBody::Continue => {}
+                        AfterBody::Break => break,
+                    }
+                }
+                Ok(status)
+            }
+            CompoundCommand::ForClause(clause) => {
+                let values = match &clause.values {
+                    Some(words) => self.expand_words(state, io, words).await?,
+                    None => state.positional.clone(),
+                };
+                let mut status = 0;
+                for value in values {
+                    state.set_scalar(&clause.variable_name, value);
+                    match after_body(self.run_list(state, io, &clause.body.list).await)? {
+                        AfterBody::Next(s) => status = s,
+                        AfterBody::Continue => {}
+                        AfterBody::Break => break,
+                    }
+                }
+                Ok(status)
+            }
+            CompoundCommand::ArithmeticForClause(clause) => {
+                let eval = |state: &mut ShellState, text: &str| arith::evaluate(text, state);
+                if let Some(init) = &clause.initializer {
+                    let text = self.expand_string(state, io, &init.value).await?;
+                    eval(state, &text).map_err(|e| self.fail_expansion(io, &e))?;
+                }
+                let mut status = 0;
+                loop {
+                    if let Some(condition) = &clause.condition {
+                        let text = self.expand_string(state, io, &condition.value).await?;
+                        if eval(state, &text).map_err(|e| self.fail_expansion(io, &e))? == 0 {
+                            break;
+                        }
+                    }
+                    match after_body(self.run_list(state, io, &clause.body.list).await)? {
+                        AfterBody::Next(s) => status = s,
+                        AfterBody::Continue => {}
+                        AfterBody::Break => break,
+                    }
+                    if let Some(update) = &clause.updater {
+                        let text = self.expand_string(state, io, &update.value).await?;
+                        eval(state, &text).map_err(|e| self.fail_expansion(io, &e))?;
+                    }
+                }
+                Ok(status)
+            }
+            CompoundCommand::Arithmetic(command) => {
+                let text = self.expand_string(state, io, &command.expr.value).await?;
+                match arith::evaluate(&text, state) {
+                    Ok(value) => Ok(i32::from(value == 0)),
+                    Err(message) => {
+                        self.check_limits()?;
+                        io.report(&format!("sh: {message}\n"));
+                        Ok(1)
+                    }
+                }
+            }
+            CompoundCommand::CaseClause(clause) => {
+                let subject = self.expand_string(state, io, &clause.value.value).await?;
+                let mut status = 0;
+                let mut falling_through = false;
+                for item in &clause.cases {
+                    let mut matched = falling_through;
+                    if !matched {
+                        for pattern in &item.patterns {
+                            let pattern = self.expand_pattern(state, io, &pattern.value).await?;
+                            if super::pattern::matches(&subject, &pattern) {
+                                matched = true;
+                                break;
+                            }
+                        }
+                    }
+                    if !matched {
+                        continue;
+                    }
+                    if let Some(body) = &item.cmd {
+                        status = self.run_list(state, io, body).await?;
+                    }
+                    match item.post_action {
+                        CaseItemPostAction::ExitCase => break,
+                        CaseItemPostAction::UnconditionallyExecuteNextCaseItem => {
+                            falling_through = true;
+                        }
+                        CaseItemPostAction::ContinueEvaluatingCases => falling_through = false,
+                    }
+                }
+                Ok(status)
+            }
+            CompoundCommand::Coprocess(_) => {
+                io.report("sh: coproc is not supported by the zonebox shell\n");
+                Ok(2)
+            }
+        }
+    }
+}

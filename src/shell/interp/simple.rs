@@ -1,0 +1,347 @@
+//! Simple commands: words expanded, assignments (prefix ones for this command only), redirects,
+//! then the command itself — a function, a builtin, a script in a zone, or a toolset command
+//! handed to the line's [`crate::line::ToolRunner`] under the line's limits.
+
+use super::arith;
+use super::exec::{Interp, Io, Running, Status, Unwind};
+use super::state::{Array, ShellState, Value};
+use crate::line::{LimitKind, Stopped, ToolCall, exit};
+use crate::shell::commands::is_tool;
+use crate::shell::script::{self, ScriptKind};
+use crate::zones::normalize;
+use brush_parser::ast::{
+    Assignment, AssignmentName, AssignmentValue, CommandPrefixOrSuffixItem, FunctionBody,
+    IoRedirect, SimpleCommand, Word,
+};
+
+impl Interp<'_> {
+    pub(super) async fn run_simple(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        simple: &SimpleCommand,
+    ) -> Status {
+        let mut assignments: Vec<&Assignment> = Vec::new();
+        let mut words: Vec<Word> = Vec::new();
+        let mut redirects: Vec<&IoRedirect> = Vec::new();
+        for item in simple.prefix.iter().flat_map(|p| p.0.iter()) {
+            match item {
+                CommandPrefixOrSuffixItem::AssignmentWord(assignment, _) => {
+                    assignments.push(assignment);
+                }
+                CommandPrefixOrSuffixItem::IoRedirect(redirect) => redirects.push(redirect),
+                CommandPrefixOrSuffixItem::Word(word) => words.push(word.clone()),
+                CommandPrefixOrSuffixItem::ProcessSubstitution(..) => {
+                    io.report("sh: process substitution is not supported by the zonebox shell\n");
+                    return Ok(2);
+                }
+            }
+        }
+        if let Some(name) = &simple.word_or_name {
+            words.push(name.clone());
+        }
+        for item in simple.suffix.iter().flat_map(|s| s.0.iter()) {
+            match item {
+                CommandPrefixOrSuffixItem::IoRedirect(redirect) => redirects.push(redirect),
+                CommandPrefixOrSuffixItem::Word(word) => words.push(word.clone()),
+                CommandPrefixOrSuffixItem::AssignmentWord(_, word) => words.push(word.clone()),
+                CommandPrefixOrSuffixItem::ProcessSubstitution(..) => {
+                    io.report("sh: process substitution is not supported by the zonebox shell\n");
+                    return Ok(2);
+                }
+            }
+        }
+        state.last_status_before = state.last_status;
+        let argv = self.expand_words(state, io, &words).await?;
+        let mut values = Vec::with_capacity(assignments.len());
+        for assignment in &assignments {
+            values.push((
+                assignment,
+                self.assignment_value(state, io, assignment).await?,
+            ));
+        }
+        let redirects: Vec<IoRedirect> = redirects.into_iter().cloned().collect();
+        if argv.len() == 1 && argv[0] == "exec" && !redirects.is_empty() {
+            // `exec >file` would redirect the rest of the shell: not kept yet, so say so rather
+            // than drop the redirection silently.
+            io.report(
+                "sh: exec: redirecting the shell itself is not supported by the zonebox shell; \
+                 redirect a group instead: { …; } >file\n",
+            );
+            return Ok(2);
+        }
+        let Some(io) = self.redirected(state, io, &redirects).await? else {
+            return Ok(1);
+        };
+        if argv.is_empty() {
+            for (assignment, value) in values {
+                assign(state, assignment, value);
+            }
+            // A bare assignment's status is that of its last command substitution.
+            return Ok(if state.last_status != state.last_status_before {
+                state.last_status
+            } else {
+                0
+            });
+        }
+        if state.options.xtrace {
+            let ps4 = state
+                .get("PS4")
+                .map_or("+ ".to_string(), |v| v.scalar().to_string());
+            io.report(&format!("{ps4}{}\n", argv.join(" ")));
+        }
+        // Prefix assignments apply to this command only (builtins and functions see them too).
+        let saved: Vec<(String, Option<super::state::Variable>)> = values
+            .iter()
+            .map(|(a, _)| {
+                let name = assignment_name(a);
+                (name.clone(), state.vars.get(&name).cloned())
+            })
+            .collect();
+        for (assignment, value) in values {
+            let name = assignment_name(assignment);
+            assign(state, assignment, value);
+            state.export(&name);
+        }
+        let result = self.run_argv(state, &io, argv).await;
+        for (name, old) in saved {
+            state.restore(name, old);
+        }
+        result
+    }
+
+    async fn assignment_value(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        assignment: &Assignment,
+    ) -> Result<Value, Unwind> {
+        Ok(match &assignment.value {
+            AssignmentValue::Scalar(word) => {
+                Value::Scalar(self.expand_string(state, io, &word.value).await?)
+            }
+            AssignmentValue::Array(items) => {
+                let words: Vec<Word> = items.iter().map(|(_, w)| w.clone()).collect();
+                Value::Array(Array::from_values(
+                    self.expand_words(state, io, &words).await?,
+                ))
+            }
+        })
+    }
+
+    /// Runs an expanded command: a function, a builtin, or a toolset command.
+    pub(crate) fn run_argv<'f>(
+        &'f self,
+        state: &'f mut ShellState,
+        io: &'f Io,
+        argv: Vec<String>,
+    ) -> Running<'f> {
+        Box::pin(async move {
+            let name = argv[0].as_str();
+            if let Some(body) = state.functions.get(name).cloned() {
+                return self.call_function(state, io, &body, argv).await;
+            }
+            // The router checked the line's names before it ran; names that only exist now
+            // (from variables, files, xargs input) meet the same deny rules here.
+            if let Some((rule, reason)) = self.policy.routing.denial(script::basename(name)) {
+                io.report(&format!("zonebox: denied: {name}: {reason} [{rule}]\n"));
+                return Ok(exit::DENIED);
+            }
+            if name.contains('/')
+                && let Some(status) = self.run_path(state, io, &argv).await
+            {
+                return status;
+            }
+            if let Some(status) = super::builtins::run(self, state, io, &argv).await {
+                return status;
+            }
+            let tool = name.rsplit('/').next().unwrap_or_default();
+            if !is_tool(tool) {
+                io.report(&format!("{name}: command not found\n"));
+                return Ok(exit::NOT_FOUND);
+            }
+            Ok(self.run_tool(state, io, &argv).await)
+        })
+    }
+
+    /// A command given as a path to a file in a zone: a shell script runs in this shell's
+    /// `sh`, a script for a toolset interpreter (`#!/usr/bin/awk -f`) in that tool; anything
+    /// else cannot run in wasm. `None` when no zone holds such a file (the basename decides).
+    async fn run_path(&self, state: &mut ShellState, io: &Io, argv: &[String]) -> Option<Status> {
+        use crate::zones::ScriptFiles;
+        use cap_std::fs::PermissionsExt;
+        let path = &argv[0];
+        let guest = normalize(&state.cwd, path);
+        let head = self.zones.head(&guest, script::HEAD_BYTES)?;
+        let executable = self
+            .zones
+            .metadata(&guest, true)
+            .is_ok_and(|m| m.permissions().mode() & 0o111 != 0);
+        if !executable {
+            io.report(&format!("sh: {path}: Permission denied\n"));
+            return Some(Ok(exit::CANNOT_RUN));
+        }
+        let mut run: Vec<String> = match script::kind(&head) {
+            ScriptKind::Shell => vec!["sh".to_string()],
+            ScriptKind::Interpreter { name, arg } if is_tool(&name) => {
+                std::iter::once(name).chain(arg).collect()
+            }
+            ScriptKind::Interpreter { name, .. } => {
+                io.report(&format!(
+                    "sh: {path}: its interpreter {name} is not in the wasm toolset\n"
+                ));
+                return Some(Ok(exit::CANNOT_RUN));
+            }
+            ScriptKind::Binary => {
+                io.report(&format!(
+                    "sh: {path}: a native executable cannot run in the wasm sandbox\n"
+                ));
+                return Some(Ok(exit::CANNOT_RUN));
+            }
+        };
+        run.extend(argv.iter().cloned());
+        if run[0] == "sh" {
+            return super::builtins::run(self, state, io, &run).await;
+        }
+        Some(Ok(self.run_tool(state, io, &run).await))
+    }
+
+    async fn call_function(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        body: &FunctionBody,
+        argv: Vec<String>,
+    ) -> Status {
+        self.enter(state, io)?;
+        let saved_positional = std::mem::replace(&mut state.positional, argv[1..].to_vec());
+        state.recharge_tables();
+        // The caller's parameters wait on this level's frame: they stay charged until it ends.
+        let _saved_held = self.budget.force(
+            saved_positional
+                .iter()
+                .map(|p| super::budget::string_cost(p))
+                .sum(),
+        );
+        state.locals.push(Vec::new());
+        let redirects = body.1.as_ref().map_or(&[][..], |r| &r.0[..]);
+        let result = match self.redirected(state, io, redirects).await {
+            Ok(Some(io)) => self.run_compound(state, &io, &body.0).await,
+            Ok(None) => Ok(1),
+            Err(unwind) => Err(unwind),
+        };
+        for (name, old) in state.locals.pop().unwrap_or_default().into_iter().rev() {
+            state.restore(name, old);
+        }
+        state.positional = saved_positional;
+        state.depth -= 1;
+        match result {
+            Err(Unwind::Return(status)) => Ok(status),
+            other => other,
+        }
+    }
+
+    /// Runs a toolset command through the line's tool runner, under the line's limits.
+    pub(crate) async fn run_tool(&self, state: &ShellState, io: &Io, argv: &[String]) -> i32 {
+        let slot = match self.reserve(1) {
+            Ok(slot) => slot,
+            Err(unwind) => return super::exec::status_of(Err(unwind)),
+        };
+        let mut argv = argv.to_vec();
+        argv[0] = argv[0].rsplit('/').next().unwrap_or_default().to_string();
+        let fuel = self.line.fuel();
+        if fuel == Some(0) {
+            drop(slot);
+            let _ = self.abort(LimitKind::Cpu.into());
+            return exit::KILLED;
+        }
+        let env = state.environment();
+        let call = ToolCall {
+            argv: &argv,
+            env: &env,
+            workdir: &state.cwd,
+            stdin: io.stdin(),
+            stdout: io.stdout(),
+            stderr: io.stderr(),
+            deadline: self.line.deadline(),
+            fuel,
+        };
+        let outcome = self.tools.run(call).await;
+        drop(slot);
+        match outcome {
+            Ok(outcome) => {
+                self.line.spend_fuel(outcome.fuel_used);
+                match outcome.stopped {
+                    // The wall clock and the CPU budget are the line's: the line ends, and
+                    // reports them once, at its end.
+                    Some(Stopped::Limit(LimitKind::WallClock)) => {
+                        self.line.record(LimitKind::WallClock.into())
+                    }
+                    Some(Stopped::Limit(LimitKind::Cpu)) => {
+                        let _ = self.abort(LimitKind::Cpu.into());
+                    }
+                    Some(stopped) => {
+                        let note = stopped.describe(&self.policy.limits, &argv[0]);
+                        io.report(&format!("zonebox: {note}\n"));
+                        self.line.record(stopped);
+                    }
+                    None => {}
+                }
+                outcome.exit_code
+            }
+            Err(error) => {
+                io.report(&format!("zonebox: {}: {error}\n", argv[0]));
+                exit::CANNOT_RUN
+            }
+        }
+    }
+}
+
+fn assignment_name(assignment: &Assignment) -> String {
+    match &assignment.name {
+        AssignmentName::VariableName(name) | AssignmentName::ArrayElementName(name, _) => {
+            name.clone()
+        }
+    }
+}
+
+/// Stores an assignment's expanded value (`+=` appends).
+fn assign(state: &mut ShellState, assignment: &Assignment, value: Value) {
+    match &assignment.name {
+        AssignmentName::VariableName(name) => {
+            let value = match (assignment.append, state.get(name), value) {
+                (true, Some(Value::Array(old)), new) => {
+                    if state.budget.room(old.cost() + new.cost()).is_err() {
+                        return;
+                    }
+                    let mut items = old.clone();
+                    for item in new.values() {
+                        items.push(item);
+                    }
+                    Value::Array(items)
+                }
+                (true, Some(Value::Scalar(old)), Value::Scalar(new)) => {
+                    if state.budget.room(old.len() + new.len()).is_err() {
+                        return;
+                    }
+                    Value::Scalar(format!("{old}{new}"))
+                }
+                (_, _, value) => value,
+            };
+            state.set(name, value);
+        }
+        AssignmentName::ArrayElementName(name, index) => {
+            let index = arith::evaluate_index(index, state).unwrap_or(0);
+            let index = if index < 0 {
+                let end = state.get(name).map_or(0, |v| v.to_end());
+                end as i64 + index
+            } else {
+                index
+            };
+            let Ok(index) = usize::try_from(index) else {
+                return;
+            };
+            state.set_element(name, index, value.scalar().to_string(), assignment.append);
+        }
+    }
+}
