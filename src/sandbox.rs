@@ -7,7 +7,7 @@ use crate::backend::wasm::{
     CacheLocation, CompileEvent, LineMemory, RunRequest, RunState, WasmEngine, WasmTools,
 };
 use crate::error::{ContainerError, Error, Result};
-use crate::line::{LimitKind, LineBudget, Stopped, exit};
+use crate::line::{LimitKind, LineBudget, Stopped, ToolCall, exit};
 use crate::output::Output;
 use crate::policy::Policy;
 use crate::router::{self, Decision, Route};
@@ -482,17 +482,19 @@ impl Sandbox {
         let mounts = ZoneMounts::prepare(&self.policy.zones, &self.scratch)?;
         let (stdout, stderr) = self.captures();
         let request = RunRequest {
-            argv,
-            env: &self.env,
-            workdir: &self.policy.workdir,
-            stdin: Input::bytes(stdin),
-            stdout: stdio::Output::capture(stdout.clone()),
-            stderr: stdio::Output::capture(stderr.clone()),
+            call: ToolCall {
+                argv,
+                env: &self.env,
+                workdir: &self.policy.workdir,
+                stdin: Input::bytes(stdin),
+                stdout: stdio::Output::capture(stdout.clone()),
+                stderr: stdio::Output::capture(stderr.clone()),
+                deadline: started + self.policy.limits.timeout,
+                fuel: self.policy.limits.cpu_fuel,
+            },
             limits: &self.policy.limits,
             mounts: &mounts,
             line_memory: &LineMemory::new(self.policy.limits.memory_bytes),
-            deadline: started + self.policy.limits.timeout,
-            fuel: self.policy.limits.cpu_fuel,
         };
         let outcome = self.engine.run(program, request).await?;
         drop(mounts);

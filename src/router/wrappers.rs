@@ -6,7 +6,7 @@
 
 use super::words::Field;
 use crate::shell::commands::{
-    self, Arg, FindError, FindPlan, Reading, ShellCall, ShellSource, Starts, XargsError, XargsPlan,
+    self, Arg, FindPlan, Reading, Refusal, ShellCall, ShellSource, Starts, XargsPlan,
 };
 
 /// What a wrapper starts.
@@ -113,8 +113,8 @@ fn xargs(args: &[Field]) -> Vec<Inner> {
     let plan = match XargsPlan::read(args) {
         Ok(plan) => plan,
         // xargs refuses its options and runs nothing.
-        Err(XargsError::Invalid(_)) => return Vec::new(),
-        Err(XargsError::Unknown(field)) => return vec![dynamic_operand(field, "an xargs option")],
+        Err(Refusal::Invalid(_)) => return Vec::new(),
+        Err(Refusal::Unknown(field)) => return vec![dynamic_operand(field, "an xargs option")],
     };
     let mut command: Vec<Field> = plan.command.to_vec();
     if command.is_empty() {
@@ -148,8 +148,8 @@ fn mark_placeholders(fields: &mut [Field], placeholder: &str) {
 fn find(args: &[Field]) -> Vec<Inner> {
     match FindPlan::read(args) {
         // No action, or an expression find refuses: nothing starts.
-        Ok(None) | Err(FindError::Invalid(_)) => Vec::new(),
-        Err(FindError::Unknown(field)) => vec![dynamic_operand(field, "a find argument")],
+        Ok(None) | Err(Refusal::Invalid(_)) => Vec::new(),
+        Err(Refusal::Unknown(field)) => vec![dynamic_operand(field, "a find argument")],
         Ok(Some(plan)) => plan
             .actions
             .iter()

@@ -4,11 +4,9 @@
 use super::engine::{RunState, WasmEngine};
 use super::limiter::{LineMemory, RunLimiter};
 use crate::error::{Error, ZoneError};
-use crate::line::{LimitKind, Stopped, ToolOutcome, exit};
+use crate::line::{LimitKind, Stopped, ToolCall, ToolOutcome, exit};
 use crate::policy::Limits;
-use crate::stdio::{Input, Output};
 use crate::zones::{Mount, ZoneMounts};
-use std::time::Instant;
 use wasmtime::{InstancePre, PoolConcurrencyLimitError, Store, Trap};
 use wasmtime_wasi::{FsPerms, I32Exit, ResourceTableError, WasiCtxBuilder, WasiView};
 
@@ -17,21 +15,12 @@ const TRANSIENT_HANDLES: usize = 8;
 
 /// Everything one run needs.
 pub(crate) struct RunRequest<'a> {
-    pub(crate) argv: &'a [String],
-    pub(crate) env: &'a [(String, String)],
-    pub(crate) workdir: &'a str,
-    pub(crate) stdin: Input,
-    pub(crate) stdout: Output,
-    pub(crate) stderr: Output,
+    /// The command, its environment, streams, wall clock and fuel.
+    pub(crate) call: ToolCall<'a>,
     pub(crate) limits: &'a Limits,
     pub(crate) mounts: &'a ZoneMounts,
     /// The linear memory the line's instances share (`limits.memory_mib`).
     pub(crate) line_memory: &'a std::sync::Arc<LineMemory>,
-    /// When the line's wall clock runs out: the run is stopped then (exit 124).
-    pub(crate) deadline: Instant,
-    /// The CPU budget left to this run (what the line has not spent); `None` when the policy
-    /// sets no `cpu_fuel`.
-    pub(crate) fuel: Option<u64>,
 }
 
 impl WasmEngine {
@@ -41,6 +30,7 @@ impl WasmEngine {
         program: &InstancePre<RunState>,
         request: RunRequest<'_>,
     ) -> Result<ToolOutcome, Error> {
+        let call = request.call;
         let mut wasi = WasiCtxBuilder::new();
         // The toolset's file calls run on the calling thread instead of a hop to Tokio's blocking
         // pool and back (a thread switch each way: `echo hi` took 200 µs that way, 115 µs
@@ -49,13 +39,13 @@ impl WasmEngine {
         // wasmtime-wasi runs as a blocking `thread::sleep` when this is on, past the wall clock.
         let toolset = std::ptr::eq(program, &self.toolset);
         wasi.allow_blocking_current_thread(toolset)
-            .stdin(request.stdin)
-            .stdout(request.stdout)
-            .stderr(request.stderr)
-            .args(request.argv)
-            .envs(request.env);
-        if !request.env.iter().any(|(name, _)| name == "PWD") {
-            wasi.env("PWD", request.workdir);
+            .stdin(call.stdin)
+            .stdout(call.stdout)
+            .stderr(call.stderr)
+            .args(call.argv)
+            .envs(call.env);
+        if !call.env.iter().any(|(name, _)| name == "PWD") {
+            wasi.env("PWD", call.workdir);
         }
         for mount in request.mounts.mounts.iter() {
             wasi.preopened_dir(&mount.host, &mount.guest, perms(mount))
@@ -83,7 +73,7 @@ impl WasmEngine {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
-        let fuel = request.fuel.filter(|_| self.fuel_metered);
+        let fuel = call.fuel.filter(|_| self.fuel_metered);
         if let Some(fuel) = fuel {
             store
                 .set_fuel(fuel)
@@ -103,7 +93,7 @@ impl WasmEngine {
             (result, store.data().limiter.memory_refused)
         };
         let (exit_code, stopped) =
-            match tokio::time::timeout_at(request.deadline.into(), execution).await {
+            match tokio::time::timeout_at(call.deadline.into(), execution).await {
                 Err(_elapsed) => (exit::TIMED_OUT, Some(LimitKind::WallClock.into())),
                 Ok((Ok(()), _)) => (0, None),
                 Ok((Err(error), memory_refused)) => classify(&error, memory_refused),

@@ -37,17 +37,10 @@ impl ToolRunner for WasmTools<'_> {
     fn run<'a>(&'a self, call: ToolCall<'a>) -> tool_runner::Running<'a> {
         Box::pin(async move {
             let request = RunRequest {
-                argv: call.argv,
-                env: call.env,
-                workdir: call.workdir,
-                stdin: call.stdin,
-                stdout: call.stdout,
-                stderr: call.stderr,
+                call,
                 limits: self.limits,
                 mounts: self.mounts,
                 line_memory: &self.memory,
-                deadline: call.deadline,
-                fuel: call.fuel,
             };
             self.engine
                 .run(&self.engine.toolset, request)

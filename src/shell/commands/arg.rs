@@ -24,6 +24,15 @@ impl Arg for String {
     }
 }
 
+/// Why a wrapper's arguments make no plan (xargs, `find -exec`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refusal<'a, A> {
+    /// The program refuses its arguments and runs nothing: the message it prints.
+    Invalid(String),
+    /// An argument known only at run time decides what runs.
+    Unknown(&'a A),
+}
+
 /// The text of `arg`, or `Err(arg)` when it is known only at run time.
 pub(super) fn known<A: Arg>(arg: &A) -> Result<&str, &A> {
     arg.text().ok_or(arg)

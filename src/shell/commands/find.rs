@@ -3,7 +3,7 @@
 //! batch (`+` after `{}`). The actions must end the expression (the usual shape): an action
 //! inside `-o` or parentheses, or anything after the actions, is refused with a message.
 
-use super::arg::Arg;
+use super::arg::{Arg, Refusal};
 
 /// What an action's template holds in place of the match.
 pub(crate) const FIND_PLACEHOLDER: &str = "{}";
@@ -33,15 +33,6 @@ pub(crate) struct FindPlan<'a, A> {
     pub(crate) actions: Vec<FindAction<'a, A>>,
 }
 
-/// Why a reading found no plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum FindError<'a, A> {
-    /// find refuses the expression: the message it prints.
-    Invalid(String),
-    /// An argument that may expand to an action (`$x`), known only at run time.
-    Unknown(&'a A),
-}
-
 /// Whether `args` hold an action (else the toolset's `find` runs them whole).
 pub(crate) fn has_actions<A: Arg>(args: &[A]) -> bool {
     args.iter().any(is_action)
@@ -53,10 +44,10 @@ fn is_action<A: Arg>(arg: &A) -> bool {
 
 impl<'a, A: Arg> FindPlan<'a, A> {
     /// Reads find's arguments (after its name). `Ok(None)`: no action, the toolset's find.
-    pub(crate) fn read(args: &'a [A]) -> Result<Option<FindPlan<'a, A>>, FindError<'a, A>> {
+    pub(crate) fn read(args: &'a [A]) -> Result<Option<FindPlan<'a, A>>, Refusal<'a, A>> {
         let first = args.iter().position(is_action).unwrap_or(args.len());
         if let Some(computed) = args[..first].iter().find(|a| a.is_computed()) {
-            return Err(FindError::Unknown(computed));
+            return Err(Refusal::Unknown(computed));
         }
         if first == args.len() {
             return Ok(None);
@@ -67,16 +58,16 @@ impl<'a, A: Arg> FindPlan<'a, A> {
             let kind = args[index].text().unwrap_or_default();
             if !ACTIONS.contains(&kind) {
                 if args[index].is_computed() {
-                    return Err(FindError::Unknown(&args[index]));
+                    return Err(Refusal::Unknown(&args[index]));
                 }
-                return Err(FindError::Invalid(format!(
+                return Err(Refusal::Invalid(format!(
                     "find: '{kind}' after {}: the zonebox shell runs -exec only at the end of \
                      the expression",
                     args[first].text().unwrap_or_default()
                 )));
             }
             let start = index + 1;
-            let missing = || FindError::Invalid(format!("find: missing argument to `{kind}'"));
+            let missing = || Refusal::Invalid(format!("find: missing argument to `{kind}'"));
             let end = args[start..]
                 .iter()
                 .position(|a| a.is(";") || a.is("+"))

@@ -12,13 +12,13 @@ mod text;
 mod tools;
 mod xargs;
 
-pub(crate) use arg::Arg;
-pub(crate) use find::{FIND_PLACEHOLDER, FindError, FindPlan, has_actions};
+pub(crate) use arg::{Arg, Refusal};
+pub(crate) use find::{FIND_PLACEHOLDER, FindPlan, has_actions};
 pub(crate) use options::{Options, Reading};
 pub(crate) use shell::{ShellCall, ShellSource};
 pub(crate) use text::{eval_text, source_file, trap_text};
 pub(crate) use tools::is_tool;
-pub(crate) use xargs::{XARGS_DEFAULT, XargsError, XargsPlan};
+pub(crate) use xargs::{XARGS_DEFAULT, XargsPlan};
 
 /// Who runs a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! (`-n1`, `-n 1`, `--max-args=1`, `--max-args 1`), optional values only attached (`-i{}`,
 //! `--replace=R`, `-l2`).
 
-use super::arg::{Arg, known};
+use super::arg::{Arg, Refusal, known};
 
 /// The command xargs runs when it is given none.
 pub(crate) const XARGS_DEFAULT: &str = "echo";
@@ -24,15 +24,6 @@ pub(crate) struct XargsPlan<'a, A> {
     /// The command and its first arguments, as given (xargs runs [`XARGS_DEFAULT`] when it
     /// is empty).
     pub(crate) command: &'a [A],
-}
-
-/// Why xargs runs nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum XargsError<'a, A> {
-    /// xargs itself refuses its arguments: the message it prints.
-    Invalid(String),
-    /// An option known only at run time.
-    Unknown(&'a A),
 }
 
 /// How an option takes a value.
@@ -68,7 +59,7 @@ const OPTIONS: &[(char, &str, Takes)] = &[
 
 impl<'a, A: Arg> XargsPlan<'a, A> {
     /// Reads xargs' arguments (after its name).
-    pub(crate) fn read(args: &'a [A]) -> Result<XargsPlan<'a, A>, XargsError<'a, A>> {
+    pub(crate) fn read(args: &'a [A]) -> Result<XargsPlan<'a, A>, Refusal<'a, A>> {
         let mut plan = XargsPlan {
             delimiter: None,
             max_args: None,
@@ -80,7 +71,7 @@ impl<'a, A: Arg> XargsPlan<'a, A> {
         };
         let mut index = 0;
         while let Some(arg) = args.get(index) {
-            let text = known(arg).map_err(XargsError::Unknown)?;
+            let text = known(arg).map_err(Refusal::Unknown)?;
             index += 1;
             if text == "--" {
                 break;
@@ -154,7 +145,7 @@ impl<'a, A: Arg> XargsPlan<'a, A> {
         letter: char,
         long: &str,
         value: Option<Option<&str>>,
-    ) -> Result<(), XargsError<'a, A>> {
+    ) -> Result<(), Refusal<'a, A>> {
         let number = |value: Option<Option<&str>>, name: &str| -> Result<Option<usize>, _> {
             match value {
                 Some(Some(text)) => text
@@ -203,8 +194,8 @@ impl<'a, A: Arg> XargsPlan<'a, A> {
     }
 }
 
-fn invalid<'a, A>(message: String) -> XargsError<'a, A> {
-    XargsError::Invalid(format!("xargs: {message}"))
+fn invalid<'a, A>(message: String) -> Refusal<'a, A> {
+    Refusal::Invalid(format!("xargs: {message}"))
 }
 
 /// The byte `-d` names (`\n`, `\t`, `\0` or a character's first byte).
@@ -266,7 +257,7 @@ mod tests {
             "--null=1",
         ] {
             assert!(
-                matches!(XargsPlan::read(&words(bad)), Err(XargsError::Invalid(_))),
+                matches!(XargsPlan::read(&words(bad)), Err(Refusal::Invalid(_))),
                 "{bad}"
             );
         }

@@ -8,7 +8,7 @@ use super::exec::{Interp, Io, Status, Unwind, status_of};
 use super::state::{Array, ShellState, Value};
 use crate::line::exit;
 use crate::shell::commands::{
-    self, Builtin, Reading, ShellCall, ShellSource, Starts, is_builtin, is_tool,
+    self, Builtin, Reading, Refusal, ShellCall, ShellSource, Starts, is_builtin, is_tool,
 };
 use crate::zones::{describe, normalize};
 use std::time::Duration;
@@ -775,6 +775,16 @@ async fn type_of(state: &ShellState, io: &Io, names: &[String], short: bool) -> 
     }
     let _ = io.stdout().write_all(text.as_bytes()).await;
     status
+}
+
+/// A wrapper that refuses its arguments (xargs, `find -exec`): its message, status 1.
+pub(crate) fn refused(io: &Io, refusal: Refusal<'_, String>) -> i32 {
+    match refusal {
+        Refusal::Invalid(message) => io.report(&format!("{message}\n")),
+        // An interpreter's arguments are always known; say so rather than run anything.
+        Refusal::Unknown(arg) => io.report(&format!("sh: {arg}: an argument not known\n")),
+    }
+    1
 }
 
 impl Interp<'_> {

@@ -3,9 +3,10 @@
 //! lists the matches (NUL-separated), then each command runs per match (`;`) or per batch (`+`)
 //! with GNU's results.
 
+use super::builtins::refused;
 use super::exec::{Interp, Io, Status};
 use super::state::ShellState;
-use crate::shell::commands::{FIND_PLACEHOLDER, FindError, FindPlan};
+use crate::shell::commands::{FIND_PLACEHOLDER, FindPlan};
 use crate::zones::normalize;
 
 /// The most matches one `+` command gets.
@@ -21,12 +22,13 @@ pub(crate) async fn run(
 ) -> Status {
     let plan = match FindPlan::read(args) {
         Ok(Some(plan)) => plan,
-        Ok(None) => unreachable!("the shell runs find itself only with an action"),
-        Err(FindError::Invalid(message)) => {
-            io.report(&format!("{message}\n"));
-            return Ok(1);
+        // No action: the toolset's find runs it (the builtin is not called then).
+        Ok(None) => {
+            return Ok(interp
+                .run_tool(state, io, &[&["find".to_string()], args].concat())
+                .await);
         }
-        Err(FindError::Unknown(_)) => unreachable!("the interpreter's arguments are known"),
+        Err(refusal) => return Ok(refused(io, refusal)),
     };
     // The listing is held while the actions run: no more of it than the budget has room for.
     let cap = MAX_LISTING.min(interp.budget.available() as u64 / 2);

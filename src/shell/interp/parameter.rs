@@ -73,72 +73,73 @@ impl Interp<'_> {
                 }
                 found
             }
+            // The four operators that test the parameter first (`:-`, `:=`, `:?`, `:+`).
             ParameterExpr::UseDefaultValues {
                 parameter,
                 indirect,
                 test_type,
-                default_value,
-            } => {
-                let found = values(state, parameter, *indirect);
-                if is_null(&found, test_type) {
-                    let text = default_value.clone().unwrap_or_default();
-                    return self.expand_text(state, io, &text, quoted).await;
-                }
-                found
+                default_value: text,
             }
-            ParameterExpr::AssignDefaultValues {
+            | ParameterExpr::AssignDefaultValues {
                 parameter,
                 indirect,
                 test_type,
-                default_value,
+                default_value: text,
+            }
+            | ParameterExpr::IndicateErrorIfNullOrUnset {
+                parameter,
+                indirect,
+                test_type,
+                error_message: text,
+            }
+            | ParameterExpr::UseAlternativeValue {
+                parameter,
+                indirect,
+                test_type,
+                alternative_value: text,
             } => {
                 let found = values(state, parameter, *indirect);
-                if is_null(&found, test_type) {
-                    let text = default_value.clone().unwrap_or_default();
-                    let value = self.expand_string(state, io, &text).await?;
-                    match parameter {
-                        Parameter::Named(name) => state.set_scalar(name, value.clone()),
-                        other => {
+                let null = is_null(&found, test_type);
+                let text = text.as_deref();
+                match expr {
+                    ParameterExpr::UseDefaultValues { .. } if null => {
+                        return self
+                            .expand_text(state, io, text.unwrap_or_default(), quoted)
+                            .await;
+                    }
+                    ParameterExpr::AssignDefaultValues { .. } if null => {
+                        let value = self
+                            .expand_string(state, io, text.unwrap_or_default())
+                            .await?;
+                        let Parameter::Named(name) = parameter else {
                             return Err(self.fail_expansion(
                                 io,
-                                &format!("{}: cannot assign in this way", parameter_name(other)),
+                                &format!(
+                                    "{}: cannot assign in this way",
+                                    parameter_name(parameter)
+                                ),
                             ));
-                        }
+                        };
+                        state.set_scalar(name, value.clone());
+                        Some(vec![value])
                     }
-                    Some(vec![value])
-                } else {
-                    found
-                }
-            }
-            ParameterExpr::IndicateErrorIfNullOrUnset {
-                parameter,
-                indirect,
-                test_type,
-                error_message,
-            } => {
-                let found = values(state, parameter, *indirect);
-                if is_null(&found, test_type) {
-                    let message = match error_message {
-                        Some(text) => self.expand_string(state, io, text).await?,
-                        None => "parameter null or not set".to_string(),
-                    };
-                    return Err(self
-                        .fail_parameter(io, &format!("{}: {message}", parameter_name(parameter))));
-                }
-                found
-            }
-            ParameterExpr::UseAlternativeValue {
-                parameter,
-                indirect,
-                test_type,
-                alternative_value,
-            } => {
-                let found = values(state, parameter, *indirect);
-                if is_null(&found, test_type) {
-                    Some(vec![])
-                } else {
-                    let text = alternative_value.clone().unwrap_or_default();
-                    return self.expand_text(state, io, &text, quoted).await;
+                    ParameterExpr::IndicateErrorIfNullOrUnset { .. } if null => {
+                        let message = match text {
+                            Some(text) => self.expand_string(state, io, text).await?,
+                            None => "parameter null or not set".to_string(),
+                        };
+                        return Err(self.fail_parameter(
+                            io,
+                            &format!("{}: {message}", parameter_name(parameter)),
+                        ));
+                    }
+                    ParameterExpr::UseAlternativeValue { .. } if null => Some(vec![]),
+                    ParameterExpr::UseAlternativeValue { .. } => {
+                        return self
+                            .expand_text(state, io, text.unwrap_or_default(), quoted)
+                            .await;
+                    }
+                    _ => found,
                 }
             }
             ParameterExpr::ParameterLength {
@@ -438,19 +439,25 @@ fn rand_u15() -> u32 {
     (hasher.finish() & 0x7fff) as u32
 }
 
-fn slice(items: &[String], offset: i64, length: Option<i64>) -> Vec<String> {
-    let len = items.len() as i64;
+/// The part `offset` and `length` select of `count` items, as `${x:offset:length}` counts them
+/// (a negative offset from the end; a negative length stops that far from the end).
+fn span(count: i64, offset: i64, length: Option<i64>) -> std::ops::Range<usize> {
     let start = if offset < 0 {
-        (len + offset).max(0)
+        (count + offset).max(0)
     } else {
-        offset.min(len)
+        offset.min(count)
     };
     let end = match length {
-        None => len,
-        Some(l) if l < 0 => (len + l).max(start),
-        Some(l) => start.saturating_add(l).min(len),
+        None => count,
+        Some(l) if l < 0 => (count + l).max(start),
+        Some(l) => start.saturating_add(l).min(count),
     };
-    items[start as usize..end.max(start) as usize].to_vec()
+    start as usize..end.max(start) as usize
+}
+
+/// `${@:offset:length}` and `${a[@]:offset:length}`.
+fn slice(items: &[String], offset: i64, length: Option<i64>) -> Vec<String> {
+    items[span(items.len() as i64, offset, length)].to_vec()
 }
 
 /// `${x/p/r}` and its kinds: the result is built piece by piece, each piece taken from the
@@ -498,24 +505,14 @@ fn replace(
 
 /// `${x:offset:length}` of one value, counted in characters, without copying the value.
 fn substring(text: &str, offset: i64, length: Option<i64>) -> String {
-    let count = text.chars().count() as i64;
-    let start = if offset < 0 {
-        (count + offset).max(0)
+    let chars = span(text.chars().count() as i64, offset, length);
+    let byte_at = |n: usize| text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+    let from = byte_at(chars.start);
+    let to = if chars.is_empty() {
+        from
     } else {
-        offset.min(count)
+        byte_at(chars.end)
     };
-    let end = match length {
-        None => count,
-        Some(l) if l < 0 => (count + l).max(start),
-        Some(l) => start.saturating_add(l).min(count),
-    };
-    let byte_at = |n: i64| {
-        text.char_indices()
-            .nth(n as usize)
-            .map_or(text.len(), |(i, _)| i)
-    };
-    let from = byte_at(start);
-    let to = if end <= start { from } else { byte_at(end) };
     text[from..to].to_string()
 }
 

@@ -4,10 +4,11 @@
 //! command failed, 127 not found). `-P` batches run one after another.
 
 use super::budget::{ITEM_OVERHEAD, string_cost};
+use super::builtins::refused;
 use super::exec::{Interp, Io, Status};
 use super::state::ShellState;
 use crate::line::exit;
-use crate::shell::commands::{XARGS_DEFAULT, XargsError, XargsPlan};
+use crate::shell::commands::{XARGS_DEFAULT, XargsPlan};
 
 /// The most input xargs reads (items beyond it would never fit a command anyway).
 const MAX_INPUT: usize = 64 << 20;
@@ -71,11 +72,7 @@ pub(crate) async fn run(
 ) -> Status {
     let plan = match XargsPlan::read(args) {
         Ok(plan) => plan,
-        Err(XargsError::Invalid(message)) => {
-            io.report(&format!("{message}\n"));
-            return Ok(1);
-        }
-        Err(XargsError::Unknown(_)) => unreachable!("the interpreter's arguments are known"),
+        Err(refusal) => return Ok(refused(io, refusal)),
     };
     let command: Vec<String> = if plan.command.is_empty() {
         vec![XARGS_DEFAULT.to_string()]

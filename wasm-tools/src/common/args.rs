@@ -85,6 +85,40 @@ pub fn operands_only(argv: Vec<OsString>) -> Result<Vec<String>, ToolError> {
     Ok(operands)
 }
 
+/// What mkdir and rmdir share: `-p`/`--parents`, `-v`/`--verbose`, and at least one operand.
+pub struct DirectoryArgs {
+    pub parents: bool,
+    pub verbose: bool,
+    pub operands: Vec<String>,
+}
+
+/// Reads [`DirectoryArgs`]; `own` is offered every other option first and says whether it
+/// was the tool's own (an error refuses it).
+pub fn directory_args(
+    argv: Vec<OsString>,
+    mut own: impl FnMut(&Arg<'_>) -> Result<bool, ToolError>,
+) -> Result<DirectoryArgs, ToolError> {
+    let mut parser = parser(argv);
+    let mut read = DirectoryArgs {
+        parents: false,
+        verbose: false,
+        operands: Vec::new(),
+    };
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Arg::Short('p') | Arg::Long("parents") => read.parents = true,
+            Arg::Short('v') | Arg::Long("verbose") => read.verbose = true,
+            Arg::Value(value) => read.operands.push(text(value)),
+            other if own(&other)? => {}
+            other => return Err(unknown(other)),
+        }
+    }
+    if read.operands.is_empty() {
+        return Err(ToolError::operand("missing operand"));
+    }
+    Ok(read)
+}
+
 /// GNU's complaint when there are more than `max` operands.
 pub fn at_most(operands: &[String], max: usize) -> Result<(), ToolError> {
     match operands.get(max) {

@@ -8,26 +8,16 @@ use std::fs;
 use std::path::Path;
 
 pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
-    let mut parser = args::parser(argv);
-    let mut parents = false;
-    let mut verbose = false;
-    let mut operands = Vec::new();
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Arg::Short('p') | Arg::Long("parents") => parents = true,
-            Arg::Short('v') | Arg::Long("verbose") => verbose = true,
-            Arg::Short('m') | Arg::Long("mode") => {
-                return Err(ToolError::usage(
-                    "option '-m' is not supported: the sandbox's files have no modes",
-                ));
-            }
-            Arg::Value(value) => operands.push(args::text(value)),
-            other => return Err(args::unknown(other)),
-        }
-    }
-    if operands.is_empty() {
-        return Err(ToolError::operand("missing operand"));
-    }
+    let args::DirectoryArgs {
+        parents,
+        verbose,
+        operands,
+    } = args::directory_args(argv, |arg| match arg {
+        Arg::Short('m') | Arg::Long("mode") => Err(ToolError::usage(
+            "option '-m' is not supported: the sandbox's files have no modes",
+        )),
+        _ => Ok(false),
+    })?;
     let mut status = 0;
     for name in operands {
         let result = if parents {
