@@ -1,5 +1,6 @@
 //! The budget of one line, owned by the line and shared by all its commands: its wall clock, its
-//! CPU fuel, how many of its commands may run at once, and the first limit that stopped it.
+//! CPU fuel, how many of its commands may run at once, how much output a capture keeps, and the
+//! first limit that stopped it.
 //! Pipeline stages (on one thread or several) reserve and release from it.
 
 use super::exit;
@@ -17,6 +18,8 @@ pub(crate) struct LineBudget {
     fuel_left: Option<AtomicU64>,
     /// `limits.max_instances`.
     max_instances: usize,
+    /// `limits.max_output_bytes`: what a capture of the line's output keeps.
+    output_cap: u64,
     /// Commands and pipeline stages running now.
     live_instances: AtomicUsize,
     /// The first limit that stopped a command, reported with the line's output.
@@ -46,6 +49,7 @@ impl LineBudget {
             deadline,
             fuel_left: limits.cpu_fuel.map(AtomicU64::new),
             max_instances: limits.max_instances,
+            output_cap: limits.max_output_bytes,
             live_instances: AtomicUsize::new(0),
             first_stop: Mutex::new(None),
             aborted: AtomicI32::new(0),
@@ -54,6 +58,11 @@ impl LineBudget {
 
     pub(crate) fn deadline(&self) -> Instant {
         self.deadline
+    }
+
+    /// How many bytes a capture of output keeps (`$(…)`, `printf -v`).
+    pub(crate) fn output_cap(&self) -> u64 {
+        self.output_cap
     }
 
     /// Whether the wall clock has run out.

@@ -139,6 +139,10 @@ impl Options {
             };
             if text == "--" {
                 index += 1;
+                // env's settings go on after `--`; only options end there.
+                while self.settings && args.get(index).and_then(Arg::text).is_some_and(is_setting) {
+                    index += 1;
+                }
                 break;
             }
             if self.describes.contains(&text) {
@@ -173,7 +177,7 @@ impl Options {
                 };
                 continue;
             }
-            if self.settings && text.contains('=') {
+            if self.settings && is_setting(text) {
                 index += 1;
                 continue;
             }
@@ -194,6 +198,11 @@ impl Options {
             command,
         }
     }
+}
+
+/// `NAME=VALUE`: as GNU env reads its arguments, any word with a `=` before the command.
+fn is_setting(text: &str) -> bool {
+    text.contains('=')
 }
 
 /// `env -S 'CMD ARGS'` (or `--split-string=…`): the string is split into the command and its
@@ -252,6 +261,7 @@ mod tests {
         let python = Some("python3 x".to_string());
         assert_eq!(command(&ENV, "-i A=1 -u B python3 x"), python);
         assert_eq!(command(&ENV, "- A=1 python3 x"), python);
+        assert_eq!(command(&ENV, "-- A=1 python3 x"), python);
         assert_eq!(command(&TIMEOUT, "-s KILL 5 python3 x"), python);
         assert_eq!(command(&TIMEOUT, "--signal=KILL 5s python3 x"), python);
         assert_eq!(command(&TIMEOUT, "5"), None);

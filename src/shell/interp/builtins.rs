@@ -914,7 +914,7 @@ async fn printf_to_variable(
         io.report("sh: printf: -v: option requires an argument\n");
         return Ok(2);
     };
-    let limit = interp.policy.limits.max_output_bytes;
+    let limit = interp.line.output_cap();
     let (sub, capture) = io.with_captured_stdout(limit);
     let mut argv = vec!["printf".to_string()];
     argv.extend(args[2..].iter().cloned());

@@ -168,7 +168,7 @@ impl<'a> Interp<'a> {
         io: &Io,
         text: &str,
     ) -> Result<(String, i32), Unwind> {
-        let limit = self.policy.limits.max_output_bytes;
+        let limit = self.line.output_cap();
         let (sub_io, capture) = io.with_captured_stdout(limit);
         let mut sub = state.clone();
         let status = status_of(self.run_text(&mut sub, sub_io, text).await);
