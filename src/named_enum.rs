@@ -49,3 +49,35 @@ macro_rules! named_enum {
 }
 
 pub(crate) use named_enum;
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::{Fallback, RuntimeChoice, ZoneMode};
+    use crate::{Backend, CommandClass, LimitKind, Route};
+
+    /// JSON, `Display` and `as_str` say the same name for every variant, and no two variants
+    /// of an enum share one.
+    fn agree<T: serde::Serialize + std::fmt::Display + Copy>(
+        all: &[T],
+        name: impl Fn(T) -> &'static str,
+    ) {
+        let mut seen = std::collections::HashSet::new();
+        for &variant in all {
+            let json = serde_json::to_string(&variant).unwrap();
+            assert_eq!(json, format!("\"{}\"", name(variant)));
+            assert_eq!(variant.to_string(), name(variant));
+            assert!(seen.insert(name(variant)), "{} twice", name(variant));
+        }
+    }
+
+    #[test]
+    fn names_agree_everywhere() {
+        agree(LimitKind::ALL, LimitKind::as_str);
+        agree(Route::ALL, Route::as_str);
+        agree(CommandClass::ALL, CommandClass::as_str);
+        agree(Backend::ALL, Backend::as_str);
+        agree(ZoneMode::ALL, ZoneMode::as_str);
+        agree(Fallback::ALL, Fallback::as_str);
+        agree(RuntimeChoice::ALL, RuntimeChoice::as_str);
+    }
+}

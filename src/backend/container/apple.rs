@@ -5,6 +5,7 @@
 use super::spec::{ContainerSpec, SpecMount};
 use super::{ContainerRuntime, LineIo, RunEnd, Running};
 use crate::error::{ContainerError, Error};
+use crate::line::exit;
 use crate::stdio::CapturedOutput;
 use std::future::Future;
 use std::pin::Pin;
@@ -164,7 +165,10 @@ impl AppleContainerRuntime {
         }
         stdout.write(&finished.stdout);
         stderr.write(&finished.stderr);
-        Ok(RunEnd::exited(finished.status.unwrap_or(137), false))
+        Ok(RunEnd::exited(
+            finished.status.unwrap_or(exit::KILLED),
+            false,
+        ))
     }
 }
 

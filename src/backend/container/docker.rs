@@ -18,6 +18,7 @@ use super::runner::{LineEnd, RUNNER_PATH, Runner, runner_command, runner_file};
 use super::spec::{ContainerSpec, SpecMount};
 use super::{ContainerRuntime, LineIo, RunEnd, Running};
 use crate::error::{ContainerError, Error};
+use crate::line::exit;
 use crate::stdio::CapturedOutput;
 use bollard::Docker;
 use bollard::models::{ContainerCreateBody, HostConfig, Mount, MountTmpfsOptions, MountTypeEnum};
@@ -169,7 +170,7 @@ impl DockerRuntime {
                 Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => {
                     code as i32
                 }
-                _ => 125,
+                _ => exit::WRAPPER_FAILED,
             }
         };
         let all = async {
@@ -266,14 +267,14 @@ impl DockerRuntime {
         let (code, clean) = match ended {
             Ok(LineEnd::Exited { code, clean }) => (code, clean),
             // The container stopped under the line (its memory limit, or the engine).
-            Ok(LineEnd::RunnerGone) => (137, false),
+            Ok(LineEnd::RunnerGone) => (exit::KILLED, false),
             Err(error) => {
                 self.remove(&name).await;
                 guard.disarm();
                 return Err(error);
             }
         };
-        let out_of_memory = !clean && code == 137 && self.oom_killed(&name).await;
+        let out_of_memory = !clean && code == exit::KILLED && self.oom_killed(&name).await;
         let kept = clean && {
             let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
             let room = idle.len() < spec.pool_size;

@@ -17,6 +17,7 @@ pub(crate) mod set_id;
 pub(crate) mod spec;
 
 use crate::error::{ContainerError, Error};
+use crate::line::exit;
 use crate::stdio::CapturedOutput;
 use std::future::Future;
 use std::pin::Pin;
@@ -94,7 +95,7 @@ pub(crate) struct RunEnd {
 impl RunEnd {
     /// Killed by the wall clock.
     pub(crate) const TIMED_OUT: RunEnd = RunEnd {
-        exit_code: 124,
+        exit_code: exit::TIMED_OUT,
         timed_out: true,
         out_of_memory: false,
     };
@@ -102,7 +103,7 @@ impl RunEnd {
     /// Ended by itself with `code`, or killed for memory (reported as 137).
     pub(crate) fn exited(code: i32, out_of_memory: bool) -> RunEnd {
         RunEnd {
-            exit_code: if out_of_memory { 137 } else { code },
+            exit_code: if out_of_memory { exit::KILLED } else { code },
             timed_out: false,
             out_of_memory,
         }

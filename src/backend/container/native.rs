@@ -8,6 +8,7 @@
 use super::spec::{ContainerSpec, SpecMount};
 use super::{ContainerRuntime, LineIo, RunEnd, Running};
 use crate::error::{ContainerError, Error};
+use crate::line::exit;
 use crate::stdio::CapturedOutput;
 use std::path::PathBuf;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -117,7 +118,7 @@ impl NativeRuntime {
                 let code = status
                     .code()
                     .or_else(|| status.signal().map(|s| 128 + s))
-                    .unwrap_or(125);
+                    .unwrap_or(exit::WRAPPER_FAILED);
                 Ok(RunEnd::exited(code, false))
             }
         }

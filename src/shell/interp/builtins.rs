@@ -826,12 +826,12 @@ async fn timeout(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
     } = reading("timeout", args)
     else {
         io.report("timeout: missing operand\n");
-        return Ok(125);
+        return Ok(exit::WRAPPER_FAILED);
     };
     let duration = &operands[0];
     let Some(limit) = parse_duration(duration) else {
         io.report(&format!("timeout: invalid time interval '{duration}'\n"));
-        return Ok(125);
+        return Ok(exit::WRAPPER_FAILED);
     };
     let mut child = state.clone();
     let run = run_without_functions(interp, &mut child, io, command.to_vec());

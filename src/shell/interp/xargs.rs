@@ -191,10 +191,10 @@ pub(crate) async fn run(
             exit::CANNOT_RUN => return Ok(exit::CANNOT_RUN),
             255 => {
                 io.report("xargs: command exited with status 255; aborting\n");
-                return Ok(124);
+                return Ok(exit::XARGS_STOPPED);
             }
-            s if s > 128 => return Ok(125),
-            _ => status = 123,
+            s if s > 128 => return Ok(exit::WRAPPER_FAILED),
+            _ => status = exit::XARGS_COMMAND_FAILED,
         }
     }
     Ok(status)
