@@ -79,8 +79,58 @@ pub(crate) const STOPPED: &str = "stopped by a limit";
 pub(crate) fn evaluate_index(text: &str, state: &ShellState) -> Result<i64, String> {
     match parse_number(text.trim()) {
         Some(n) => Ok(n),
-        None => evaluate(text, &mut state.clone()),
+        None => evaluate(&with_parameters(text, state), &mut state.clone()),
     }
+}
+
+/// A subscript the word parser left unexpanded (`${a[$i]}`): `$name`, `${name}` and `$N` are
+/// replaced by their values, as the expansion before evaluation would.
+fn with_parameters<'t>(text: &'t str, state: &ShellState) -> std::borrow::Cow<'t, str> {
+    if !text.contains('$') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let value = |name: &str| -> String {
+        match name.parse::<usize>() {
+            Ok(0) => state.name.clone(),
+            Ok(n) => state.positional.get(n - 1).cloned().unwrap_or_default(),
+            Err(_) => state
+                .get(name)
+                .map(|v| v.scalar().to_string())
+                .unwrap_or_default(),
+        }
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, used) = if let Some(braced) = after.strip_prefix('{') {
+            match braced.find('}') {
+                Some(end)
+                    if braced[..end]
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_') =>
+                {
+                    (&braced[..end], end + 2)
+                }
+                _ => ("", 0),
+            }
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..end], end)
+        };
+        if name.is_empty() {
+            out.push('$');
+            rest = after;
+            continue;
+        }
+        out.push_str(&value(name));
+        rest = &after[used..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 fn evaluate_at(

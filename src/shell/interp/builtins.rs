@@ -40,6 +40,23 @@ pub(crate) async fn run(
             for name in args.iter().filter(|a| !a.starts_with('-')) {
                 if args.iter().any(|a| a == "-f") {
                     state.functions.remove(name);
+                } else if let Some((array, index)) = name
+                    .strip_suffix(']')
+                    .and_then(|n| n.split_once('['))
+                    .filter(|(array, _)| is_name(array))
+                {
+                    let end = state.get(array).map_or(0, |v| v.to_end());
+                    match super::arith::evaluate(index, state) {
+                        Ok(i) if i < 0 => {
+                            if let Ok(i) = usize::try_from(end as i64 + i) {
+                                state.unset_element(array, i);
+                            }
+                        }
+                        Ok(i) => state.unset_element(array, i as usize),
+                        Err(message) => {
+                            io.report(&format!("sh: unset: {message}\n"));
+                        }
+                    }
                 } else {
                     state.unset(name);
                 }
@@ -617,10 +634,10 @@ async fn read(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[Stri
             .map(String::from)
             .collect();
         state.set(&array, Value::Array(Array::from_values(items)));
+    } else if names.is_empty() {
+        // `read` with no name keeps the whole line in REPLY, blanks and all.
+        state.set_scalar("REPLY", text);
     } else {
-        if names.is_empty() {
-            names.push("REPLY".to_string());
-        }
         assign_fields(state, &names, &text, &ifs);
     }
     Ok(i32::from(at_end))

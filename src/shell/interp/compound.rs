@@ -99,7 +99,10 @@ impl Interp<'_> {
                 loop {
                     if let Some(condition) = &clause.condition {
                         let text = self.expand_string(state, io, &condition.value).await?;
-                        if eval(state, &text).map_err(|e| self.fail_expansion(io, &e))? == 0 {
+                        // An empty condition (`for (( ; ; ))`) is true.
+                        if !text.trim().is_empty()
+                            && eval(state, &text).map_err(|e| self.fail_expansion(io, &e))? == 0
+                        {
                             break;
                         }
                     }

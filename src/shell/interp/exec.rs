@@ -11,8 +11,8 @@ use crate::policy::Policy;
 use crate::stdio::{Input, Output, pipe};
 use crate::zones::ZoneFs;
 use brush_parser::ast::{
-    AndOr, AndOrList, Command, CompoundList, CompoundListItem, IoRedirect, Pipeline,
-    SeparatorOperator,
+    AndOr, AndOrList, Command, CompoundCommand, CompoundList, CompoundListItem, IoRedirect,
+    Pipeline, SeparatorOperator,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -120,6 +120,13 @@ impl<'a> Interp<'a> {
         text: &'f str,
     ) -> Running<'f> {
         Box::pin(async move {
+            // Nothing to run (`eval ""`, an empty or comments-only script): status 0.
+            if text
+                .lines()
+                .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'))
+            {
+                return Ok(0);
+            }
             let program = match crate::shell::parse(text) {
                 Ok(program) => program,
                 Err(error) => {
@@ -169,6 +176,19 @@ impl<'a> Interp<'a> {
         text: &str,
     ) -> Result<(String, i32), Unwind> {
         let limit = self.line.output_cap();
+        if let Some(file) = read_only_redirect(text) {
+            // `$(< file)`: the file's text, as bash reads it without running anything.
+            let mut sub = state.clone();
+            let Some(input) = self.redirected(&mut sub, io, &[file]).await? else {
+                return Ok((String::new(), 1));
+            };
+            let room = usize::try_from(limit).unwrap_or(usize::MAX);
+            let bytes = input.stdin().read_up_to(room).await;
+            let text = String::from_utf8_lossy(&bytes)
+                .trim_end_matches('\n')
+                .to_string();
+            return Ok((text, 0));
+        }
         let (sub_io, capture) = io.with_captured_stdout(limit);
         let mut sub = state.clone();
         let status = status_of(self.run_text(&mut sub, sub_io, text).await);
@@ -260,11 +280,18 @@ impl<'a> Interp<'a> {
             state.conditions -= 1;
         }
         let status = result?;
+        // A compound command (not a subshell) that fails failed where `set -e` was ignored
+        // (a command inside it that failed otherwise ended the shell already): bash goes on.
+        let ignored_inside = matches!(
+            &pipeline.seq[..],
+            [Command::Compound(compound, _)] if !matches!(compound, CompoundCommand::Subshell(_))
+        );
         if status != 0
             && state.options.errexit
             && !in_condition
             && state.conditions == 0
             && !pipeline.bang
+            && !ignored_inside
         {
             return Err(Unwind::Exit(status));
         }
@@ -463,5 +490,37 @@ impl<'a> Interp<'a> {
             }
         }
         Ok(Some(io))
+    }
+}
+
+/// The redirect of a command substitution that is only `< file` (`$(< file)`).
+fn read_only_redirect(text: &str) -> Option<IoRedirect> {
+    if !text.trim_start().starts_with('<') {
+        return None;
+    }
+    let program = crate::shell::parse(text).ok()?;
+    let [command] = &program.complete_commands[..] else {
+        return None;
+    };
+    let [item] = &command.0[..] else { return None };
+    if !item.0.additional.is_empty() || item.0.first.seq.len() != 1 || item.0.first.bang {
+        return None;
+    }
+    let Command::Simple(simple) = &item.0.first.seq[0] else {
+        return None;
+    };
+    if simple.word_or_name.is_some() || simple.suffix.is_some() {
+        return None;
+    }
+    let [brush_parser::ast::CommandPrefixOrSuffixItem::IoRedirect(redirect)] =
+        &simple.prefix.as_ref()?.0[..]
+    else {
+        return None;
+    };
+    match redirect {
+        IoRedirect::File(None | Some(0), brush_parser::ast::IoFileRedirectKind::Read, _) => {
+            Some(redirect.clone())
+        }
+        _ => None,
     }
 }

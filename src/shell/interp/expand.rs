@@ -444,6 +444,28 @@ pub(crate) fn ansi_c(text: &str) -> String {
                     out.push(c);
                 }
             }
+            Some(kind @ ('u' | 'U')) => {
+                let width = if kind == 'u' { 4 } else { 8 };
+                let hex: String = std::iter::from_fn(|| chars.next_if(|c| c.is_ascii_hexdigit()))
+                    .take(width)
+                    .collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(c) => out.push(c),
+                    None => {
+                        out.push('\\');
+                        out.push(kind);
+                        out.push_str(&hex);
+                    }
+                }
+            }
+            // `\cX`: the control character of X.
+            Some('c') => match chars.next() {
+                Some(x) if x.is_ascii() => {
+                    out.push(char::from(x.to_ascii_uppercase() as u8 & 0x1f))
+                }
+                Some(x) => out.push(x),
+                None => out.push_str("\\c"),
+            },
             Some(d) if d.is_digit(8) => {
                 let mut octal = d.to_string();
                 while octal.len() < 3 {
@@ -512,5 +534,9 @@ mod tests {
     #[test]
     fn ansi_c_escapes() {
         assert_eq!(ansi_c(r"a\tb\n\x41\101\'"), "a\tb\nAA'");
+        assert_eq!(
+            ansi_c(r"\u03bc\U0001F600\cA\ca"),
+            "\u{3bc}\u{1F600}\x01\x01"
+        );
     }
 }

@@ -24,6 +24,28 @@ impl Interp<'_> {
         Unwind::Exit(127)
     }
 
+    /// The word of `${x:-word}` or `${x:+word}`: unquoted, its text is split on IFS like any
+    /// expansion's result (`${u:-a b c}` is three words), its quoted parts are not.
+    async fn expand_word_of_operator(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        text: &str,
+        quoted: bool,
+    ) -> Result<Vec<Piece>, Unwind> {
+        let mut pieces = self.expand_text(state, io, text, quoted).await?;
+        if !quoted {
+            for piece in &mut pieces {
+                if let Piece::Chunk(chunk) = piece
+                    && !chunk.quoted
+                {
+                    chunk.splittable = true;
+                }
+            }
+        }
+        Ok(pieces)
+    }
+
     pub(super) async fn expand_parameter(
         &self,
         state: &mut ShellState,
@@ -104,7 +126,7 @@ impl Interp<'_> {
                 match expr {
                     ParameterExpr::UseDefaultValues { .. } if null => {
                         return self
-                            .expand_text(state, io, text.unwrap_or_default(), quoted)
+                            .expand_word_of_operator(state, io, text.unwrap_or_default(), quoted)
                             .await;
                     }
                     ParameterExpr::AssignDefaultValues { .. } if null => {
@@ -136,7 +158,7 @@ impl Interp<'_> {
                     ParameterExpr::UseAlternativeValue { .. } if null => Some(vec![]),
                     ParameterExpr::UseAlternativeValue { .. } => {
                         return self
-                            .expand_text(state, io, text.unwrap_or_default(), quoted)
+                            .expand_word_of_operator(state, io, text.unwrap_or_default(), quoted)
                             .await;
                     }
                     _ => found,
@@ -146,7 +168,14 @@ impl Interp<'_> {
                 parameter,
                 indirect,
             } => {
-                let found = values(state, parameter, *indirect).unwrap_or_default();
+                let found = values(state, parameter, *indirect);
+                if found.is_none() && state.options.nounset && !is_all(parameter) {
+                    return Err(self.fail_parameter(
+                        io,
+                        &format!("{}: unbound variable", parameter_name(parameter)),
+                    ));
+                }
+                let found = found.unwrap_or_default();
                 let length = if is_all(parameter) {
                     found.len()
                 } else {
@@ -223,7 +252,18 @@ impl Interp<'_> {
                     None => None,
                 };
                 if is_all(parameter) {
-                    Some(slice(&found, offset, length))
+                    // `${@:n}` counts `$0` as 0, so `${@:1}` is "$@".
+                    let positional = matches!(
+                        parameter,
+                        Parameter::Special(SpecialParameter::AllPositionalParameters { .. })
+                    );
+                    if positional {
+                        let with_name: Vec<String> =
+                            std::iter::once(state.name.clone()).chain(found).collect();
+                        Some(slice(&with_name, offset, length))
+                    } else {
+                        Some(slice(&found, offset, length))
+                    }
                 } else {
                     let text = found.first().map_or("", String::as_str);
                     Some(vec![substring(text, offset, length)])
@@ -280,9 +320,24 @@ impl Interp<'_> {
                 self.room(bytes.saturating_mul(3))?;
                 found.map(|items| items.iter().map(|v| change_case(v, expr)).collect())
             }
-            ParameterExpr::Transform { .. }
-            | ParameterExpr::VariableNames { .. }
-            | ParameterExpr::MemberKeys { .. } => {
+            ParameterExpr::MemberKeys { variable_name, .. } => {
+                Some(match state.get(variable_name) {
+                    Some(Value::Array(items)) => items.keys(),
+                    Some(Value::Scalar(_)) => vec!["0".to_string()],
+                    None => Vec::new(),
+                })
+            }
+            ParameterExpr::VariableNames { prefix, .. } => {
+                let mut names: Vec<String> = state
+                    .vars
+                    .keys()
+                    .filter(|name| name.starts_with(prefix.as_str()))
+                    .cloned()
+                    .collect();
+                names.sort();
+                Some(names)
+            }
+            ParameterExpr::Transform { .. } => {
                 return Err(self.fail_expansion(
                     io,
                     "this parameter transformation is not supported by the zonebox shell",
@@ -299,7 +354,17 @@ impl Interp<'_> {
             | ParameterExpr::RemoveLargestPrefixPattern { parameter, .. }
             | ParameterExpr::ReplaceSubstring { parameter, .. }
             | ParameterExpr::Substring { parameter, .. }
-            if is_all(parameter) && !concatenates(parameter));
+            if is_all(parameter) && !concatenates(parameter))
+            || matches!(
+                expr,
+                ParameterExpr::MemberKeys {
+                    concatenate: false,
+                    ..
+                } | ParameterExpr::VariableNames {
+                    concatenate: false,
+                    ..
+                }
+            );
         if keeps_fields {
             let mut pieces = Vec::new();
             // No values: no field (unlike an empty value).

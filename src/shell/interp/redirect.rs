@@ -88,6 +88,17 @@ impl Fds {
     }
 }
 
+/// The descriptor a device path names (`/dev/stdin`, `/dev/stdout`, `/dev/stderr`,
+/// `/dev/fd/N`): a redirect to it duplicates that descriptor, as bash does.
+fn device_fd(cwd: &str, path: &str) -> Option<usize> {
+    match normalize(cwd, path).as_str() {
+        "/dev/stdin" => Some(0),
+        "/dev/stdout" => Some(1),
+        "/dev/stderr" => Some(2),
+        other => other.strip_prefix("/dev/fd/")?.parse().ok(),
+    }
+}
+
 fn fd_number(fd: Option<i32>, default: usize) -> Result<usize, String> {
     match fd {
         None => Ok(default),
@@ -140,6 +151,15 @@ impl Interp<'_> {
             }
             IoRedirect::OutputAndError(word, append) => {
                 let path = self.expand_string(state, io, &word.value).await?;
+                if let Some(source) = device_fd(&state.cwd, &path) {
+                    return Ok(match io.slots.get(source).cloned().flatten() {
+                        Some(Endpoint::Out(output)) => {
+                            io.set_stdout_and_stderr(output);
+                            Ok(())
+                        }
+                        _ => Err(format!("{path}: Bad file descriptor")),
+                    });
+                }
                 let how = if *append {
                     OpenFor::Append
                 } else {
@@ -212,6 +232,13 @@ impl Interp<'_> {
                 };
             }
             return Ok(Err(format!("{target_text}: ambiguous redirect")));
+        }
+        if let Some(source) = device_fd(&state.cwd, &target_text) {
+            if source > MAX_FD || io.slots[source].is_none() {
+                return Ok(Err(format!("{target_text}: Bad file descriptor")));
+            }
+            io.slots[fd] = io.slots[source].clone();
+            return Ok(Ok(()));
         }
         let result = match kind {
             IoFileRedirectKind::Read => self.open_input(state, &target_text).map(Endpoint::In),

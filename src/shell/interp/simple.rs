@@ -23,6 +23,15 @@ impl Interp<'_> {
     ) -> Status {
         let mut assignments: Vec<&Assignment> = Vec::new();
         let mut words: Vec<Word> = Vec::new();
+        // Arguments of a declaration builtin that are assignments (`export E=$w`): expanded as
+        // assignments are, without field splitting or globbing, as bash does.
+        let declares = simple.word_or_name.as_ref().is_some_and(|name| {
+            matches!(
+                name.value.as_str(),
+                "export" | "declare" | "typeset" | "readonly" | "local"
+            )
+        });
+        let mut whole: Vec<bool> = Vec::new();
         let mut redirects: Vec<&IoRedirect> = Vec::new();
         for item in simple.prefix.iter().flat_map(|p| p.0.iter()) {
             match item {
@@ -37,14 +46,22 @@ impl Interp<'_> {
                 }
             }
         }
+        whole.resize(words.len(), false);
         if let Some(name) = &simple.word_or_name {
             words.push(name.clone());
+            whole.push(false);
         }
         for item in simple.suffix.iter().flat_map(|s| s.0.iter()) {
             match item {
                 CommandPrefixOrSuffixItem::IoRedirect(redirect) => redirects.push(redirect),
-                CommandPrefixOrSuffixItem::Word(word) => words.push(word.clone()),
-                CommandPrefixOrSuffixItem::AssignmentWord(_, word) => words.push(word.clone()),
+                CommandPrefixOrSuffixItem::Word(word) => {
+                    words.push(word.clone());
+                    whole.push(false);
+                }
+                CommandPrefixOrSuffixItem::AssignmentWord(_, word) => {
+                    words.push(word.clone());
+                    whole.push(declares);
+                }
                 CommandPrefixOrSuffixItem::ProcessSubstitution(..) => {
                     io.report("sh: process substitution is not supported by the zonebox shell\n");
                     return Ok(2);
@@ -52,7 +69,22 @@ impl Interp<'_> {
             }
         }
         state.last_status_before = state.last_status;
-        let argv = self.expand_words(state, io, &words).await?;
+        let argv = if whole.iter().any(|&w| w) {
+            let mut argv = Vec::with_capacity(words.len());
+            for (word, whole) in words.iter().zip(&whole) {
+                if *whole {
+                    argv.push(self.expand_string(state, io, &word.value).await?);
+                } else {
+                    argv.extend(
+                        self.expand_words(state, io, std::slice::from_ref(word))
+                            .await?,
+                    );
+                }
+            }
+            argv
+        } else {
+            self.expand_words(state, io, &words).await?
+        };
         let mut values = Vec::with_capacity(assignments.len());
         for assignment in &assignments {
             values.push((

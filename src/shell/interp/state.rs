@@ -29,6 +29,15 @@ impl Array {
         self.0.get(&index)
     }
 
+    /// The indices set, in order (`${!a[@]}`).
+    pub(crate) fn keys(&self) -> Vec<String> {
+        self.0.keys().map(usize::to_string).collect()
+    }
+
+    pub(crate) fn remove(&mut self, index: usize) -> Option<String> {
+        self.0.remove(&index)
+    }
+
     /// How many elements are set.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
@@ -371,6 +380,17 @@ impl ShellState {
         let text = element_text(items.get(index), text, append);
         items.set(index, text);
         self.set(name, Value::Array(items));
+    }
+
+    /// `unset 'a[i]'`: removes one element (a scalar is element 0).
+    pub(crate) fn unset_element(&mut self, name: &str, index: usize) {
+        let Some(value) = self.get(name) else {
+            return;
+        };
+        let mut items = value.to_array();
+        if items.remove(index).is_some() {
+            self.set(name, Value::Array(items));
+        }
     }
 
     pub(crate) fn export(&mut self, name: &str) {
