@@ -497,6 +497,8 @@ fn set(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
                 'u' => "nounset",
                 'x' => "xtrace",
                 'f' => "noglob",
+                'a' => "allexport",
+                'C' => "noclobber",
                 'o' => {
                     index += 1;
                     match args.get(index) {
@@ -504,7 +506,7 @@ fn set(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
                         None => return 0,
                     }
                 }
-                'h' | 'B' | 'H' | 'm' | 'C' | 'a' | 'b' | 'v' => continue,
+                'h' | 'B' | 'H' | 'm' | 'b' | 'v' => continue,
                 other => {
                     io.report(&format!("sh: set: -{other}: invalid option\n"));
                     return 2;
@@ -516,9 +518,9 @@ fn set(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
                 "xtrace" => state.options.xtrace = on,
                 "noglob" => state.options.noglob = on,
                 "pipefail" => state.options.pipefail = on,
+                "allexport" => state.options.allexport = on,
+                "noclobber" => state.options.noclobber = on,
                 "posix"
-                | "noclobber"
-                | "allexport"
                 | "braceexpand"
                 | "hashall"
                 | "monitor"

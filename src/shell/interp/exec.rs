@@ -162,8 +162,15 @@ impl<'a> Interp<'a> {
         program: &brush_parser::ast::Program,
     ) -> Status {
         let mut status = 0;
+        let mut exec_io: Option<Io> = None;
         for command in &program.complete_commands {
-            status = self.run_list(state, io, command).await?;
+            let changes = state.exec_changes;
+            status = self
+                .run_list(state, exec_io.as_ref().unwrap_or(io), command)
+                .await?;
+            if state.exec_changes != changes {
+                exec_io = state.exec_io.clone();
+            }
         }
         Ok(status)
     }
@@ -214,7 +221,11 @@ impl<'a> Interp<'a> {
     ) -> Running<'f> {
         Box::pin(async move {
             let mut status = 0;
+            // After an `exec` with redirects, the rest of the list runs with its descriptors.
+            let mut exec_io: Option<Io> = None;
             for (index, item) in items.iter().enumerate() {
+                let io = exec_io.as_ref().unwrap_or(io);
+                let changes = state.exec_changes;
                 if matches!(item.1, SeparatorOperator::Async) {
                     // A job runs alongside the rest: it counts as a command running at once.
                     let slot = self.reserve(1)?;
@@ -236,6 +247,9 @@ impl<'a> Interp<'a> {
                 }
                 status = self.run_and_or(state, io, &item.0).await?;
                 state.last_status = status;
+                if state.exec_changes != changes {
+                    exec_io = state.exec_io.clone();
+                }
             }
             Ok(status)
         })

@@ -448,18 +448,24 @@ fn parameter_values(state: &ShellState, parameter: &Parameter) -> Option<Vec<Str
             SpecialParameter::PositionalParameterCount => one(state.positional.len().to_string()),
             SpecialParameter::LastExitStatus => one(state.last_status.to_string()),
             SpecialParameter::CurrentOptionFlags => {
+                // In bash's order; `h` and `B` are always on, `c`: commands from `-c`.
                 let o = state.options;
                 let flags: String = [
+                    (o.allexport, 'a'),
                     (o.errexit, 'e'),
+                    (o.noglob, 'f'),
+                    (true, 'h'),
                     (o.nounset, 'u'),
                     (o.xtrace, 'x'),
-                    (o.noglob, 'f'),
+                    (true, 'B'),
+                    (o.noclobber, 'C'),
+                    (true, 'c'),
                 ]
                 .iter()
                 .filter(|(on, _)| *on)
                 .map(|(_, c)| *c)
                 .collect();
-                one(flags + "h")
+                one(flags)
             }
             SpecialParameter::ProcessId => one(super::exec::SHELL_PID.to_string()),
             SpecialParameter::LastBackgroundProcessId => {

@@ -248,6 +248,11 @@ impl Interp<'_> {
             IoFileRedirectKind::Append => self
                 .open_output(state, &target_text, OpenFor::Append)
                 .map(Endpoint::Out),
+            IoFileRedirectKind::Write
+                if state.options.noclobber && self.is_regular_file(state, &target_text) =>
+            {
+                Err(format!("{target_text}: cannot overwrite existing file"))
+            }
             _ => self
                 .open_output(state, &target_text, OpenFor::Truncate)
                 .map(Endpoint::Out),
@@ -274,6 +279,13 @@ impl Interp<'_> {
         self.zones
             .open(&guest, how)
             .map_err(|error| format!("{path}: {}", describe(&error)))
+    }
+
+    /// Whether `path` is an existing regular file (what `set -C` keeps `>` from overwriting).
+    fn is_regular_file(&self, state: &ShellState, path: &str) -> bool {
+        self.zones
+            .metadata(&normalize(&state.cwd, path), true)
+            .is_ok_and(|m| m.is_file())
     }
 
     fn open_input(&self, state: &ShellState, path: &str) -> Result<Input, String> {

@@ -94,13 +94,14 @@ impl Interp<'_> {
         }
         let redirects: Vec<IoRedirect> = redirects.into_iter().cloned().collect();
         if argv.len() == 1 && argv[0] == "exec" && !redirects.is_empty() {
-            // `exec >file` would redirect the rest of the shell: not kept yet, so say so rather
-            // than drop the redirection silently.
-            io.report(
-                "sh: exec: redirecting the shell itself is not supported by the zonebox shell; \
-                 redirect a group instead: { …; } >file\n",
-            );
-            return Ok(2);
+            // `exec >file`, `exec 3<file`, `exec 3>&-`: the shell's own descriptors, for the
+            // rest of the line (the lists that run it pick them up).
+            let Some(changed) = self.redirected(state, io, &redirects).await? else {
+                return Ok(1);
+            };
+            state.exec_io = Some(changed);
+            state.exec_changes += 1;
+            return Ok(0);
         }
         let Some(io) = self.redirected(state, io, &redirects).await? else {
             return Ok(1);

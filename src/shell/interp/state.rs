@@ -174,6 +174,10 @@ pub(crate) struct Options {
     pub(crate) nullglob: bool,
     /// `shopt -s dotglob`: `*` matches names that start with a dot.
     pub(crate) dotglob: bool,
+    /// `set -a`: every variable set or changed is exported.
+    pub(crate) allexport: bool,
+    /// `set -C`: `>` does not overwrite an existing file (`>|` does).
+    pub(crate) noclobber: bool,
 }
 
 pub(crate) struct ShellState {
@@ -204,6 +208,10 @@ pub(crate) struct ShellState {
     pub(crate) locals: Vec<Vec<(String, Option<Variable>)>>,
     /// The background jobs this shell started.
     pub(crate) jobs: Arc<Jobs>,
+    /// The descriptors `exec >file`, `exec 3<file`, `exec 3>&-` gave this shell for the rest
+    /// of the line, and how many times they changed (lists pick them up after a change).
+    pub(crate) exec_io: Option<super::redirect::Fds>,
+    pub(crate) exec_changes: u64,
     /// The memory budget every value of this shell, its subshells and jobs is charged to.
     pub(crate) budget: Arc<Budget>,
     /// This state's own tables (the maps' entries, positional parameters, functions and
@@ -251,6 +259,8 @@ impl Clone for ShellState {
             exit_trap: self.exit_trap.clone(),
             locals: self.locals.clone(),
             jobs: Arc::default(),
+            exec_io: self.exec_io.clone(),
+            exec_changes: self.exec_changes,
             budget: self.budget.clone(),
             tables,
             names_bytes: self.names_bytes,
@@ -277,6 +287,8 @@ impl ShellState {
             exit_trap: None,
             locals: Vec::new(),
             jobs: Arc::default(),
+            exec_io: None,
+            exec_changes: 0,
             budget,
             tables,
             names_bytes: 0,
@@ -329,8 +341,12 @@ impl ShellState {
             return;
         };
         let stored = Stored(Arc::new((value, charge)));
+        let exported = self.options.allexport;
         match self.vars.get_mut(name) {
-            Some(variable) => variable.value = stored,
+            Some(variable) => {
+                variable.value = stored;
+                variable.exported |= exported;
+            }
             None => {
                 if self.tables.grow(name_cost(name)).is_err() {
                     return;
@@ -340,7 +356,7 @@ impl ShellState {
                     name.to_string(),
                     Variable {
                         value: stored,
-                        exported: false,
+                        exported,
                     },
                 );
             }
