@@ -83,20 +83,21 @@ pub(crate) fn evaluate_index(text: &str, state: &ShellState) -> Result<i64, Stri
     }
 }
 
+/// The longest subscript [`with_parameters`] makes: a subscript is a number or a short
+/// expression; past this the text stays unexpanded (and fails to evaluate).
+const MAX_SUBSTITUTED: usize = 4096;
+
 /// A subscript the word parser left unexpanded (`${a[$i]}`): `$name`, `${name}` and `$N` are
 /// replaced by their values, as the expansion before evaluation would.
 fn with_parameters<'t>(text: &'t str, state: &ShellState) -> std::borrow::Cow<'t, str> {
-    if !text.contains('$') {
+    if !text.contains('$') || text.len() > MAX_SUBSTITUTED {
         return std::borrow::Cow::Borrowed(text);
     }
-    let value = |name: &str| -> String {
+    let value = |name: &str| -> &str {
         match name.parse::<usize>() {
-            Ok(0) => state.name.clone(),
-            Ok(n) => state.positional.get(n - 1).cloned().unwrap_or_default(),
-            Err(_) => state
-                .get(name)
-                .map(|v| v.scalar().to_string())
-                .unwrap_or_default(),
+            Ok(0) => &state.name,
+            Ok(n) => state.positional.get(n - 1).map_or("", String::as_str),
+            Err(_) => state.get(name).map_or("", |v| v.scalar()),
         }
     };
     let mut out = String::with_capacity(text.len());
@@ -126,7 +127,11 @@ fn with_parameters<'t>(text: &'t str, state: &ShellState) -> std::borrow::Cow<'t
             rest = after;
             continue;
         }
-        out.push_str(&value(name));
+        let value = value(name);
+        if out.len() + value.len() > MAX_SUBSTITUTED {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        out.push_str(value);
         rest = &after[used..];
     }
     out.push_str(rest);

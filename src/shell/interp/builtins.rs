@@ -68,6 +68,11 @@ pub(crate) async fn run(
         }
         Builtin::Local => {
             for arg in args {
+                if let Some(declared) = state.take_declaration(arg) {
+                    state.make_local(&declared.name);
+                    state.assign_value(&declared.name, declared.value, declared.append);
+                    continue;
+                }
                 let (name, value) = name_and_value(arg);
                 state.make_local(name);
                 match value {
@@ -328,6 +333,13 @@ async fn export(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
     let unexport = args.iter().any(|a| a == "-n");
     let mut status = 0;
     for arg in names {
+        if let Some(declared) = state.take_declaration(arg) {
+            state.assign_value(&declared.name, declared.value, declared.append);
+            if !unexport {
+                state.export(&declared.name);
+            }
+            continue;
+        }
         let (name, value) = name_and_value(arg);
         if !is_name(name) {
             io.report(&format!("sh: export: `{arg}': not a valid identifier\n"));
@@ -383,6 +395,22 @@ async fn declare(state: &mut ShellState, io: &Io, args: &[String], local: bool) 
     }
     let mut status = 0;
     for arg in names {
+        if let Some(declared) = state.take_declaration(arg) {
+            if local {
+                state.make_local(&declared.name);
+            }
+            let value = match declared.value {
+                Value::Scalar(text) if array && !declared.append => {
+                    Value::Array(Array::from_values(vec![text]))
+                }
+                value => value,
+            };
+            state.assign_value(&declared.name, value, declared.append);
+            if exported {
+                state.export(&declared.name);
+            }
+            continue;
+        }
         let (name, value) = name_and_value(arg);
         if !is_name(name) {
             io.report(&format!("sh: declare: `{arg}': not a valid identifier\n"));

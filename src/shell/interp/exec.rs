@@ -189,7 +189,10 @@ impl<'a> Interp<'a> {
             let Some(input) = self.redirected(&mut sub, io, &[file]).await? else {
                 return Ok((String::new(), 1));
             };
-            let room = usize::try_from(limit).unwrap_or(usize::MAX);
+            // What is read is held as the substitution's value: no more than the budget has.
+            let room = usize::try_from(limit)
+                .unwrap_or(usize::MAX)
+                .min(self.budget.available());
             let bytes = input.stdin().read_up_to(room).await;
             let text = String::from_utf8_lossy(&bytes)
                 .trim_end_matches('\n')

@@ -31,7 +31,7 @@ impl Interp<'_> {
                 "export" | "declare" | "typeset" | "readonly" | "local"
             )
         });
-        let mut whole: Vec<bool> = Vec::new();
+        let mut declared: Vec<Option<&Assignment>> = Vec::new();
         let mut redirects: Vec<&IoRedirect> = Vec::new();
         for item in simple.prefix.iter().flat_map(|p| p.0.iter()) {
             match item {
@@ -46,21 +46,21 @@ impl Interp<'_> {
                 }
             }
         }
-        whole.resize(words.len(), false);
+        declared.resize(words.len(), None);
         if let Some(name) = &simple.word_or_name {
             words.push(name.clone());
-            whole.push(false);
+            declared.push(None);
         }
         for item in simple.suffix.iter().flat_map(|s| s.0.iter()) {
             match item {
                 CommandPrefixOrSuffixItem::IoRedirect(redirect) => redirects.push(redirect),
                 CommandPrefixOrSuffixItem::Word(word) => {
                     words.push(word.clone());
-                    whole.push(false);
+                    declared.push(None);
                 }
-                CommandPrefixOrSuffixItem::AssignmentWord(_, word) => {
+                CommandPrefixOrSuffixItem::AssignmentWord(assignment, word) => {
                     words.push(word.clone());
-                    whole.push(declares);
+                    declared.push(declares.then_some(assignment));
                 }
                 CommandPrefixOrSuffixItem::ProcessSubstitution(..) => {
                     io.report("sh: process substitution is not supported by the zonebox shell\n");
@@ -69,11 +69,11 @@ impl Interp<'_> {
             }
         }
         state.last_status_before = state.last_status;
-        let argv = if whole.iter().any(|&w| w) {
+        let argv = if declared.iter().any(Option::is_some) {
             let mut argv = Vec::with_capacity(words.len());
-            for (word, whole) in words.iter().zip(&whole) {
-                if *whole {
-                    argv.push(self.expand_string(state, io, &word.value).await?);
+            for (word, assignment) in words.iter().zip(&declared) {
+                if let Some(assignment) = assignment {
+                    argv.push(self.declaration(state, io, assignment).await?);
                 } else {
                     argv.extend(
                         self.expand_words(state, io, std::slice::from_ref(word))
@@ -137,10 +137,39 @@ impl Interp<'_> {
             state.export(&name);
         }
         let result = self.run_argv(state, &io, argv).await;
+        state.declarations.clear();
         for (name, old) in saved {
             state.restore(name, old);
         }
         result
+    }
+
+    /// An argument of a declaration builtin that is an assignment (`local a=(1 '2 3')`,
+    /// `export E=$w`, `declare s+=x`): evaluated as an assignment (no field splitting, arrays
+    /// kept), handed to the builtin as `NAME=VALUE` with the value beside it.
+    async fn declaration(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        assignment: &Assignment,
+    ) -> Result<String, Unwind> {
+        let AssignmentName::VariableName(name) = &assignment.name else {
+            // `declare a[1]=x`: as text.
+            let text = assignment.to_string();
+            return self.expand_string(state, io, &text).await;
+        };
+        let value = self.assignment_value(state, io, assignment).await?;
+        let text = match &value {
+            Value::Scalar(text) => format!("{name}={text}"),
+            Value::Array(items) => format!("{name}=({})", items.values().join(" ")),
+        };
+        state.declarations.push(super::state::Declaration {
+            text: text.clone(),
+            name: name.clone(),
+            value,
+            append: assignment.append,
+        });
+        Ok(text)
     }
 
     async fn assignment_value(
@@ -341,28 +370,7 @@ fn assignment_name(assignment: &Assignment) -> String {
 /// Stores an assignment's expanded value (`+=` appends).
 fn assign(state: &mut ShellState, assignment: &Assignment, value: Value) {
     match &assignment.name {
-        AssignmentName::VariableName(name) => {
-            let value = match (assignment.append, state.get(name), value) {
-                (true, Some(Value::Array(old)), new) => {
-                    if state.budget.room(old.cost() + new.cost()).is_err() {
-                        return;
-                    }
-                    let mut items = old.clone();
-                    for item in new.values() {
-                        items.push(item);
-                    }
-                    Value::Array(items)
-                }
-                (true, Some(Value::Scalar(old)), Value::Scalar(new)) => {
-                    if state.budget.room(old.len() + new.len()).is_err() {
-                        return;
-                    }
-                    Value::Scalar(format!("{old}{new}"))
-                }
-                (_, _, value) => value,
-            };
-            state.set(name, value);
-        }
+        AssignmentName::VariableName(name) => state.assign_value(name, value, assignment.append),
         AssignmentName::ArrayElementName(name, index) => {
             let index = arith::evaluate_index(index, state).unwrap_or(0);
             let index = if index < 0 {

@@ -212,6 +212,10 @@ pub(crate) struct ShellState {
     /// of the line, and how many times they changed (lists pick them up after a change).
     pub(crate) exec_io: Option<super::redirect::Fds>,
     pub(crate) exec_changes: u64,
+    /// The assignments of the running declaration builtin's arguments (`local a=(1 2)`,
+    /// `declare s+=x`), evaluated as assignments are: the argument's text, the name, the
+    /// value and whether it appends.
+    pub(crate) declarations: Vec<Declaration>,
     /// The memory budget every value of this shell, its subshells and jobs is charged to.
     pub(crate) budget: Arc<Budget>,
     /// This state's own tables (the maps' entries, positional parameters, functions and
@@ -220,6 +224,16 @@ pub(crate) struct ShellState {
     /// What the variables' names and entries cost, kept as they come and go (so that a new
     /// variable costs no walk over the others).
     names_bytes: usize,
+}
+
+/// An argument of a declaration builtin that is an assignment, evaluated as one.
+#[derive(Debug, Clone)]
+pub(crate) struct Declaration {
+    /// The argument as the builtin receives it (`NAME=VALUE`).
+    pub(crate) text: String,
+    pub(crate) name: String,
+    pub(crate) value: Value,
+    pub(crate) append: bool,
 }
 
 /// An element's new text: `text`, after what it held when appending.
@@ -261,6 +275,7 @@ impl Clone for ShellState {
             jobs: Arc::default(),
             exec_io: self.exec_io.clone(),
             exec_changes: self.exec_changes,
+            declarations: Vec::new(),
             budget: self.budget.clone(),
             tables,
             names_bytes: self.names_bytes,
@@ -289,6 +304,7 @@ impl ShellState {
             jobs: Arc::default(),
             exec_io: None,
             exec_changes: 0,
+            declarations: Vec::new(),
             budget,
             tables,
             names_bytes: 0,
@@ -361,6 +377,46 @@ impl ShellState {
                 );
             }
         }
+    }
+
+    /// `NAME=VALUE` or `NAME+=VALUE`: `+=` appends to a scalar's text or an array's elements
+    /// (a scalar becomes element 0 of an array appended to).
+    pub(crate) fn assign_value(&mut self, name: &str, value: Value, append: bool) {
+        let value = match (append, self.get(name), value) {
+            (true, Some(old), Value::Array(new)) => {
+                if self.budget.room(old.cost() + new.cost()).is_err() {
+                    return;
+                }
+                let mut items = old.to_array();
+                for item in new.values() {
+                    items.push(item);
+                }
+                Value::Array(items)
+            }
+            (true, Some(Value::Array(old)), Value::Scalar(new)) => {
+                if self.budget.room(old.cost() + new.len()).is_err() {
+                    return;
+                }
+                let mut items = old.clone();
+                let first = items.get(0).map_or(String::new(), |f| format!("{f}{new}"));
+                items.set(0, first);
+                Value::Array(items)
+            }
+            (true, Some(Value::Scalar(old)), Value::Scalar(new)) => {
+                if self.budget.room(old.len() + new.len()).is_err() {
+                    return;
+                }
+                Value::Scalar(format!("{old}{new}"))
+            }
+            (_, _, value) => value,
+        };
+        self.set(name, value);
+    }
+
+    /// The evaluated assignment behind a declaration builtin's argument, if it is one.
+    pub(crate) fn take_declaration(&mut self, arg: &str) -> Option<Declaration> {
+        let at = self.declarations.iter().position(|d| d.text == arg)?;
+        Some(self.declarations.remove(at))
     }
 
     pub(crate) fn set_scalar(&mut self, name: &str, value: impl Into<String>) {
