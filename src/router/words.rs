@@ -119,7 +119,7 @@ pub(super) fn substitutions(text: &str) -> Result<Vec<String>, Unreadable> {
         let pieces = guarded(|| brush_parser::word::parse(text, &options()))
             .and_then(Result::ok)
             .ok_or(Unreadable)?;
-        collect(&pieces, &mut found)?;
+        collect(&pieces, false, &mut found)?;
     }
     Ok(found)
 }
@@ -131,7 +131,7 @@ pub(super) fn heredoc_substitutions(text: &str) -> Result<Vec<String>, Unreadabl
         let pieces = guarded(|| brush_parser::word::parse_heredoc(text, &options()))
             .and_then(Result::ok)
             .ok_or(Unreadable)?;
-        collect(&pieces, &mut found)?;
+        collect(&pieces, false, &mut found)?;
     }
     Ok(found)
 }
@@ -141,13 +141,20 @@ fn might_substitute(text: &str) -> bool {
     text.contains(['$', '`'])
 }
 
-fn collect(pieces: &[WordPieceWithSource], found: &mut Vec<String>) -> Result<(), Unreadable> {
+fn collect(
+    pieces: &[WordPieceWithSource],
+    quoted: bool,
+    found: &mut Vec<String>,
+) -> Result<(), Unreadable> {
     for piece in pieces {
         match &piece.piece {
-            WordPiece::CommandSubstitution(program)
-            | WordPiece::BackquotedCommandSubstitution(program) => found.push(program.clone()),
+            WordPiece::CommandSubstitution(program) => found.push(program.clone()),
+            // Read as the interpreter reads them.
+            WordPiece::BackquotedCommandSubstitution(body) => {
+                found.push(crate::shell::parse::backquoted(body, quoted))
+            }
             WordPiece::DoubleQuotedSequence(inner)
-            | WordPiece::GettextDoubleQuotedSequence(inner) => collect(inner, found)?,
+            | WordPiece::GettextDoubleQuotedSequence(inner) => collect(inner, true, found)?,
             WordPiece::ArithmeticExpression(expr) => found.extend(substitutions(&expr.value)?),
             WordPiece::ParameterExpansion(expr) => {
                 // Every text nested in the expansion (defaults, patterns, offsets) may itself

@@ -16,6 +16,27 @@ pub(crate) fn options() -> ParserOptions {
     }
 }
 
+/// The command text of `` `…` ``, as POSIX reads it: a backslash stays only where it does not
+/// quote `$`, `` ` `` or `\` (or `"` when the backquotes stand inside double quotes); there
+/// it is removed. The router and the interpreter both read backquotes through this, so they
+/// parse the same command.
+pub(crate) fn backquoted(body: &str, in_double_quotes: bool) -> String {
+    let mut text = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && let Some(&next) = chars.peek()
+            && (matches!(next, '$' | '`' | '\\') || (in_double_quotes && next == '"'))
+        {
+            text.push(next);
+            chars.next();
+            continue;
+        }
+        text.push(c);
+    }
+    text
+}
+
 /// Parses a whole command line (any number of lines) into a program.
 pub fn parse(line: &str) -> Result<Program, ParseError> {
     if line.trim().is_empty() {
@@ -323,6 +344,16 @@ fn byte_offset(line: &str, at: &SourcePosition) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backquotes_unescape_as_posix_says() {
+        assert_eq!(
+            backquoted(r"echo \$x \\ \z \\\$", false),
+            r"echo $x \ \z \$"
+        );
+        assert_eq!(backquoted(r#"echo \"hi\""#, false), r#"echo \"hi\""#);
+        assert_eq!(backquoted(r#"echo \"hi\""#, true), r#"echo "hi""#);
+    }
 
     #[test]
     fn parses_pipelines_lists_and_loops() {

@@ -181,8 +181,12 @@ impl Interp<'_> {
                     WordPiece::ParameterExpansion(expr) => {
                         out.extend(self.expand_parameter(state, io, &expr, quoted).await?);
                     }
-                    WordPiece::CommandSubstitution(program)
-                    | WordPiece::BackquotedCommandSubstitution(program) => {
+                    WordPiece::CommandSubstitution(program) => {
+                        let text = self.command_output(state, io, &program).await?;
+                        out.push(result_chunk(text, quoted));
+                    }
+                    WordPiece::BackquotedCommandSubstitution(body) => {
+                        let program = crate::shell::parse::backquoted(&body, quoted);
                         let text = self.command_output(state, io, &program).await?;
                         out.push(result_chunk(text, quoted));
                     }
