@@ -49,6 +49,8 @@ pub(crate) enum Builtin {
     Printf,
     Pwd,
     Read,
+    /// `mapfile`, `readarray`.
+    Mapfile,
     Return,
     Set,
     Shift,
@@ -144,6 +146,8 @@ pub(crate) const COMMANDS: &[Command] = &[
     shell("printf", Builtin::Printf, Starts::Nothing),
     shell("pwd", Builtin::Pwd, Starts::Nothing),
     shell("read", Builtin::Read, Starts::Nothing),
+    shell("mapfile", Builtin::Mapfile, Starts::Nothing),
+    shell("readarray", Builtin::Mapfile, Starts::Nothing),
     shell("readonly", Builtin::Declare, Starts::Nothing),
     shell("return", Builtin::Return, Starts::Nothing),
     shell("set", Builtin::Set, Starts::Nothing),

@@ -109,6 +109,7 @@ pub(crate) async fn run(
         Builtin::Alias => Ok(alias(state, io, args).await),
         Builtin::Unalias => Ok(unalias(state, io, args)),
         Builtin::Read => read(interp, state, io, args).await,
+        Builtin::Mapfile => mapfile(interp, state, io, args).await,
         Builtin::Eval => match commands::eval_text(args) {
             Reading::ShellText(text) => interp.run_text(state, io.clone(), &text).await,
             _ => interp.run_text(state, io.clone(), "").await,
@@ -671,6 +672,88 @@ async fn read(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[Stri
         assign_fields(state, &names, &text, &ifs);
     }
     Ok(i32::from(at_end))
+}
+
+/// `mapfile [-t] [-d DELIM] [-n COUNT] [-s SKIP] [-O ORIGIN] [ARRAY]` (and `readarray`): the
+/// lines of standard input as an array (default `MAPFILE`), each with its delimiter unless
+/// `-t`; the input held is bounded by the shell memory budget.
+async fn mapfile(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> Status {
+    let mut strip = false;
+    let mut delimiter = b'\n';
+    let mut count: Option<usize> = None;
+    let mut skip = 0usize;
+    let mut origin: Option<usize> = None;
+    let mut name = "MAPFILE".to_string();
+    let mut index = 0;
+    while let Some(arg) = args.get(index) {
+        let option = arg.as_str();
+        if matches!(option, "-n" | "-s" | "-O") {
+            index += 1;
+            let Some(n) = args.get(index).and_then(|n| n.parse::<usize>().ok()) else {
+                io.report(&format!(
+                    "sh: mapfile: {}: invalid number\n",
+                    args.get(index).map_or("", String::as_str)
+                ));
+                return Ok(1);
+            };
+            match option {
+                "-n" => count = (n > 0).then_some(n),
+                "-s" => skip = n,
+                _ => origin = Some(n),
+            }
+            index += 1;
+            continue;
+        }
+        match option {
+            "-t" => strip = true,
+            "-d" => {
+                index += 1;
+                delimiter = args.get(index).and_then(|d| d.bytes().next()).unwrap_or(0);
+            }
+            "-u" | "-C" | "-c" => {
+                io.report(&format!(
+                    "sh: mapfile: {option}: not supported by the zonebox shell\n"
+                ));
+                return Ok(2);
+            }
+            other if other.starts_with('-') && other.len() > 1 => {
+                io.report(&format!("sh: mapfile: {other}: invalid option\n"));
+                return Ok(2);
+            }
+            other => {
+                if !is_name(other) {
+                    io.report(&format!("sh: mapfile: `{other}': not a valid identifier\n"));
+                    return Ok(1);
+                }
+                name = other.to_string();
+            }
+        }
+        index += 1;
+    }
+    // The input and the array made of it are values of the shell: within the budget.
+    let room = interp.budget.available() / 3;
+    let input = io.stdin().read_up_to(room.saturating_add(1)).await;
+    if input.len() > room {
+        return Err(interp.out_of_memory());
+    }
+    let mut items = match origin {
+        Some(_) => state.get(&name).map(Value::to_array).unwrap_or_default(),
+        None => Array::default(),
+    };
+    let mut at = origin.unwrap_or(0);
+    let pieces = input.split_inclusive(|&b| b == delimiter).skip(skip);
+    for piece in pieces.take(count.unwrap_or(usize::MAX)) {
+        interp.check_limits()?;
+        let piece = if strip {
+            piece.strip_suffix(&[delimiter]).unwrap_or(piece)
+        } else {
+            piece
+        };
+        items.set(at, String::from_utf8_lossy(piece).into_owned());
+        at += 1;
+    }
+    state.set(&name, Value::Array(items));
+    Ok(0)
 }
 
 fn unescape_backslashes(text: &str) -> String {

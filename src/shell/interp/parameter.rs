@@ -142,7 +142,23 @@ impl Interp<'_> {
                                 ),
                             ));
                         };
-                        state.set_scalar(name, value.clone());
+                        // `${!ref:=v}` assigns to the variable `ref` names.
+                        let target = if *indirect {
+                            state.get(name).map(|v| v.scalar().to_string())
+                        } else {
+                            Some(name.clone())
+                        };
+                        match target {
+                            Some(target) if super::builtins::is_name(&target) => {
+                                state.set_scalar(&target, value.clone())
+                            }
+                            _ => {
+                                return Err(self.fail_expansion(
+                                    io,
+                                    &format!("{name}: cannot assign in this way"),
+                                ));
+                            }
+                        }
                         Some(vec![value])
                     }
                     ParameterExpr::IndicateErrorIfNullOrUnset { .. } if null => {
