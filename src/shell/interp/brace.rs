@@ -23,17 +23,72 @@ pub(crate) fn brace_expand(text: &str, budget: &Budget) -> Result<Vec<String>, E
     }
     match guarded(|| brush_parser::word::parse_brace_expansions(text, &options())) {
         Some(Ok(Some(parts))) => {
+            // brush-parser keeps a sequence's numbers, not their text: the widths of `{01..10}`
+            // come from the text, used when they are as many as the sequences parsed.
+            let mut widths = sequence_widths(text);
+            if widths.len() != count_sequences(&parts) {
+                widths.clear();
+            }
+            let mut widths = widths.into_iter();
             let mut words = vec![String::new()];
-            expand_parts(&parts, &mut words, budget)?;
+            expand_parts(&parts, &mut words, &mut widths, budget)?;
             Ok(words)
         }
         _ => Ok(vec![text.to_string()]),
     }
 }
 
+/// The zero-padded width of each `{A..B}` / `{A..B..C}` number sequence in `text`, in order:
+/// the longer operand's length when either has a leading zero (`{01..10}`), else 0.
+fn sequence_widths(text: &str) -> Vec<usize> {
+    let mut widths = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find('}') else { break };
+        let inner = &rest[..close];
+        let operands: Vec<&str> = inner.split("..").collect();
+        let number = |t: &str| {
+            let digits = t.strip_prefix('-').unwrap_or(t);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        };
+        if (2..=3).contains(&operands.len()) && operands.iter().all(|o| number(o)) {
+            let padded = |t: &str| {
+                let digits = t.strip_prefix('-').unwrap_or(t);
+                digits.len() > 1 && digits.starts_with('0')
+            };
+            widths.push(if padded(operands[0]) || padded(operands[1]) {
+                operands[0].len().max(operands[1].len())
+            } else {
+                0
+            });
+        }
+    }
+    widths
+}
+
+/// How many number sequences the parsed parts hold.
+fn count_sequences(parts: &[BraceExpressionOrText]) -> usize {
+    parts
+        .iter()
+        .map(|part| match part {
+            BraceExpressionOrText::Text(_) => 0,
+            BraceExpressionOrText::Expr(members) => members
+                .iter()
+                .map(|member| match member {
+                    BraceExpressionMember::NumberSequence { .. } => 1,
+                    BraceExpressionMember::CharSequence { .. } => 0,
+                    BraceExpressionMember::Child(child) => count_sequences(child),
+                })
+                .sum(),
+        })
+        .sum()
+}
+
 fn expand_parts(
     parts: &[BraceExpressionOrText],
     words: &mut Vec<String>,
+    widths: &mut std::vec::IntoIter<usize>,
     budget: &Budget,
 ) -> Result<(), Exceeded> {
     for part in parts {
@@ -45,7 +100,7 @@ fn expand_parts(
             BraceExpressionOrText::Expr(members) => {
                 let mut alternatives = Vec::new();
                 for member in members {
-                    alternatives_of(member, &mut alternatives, budget)?;
+                    alternatives_of(member, &mut alternatives, widths, budget)?;
                 }
                 let alternative_bytes = alternatives
                     .iter()
@@ -89,6 +144,7 @@ fn product_bytes(
 fn alternatives_of(
     member: &BraceExpressionMember,
     alternatives: &mut Vec<String>,
+    widths: &mut std::vec::IntoIter<usize>,
     budget: &Budget,
 ) -> Result<(), Exceeded> {
     match member {
@@ -97,6 +153,7 @@ fn alternatives_of(
             end,
             increment,
         } => {
+            let width = widths.next().unwrap_or(0).min(20);
             let (start, end) = (i128::from(*start), i128::from(*end));
             let step = i128::from(*increment).abs().max(1);
             let count = (end - start).abs() / step + 1;
@@ -109,7 +166,7 @@ fn alternatives_of(
             let direction = if start <= end { step } else { -step };
             let mut n = start;
             for _ in 0..count {
-                alternatives.push(n.to_string());
+                alternatives.push(format!("{n:0width$}"));
                 n += direction;
             }
         }
@@ -133,7 +190,7 @@ fn alternatives_of(
         }
         BraceExpressionMember::Child(child) => {
             let mut sub = vec![String::new()];
-            expand_parts(child, &mut sub, budget)?;
+            expand_parts(child, &mut sub, widths, budget)?;
             alternatives.extend(sub);
         }
     }
