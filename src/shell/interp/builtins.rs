@@ -740,9 +740,11 @@ async fn mapfile(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
         Some(_) => state.get(&name).map(Value::to_array).unwrap_or_default(),
         None => Array::default(),
     };
-    let mut at = origin.unwrap_or(0);
-    let pieces = input.split_inclusive(|&b| b == delimiter).skip(skip);
-    for piece in pieces.take(count.unwrap_or(usize::MAX)) {
+    let pieces = input
+        .split_inclusive(|&b| b == delimiter)
+        .skip(skip)
+        .take(count.unwrap_or(usize::MAX));
+    for (at, piece) in (origin.unwrap_or(0)..).zip(pieces) {
         interp.check_limits()?;
         let piece = if strip {
             piece.strip_suffix(&[delimiter]).unwrap_or(piece)
@@ -750,7 +752,6 @@ async fn mapfile(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
             piece
         };
         items.set(at, String::from_utf8_lossy(piece).into_owned());
-        at += 1;
     }
     state.set(&name, Value::Array(items));
     Ok(0)
