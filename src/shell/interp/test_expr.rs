@@ -111,7 +111,7 @@ pub(crate) fn unary(
     match predicate {
         UnaryPredicate::StringHasZeroLength => operand.is_empty(),
         UnaryPredicate::StringHasNonZeroLength => !operand.is_empty(),
-        UnaryPredicate::ShellVariableIsSetAndAssigned => state.get(operand).is_some(),
+        UnaryPredicate::ShellVariableIsSetAndAssigned => variable_is_set(state, operand),
         UnaryPredicate::ShellOptionEnabled => match operand {
             "errexit" => state.options.errexit,
             "nounset" => state.options.nounset,
@@ -189,5 +189,31 @@ fn binary(
                 _ => false,
             }
         }
+    }
+}
+
+/// `-v NAME` or `-v NAME[INDEX]`: whether the variable (or that element) is set.
+fn variable_is_set(state: &ShellState, operand: &str) -> bool {
+    let Some((name, index)) = operand.strip_suffix(']').and_then(|o| o.split_once('[')) else {
+        return state.get(operand).is_some();
+    };
+    let Some(value) = state.get(name) else {
+        return false;
+    };
+    if index == "@" || index == "*" {
+        return value.to_end() > 0;
+    }
+    let Ok(index) = super::arith::evaluate_index(index, state) else {
+        return false;
+    };
+    let index = if index < 0 {
+        value.to_end() as i64 + index
+    } else {
+        index
+    };
+    match (usize::try_from(index), value) {
+        (Ok(i), super::state::Value::Array(items)) => items.get(i).is_some(),
+        (Ok(0), super::state::Value::Scalar(_)) => true,
+        _ => false,
     }
 }
