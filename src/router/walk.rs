@@ -13,8 +13,9 @@ use crate::shell::script::{self, ScriptKind};
 use crate::zones::{ScriptFiles, normalize};
 use brush_parser::ast::{
     AndOrList, Assignment, AssignmentName, AssignmentValue, Command, CommandPrefixOrSuffixItem,
-    CompoundCommand, CompoundList, ExtendedTestExpr, FunctionBody, IoFileRedirectTarget,
-    IoRedirect, Pipeline, Program, SeparatorOperator, SimpleCommand,
+    CompoundCommand, CompoundList, ExtendedTestExpr, FunctionBody, IoFileRedirectKind,
+    IoFileRedirectTarget, IoRedirect, Pipeline, ProcessSubstitutionKind, Program,
+    SeparatorOperator, SimpleCommand,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -283,9 +284,11 @@ impl<'a> Walker<'a> {
     fn redirect_item(&mut self, item: &CommandPrefixOrSuffixItem) {
         match item {
             CommandPrefixOrSuffixItem::IoRedirect(redirect) => self.redirect(redirect),
+            // `<(cmd)` and `>(cmd)` are commands of the line, in a subshell.
             CommandPrefixOrSuffixItem::ProcessSubstitution(_, subshell) => {
-                self.shell_feature("process substitution");
-                self.list(&subshell.list, false);
+                self.nested("process substitution", |walker| {
+                    walker.list(&subshell.list, false)
+                });
             }
             CommandPrefixOrSuffixItem::Word(_) | CommandPrefixOrSuffixItem::AssignmentWord(..) => {}
         }
@@ -315,8 +318,17 @@ impl<'a> Walker<'a> {
                     self.word(&word.value)
                 }
                 IoFileRedirectTarget::Fd(_) => {}
+                IoFileRedirectTarget::ProcessSubstitution(
+                    ProcessSubstitutionKind::Read,
+                    subshell,
+                ) if matches!(redirect, IoRedirect::File(_, IoFileRedirectKind::Read, _)) => {
+                    self.nested("process substitution", |walker| {
+                        walker.list(&subshell.list, false)
+                    });
+                }
+                // `> >(cmd)`: the wasm shell refuses it.
                 IoFileRedirectTarget::ProcessSubstitution(_, subshell) => {
-                    self.shell_feature("process substitution");
+                    self.shell_feature("process substitution as a redirect");
                     self.list(&subshell.list, false);
                 }
             },

@@ -146,6 +146,18 @@ impl ZoneFs {
         }
     }
 
+    /// Removes a file (not a directory) in a writable zone.
+    pub(crate) fn remove_file(&self, guest: &str) -> io::Result<()> {
+        let (zone, rest) = self.locate(guest).ok_or_else(not_found)?;
+        if rest.is_empty() {
+            return Err(os_error(Errno::ISDIR));
+        }
+        if !zone.writable {
+            return Err(os_error(Errno::ROFS));
+        }
+        zone.dir()?.remove_file(rest)
+    }
+
     /// True when the guest path is in a writable zone.
     pub(crate) fn writable(&self, guest: &str) -> bool {
         self.locate(guest).is_some_and(|(zone, _)| zone.writable)

@@ -89,6 +89,8 @@ pub(crate) struct Interp<'a> {
     commands_run: AtomicUsize,
     /// How many background jobs were ever started (for `$!`).
     background_started: AtomicUsize,
+    /// How many process substitutions made a file (their names).
+    substitutions: AtomicUsize,
     /// The shell memory budget of the line's state (shared with its session).
     pub(crate) budget: Arc<Budget>,
 }
@@ -108,6 +110,7 @@ impl<'a> Interp<'a> {
             line,
             commands_run: AtomicUsize::new(0),
             background_started: AtomicUsize::new(0),
+            substitutions: AtomicUsize::new(0),
             budget,
         }
     }
@@ -476,6 +479,11 @@ impl<'a> Interp<'a> {
     /// `shell_memory` when they would not. Called before building a large value.
     pub(crate) fn room(&self, bytes: usize) -> Result<(), Unwind> {
         self.budget.room(bytes).map_err(|_| self.out_of_memory())
+    }
+
+    /// A number for the next process substitution's file.
+    pub(super) fn next_substitution(&self) -> usize {
+        self.substitutions.fetch_add(1, Ordering::Relaxed)
     }
 
     /// Ends the whole line for a limit the shell enforces: exit 137, one note at the end.

@@ -12,6 +12,7 @@ mod expand;
 mod find_exec;
 mod parameter;
 mod pattern;
+mod process_sub;
 mod redirect;
 mod simple;
 mod state;

@@ -7,7 +7,9 @@ use super::exec::{Interp, Unwind};
 use super::state::ShellState;
 use crate::stdio::{CapturedOutput, Input, Output};
 use crate::zones::{OpenFor, describe, normalize};
-use brush_parser::ast::{IoFileRedirectKind, IoFileRedirectTarget, IoRedirect};
+use brush_parser::ast::{
+    IoFileRedirectKind, IoFileRedirectTarget, IoRedirect, ProcessSubstitutionKind,
+};
 
 /// The highest file descriptor a redirect may name.
 const MAX_FD: usize = 9;
@@ -199,9 +201,24 @@ impl Interp<'_> {
                 self.expand_string(state, io, &word.value).await?
             }
             IoFileRedirectTarget::Fd(n) => n.to_string(),
+            IoFileRedirectTarget::ProcessSubstitution(ProcessSubstitutionKind::Read, subshell)
+                if matches!(kind, IoFileRedirectKind::Read) =>
+            {
+                // `< <(cmd)`: the command's output is the input.
+                let limit = self.line.output_cap();
+                let (sub_io, capture) = io.with_captured_stdout(limit);
+                let mut sub = state.clone();
+                let _ = self.run_list(&mut sub, &sub_io, &subshell.list).await;
+                self.check_limits()?;
+                let (bytes, _) = capture.finish(limit);
+                io.slots[fd] = Some(Endpoint::In(Input::bytes(bytes)));
+                return Ok(Ok(()));
+            }
             IoFileRedirectTarget::ProcessSubstitution(..) => {
                 return Ok(Err(
-                    "process substitution is not supported by the zonebox shell".to_string(),
+                    "process substitution as this redirect (`> >(…)`) is not supported by the \
+                     zonebox shell; pipe into the command instead"
+                        .to_string(),
                 ));
             }
         };

@@ -4,6 +4,7 @@
 
 use super::arith;
 use super::exec::{Interp, Io, Running, Status, Unwind};
+use super::process_sub::Substitutions;
 use super::state::{Array, ShellState, Value};
 use crate::line::{LimitKind, Stopped, ToolCall, exit};
 use crate::shell::commands::is_tool;
@@ -20,6 +21,27 @@ impl Interp<'_> {
         state: &mut ShellState,
         io: &Io,
         simple: &SimpleCommand,
+    ) -> Status {
+        let mut made = Substitutions::default();
+        let result = self.run_simple_made(state, io, simple, &mut made).await;
+        if made.is_empty() {
+            return result;
+        }
+        // The substitutions' files go whatever the command did, and `>(…)` reads its file.
+        let finished = self.finish_substitutions(state, io, made).await;
+        match (result, finished) {
+            (Err(unwind), _) | (Ok(_), Err(unwind)) => Err(unwind),
+            (Ok(status), Ok(())) => Ok(status),
+        }
+    }
+
+    /// A simple command whose process substitutions' files are kept in `made`.
+    async fn run_simple_made<'c>(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        simple: &'c SimpleCommand,
+        made: &mut Substitutions<'c>,
     ) -> Status {
         let mut assignments: Vec<&Assignment> = Vec::new();
         let mut words: Vec<Word> = Vec::new();
@@ -40,9 +62,17 @@ impl Interp<'_> {
                 }
                 CommandPrefixOrSuffixItem::IoRedirect(redirect) => redirects.push(redirect),
                 CommandPrefixOrSuffixItem::Word(word) => words.push(word.clone()),
-                CommandPrefixOrSuffixItem::ProcessSubstitution(..) => {
-                    io.report("sh: process substitution is not supported by the zonebox shell\n");
-                    return Ok(2);
+                CommandPrefixOrSuffixItem::ProcessSubstitution(kind, subshell) => {
+                    match self
+                        .process_substitution(state, io, kind, subshell, made)
+                        .await?
+                    {
+                        Ok(path) => words.push(Word::from(path)),
+                        Err(message) => {
+                            io.report(&format!("sh: {message}\n"));
+                            return Ok(1);
+                        }
+                    }
                 }
             }
         }
@@ -62,9 +92,20 @@ impl Interp<'_> {
                     words.push(word.clone());
                     declared.push(declares.then_some(assignment));
                 }
-                CommandPrefixOrSuffixItem::ProcessSubstitution(..) => {
-                    io.report("sh: process substitution is not supported by the zonebox shell\n");
-                    return Ok(2);
+                CommandPrefixOrSuffixItem::ProcessSubstitution(kind, subshell) => {
+                    match self
+                        .process_substitution(state, io, kind, subshell, made)
+                        .await?
+                    {
+                        Ok(path) => {
+                            words.push(Word::from(path));
+                            declared.push(None);
+                        }
+                        Err(message) => {
+                            io.report(&format!("sh: {message}\n"));
+                            return Ok(1);
+                        }
+                    }
                 }
             }
         }

@@ -1,0 +1,105 @@
+//! Process substitution, `<(…)` and `>(…)`, over the zones: the toolset opens files, not
+//! descriptors, so `<(cmd)` runs `cmd` first (its output held under the line's output cap and
+//! the shell memory budget) and becomes the path of a file holding that output in a scratch
+//! zone; `>(cmd)` becomes the path of an empty file there, and `cmd` reads what the command
+//! wrote when the command has ended. The files are removed when the command ends. A policy
+//! without a scratch zone has nowhere to put them: the command fails with a message.
+
+use super::exec::{Interp, Io, Unwind, status_of};
+use super::state::ShellState;
+use crate::policy::ZoneMode;
+use crate::stdio::Input;
+use crate::zones::OpenFor;
+use brush_parser::ast::{ProcessSubstitutionKind, SubshellCommand};
+use std::io::Write;
+
+/// The files of one command's process substitutions, and the `>(…)` commands to run after it.
+#[derive(Default)]
+pub(super) struct Substitutions<'c> {
+    files: Vec<String>,
+    readers: Vec<(String, &'c SubshellCommand)>,
+}
+
+impl Substitutions<'_> {
+    pub(super) fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+impl Interp<'_> {
+    /// Runs `<(…)` now, or prepares `>(…)`: the path the command gets in its place. `Err(Ok(msg))`
+    /// when no file can be made.
+    pub(super) async fn process_substitution<'c>(
+        &self,
+        state: &ShellState,
+        io: &Io,
+        kind: &ProcessSubstitutionKind,
+        subshell: &'c SubshellCommand,
+        made: &mut Substitutions<'c>,
+    ) -> Result<Result<String, String>, Unwind> {
+        let Some(scratch) = self
+            .policy
+            .zones
+            .iter()
+            .find(|zone| zone.mode == ZoneMode::Scratch)
+        else {
+            return Ok(Err(
+                "process substitution needs a scratch zone for its file; this policy has none"
+                    .to_string(),
+            ));
+        };
+        let number = self.next_substitution();
+        let path = format!(
+            "{}/.zonebox-substitution-{number}",
+            scratch.guest.trim_end_matches('/')
+        );
+        let bytes = match kind {
+            ProcessSubstitutionKind::Read => {
+                let limit = self.line.output_cap();
+                let (sub_io, capture) = io.with_captured_stdout(limit);
+                let mut sub = state.clone();
+                status_of(self.run_list(&mut sub, &sub_io, &subshell.list).await);
+                self.check_limits()?;
+                let (bytes, _) = capture.finish(limit);
+                bytes
+            }
+            ProcessSubstitutionKind::Write => Vec::new(),
+        };
+        let Ok(_held) = self.budget.charge(bytes.len()) else {
+            return Err(self.out_of_memory());
+        };
+        let written = self
+            .zones
+            .open(&path, OpenFor::Truncate)
+            .and_then(|mut file| file.write_all(&bytes));
+        if let Err(error) = written {
+            return Ok(Err(format!("{path}: {}", crate::zones::describe(&error))));
+        }
+        made.files.push(path.clone());
+        if matches!(kind, ProcessSubstitutionKind::Write) {
+            made.readers.push((path.clone(), subshell));
+        }
+        Ok(Ok(path))
+    }
+
+    /// After the command: each `>(…)` reads what was written for it; then the files go.
+    pub(super) async fn finish_substitutions(
+        &self,
+        state: &ShellState,
+        io: &Io,
+        made: Substitutions<'_>,
+    ) -> Result<(), Unwind> {
+        let limit = self.line.output_cap().min(self.budget.available() as u64);
+        for (path, subshell) in made.readers {
+            let bytes = self.zones.read_file(&path, limit).unwrap_or_default();
+            let mut sub_io = io.clone();
+            sub_io.set_stdin(Input::bytes(bytes));
+            let mut sub = state.clone();
+            status_of(self.run_list(&mut sub, &sub_io, &subshell.list).await);
+        }
+        for path in made.files {
+            let _ = self.zones.remove_file(&path);
+        }
+        self.check_limits()
+    }
+}
