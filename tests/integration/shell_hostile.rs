@@ -173,3 +173,51 @@ fn the_cpu_budget_is_the_lines_not_each_commands() {
         output.stderr_text()
     );
 }
+
+#[test]
+fn process_substitutions_stay_in_the_scratch_zone_within_the_limits() {
+    let host = Host::new();
+    let before = host.tree();
+    let sandbox = host.sandbox_with(&TestLimits {
+        timeout_secs: 1.0,
+        ..TestLimits::default()
+    });
+    // Their files are made in the scratch zone and gone after the command.
+    let output = run(
+        &sandbox,
+        "cat <(echo a) <(echo b); ls -a /tmp | grep -c substitution",
+    );
+    assert_eq!(
+        output.stdout_text(),
+        "a\nb\n0\n",
+        "{}",
+        output.stderr_text()
+    );
+    // A substitution that never ends is stopped by the line's wall clock, not the host's memory.
+    let output = run(&sandbox, "head -c 1 <(yes)");
+    assert_eq!(
+        (output.exit_code, output.limit),
+        (124, Some(LimitKind::WallClock)),
+        "{}",
+        output.stderr_text()
+    );
+    // Their commands meet the router like any other: a native name is denied before anything
+    // runs, and the denial names the substitution.
+    let output = run(&sandbox, "cat <(nosuchprogram) ; echo ran");
+    assert_eq!(output.exit_code, 126, "{}", output.stderr_text());
+    assert!(
+        output
+            .stderr_text()
+            .contains("nosuchprogram (via process substitution)"),
+        "{}",
+        output.stderr_text()
+    );
+    assert_eq!(output.stdout_text(), "");
+    // No ro or rw zone was written.
+    assert_eq!(host.tree(), before, "the host tree changed");
+    // In a session the scratch zone outlives the line: still nothing left there.
+    let mut session = sandbox.session().unwrap();
+    session.run("diff <(echo x) <(echo x)").unwrap();
+    let left = session.run("ls -a /tmp").unwrap();
+    assert_eq!(left.stdout_text(), ".\n..\n");
+}
