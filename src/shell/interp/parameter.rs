@@ -24,6 +24,23 @@ impl Interp<'_> {
         Unwind::Exit(127)
     }
 
+    /// `set -u`: reading an unset parameter (other than `$@`, `${a[@]}`) ends the shell.
+    fn bound(
+        &self,
+        state: &ShellState,
+        io: &Io,
+        parameter: &Parameter,
+        found: Option<Vec<String>>,
+    ) -> Result<Option<Vec<String>>, Unwind> {
+        if found.is_none() && state.options.nounset && !is_all(parameter) {
+            return Err(self.fail_parameter(
+                io,
+                &format!("{}: unbound variable", parameter_name(parameter)),
+            ));
+        }
+        Ok(found)
+    }
+
     /// The word of `${x:-word}` or `${x:+word}`: unquoted, its text is split on IFS like any
     /// expansion's result (`${u:-a b c}` is three words), its quoted parts are not.
     async fn expand_word_of_operator(
@@ -85,16 +102,7 @@ impl Interp<'_> {
             ParameterExpr::Parameter {
                 parameter,
                 indirect,
-            } => {
-                let found = values(state, parameter, *indirect);
-                if found.is_none() && state.options.nounset && !is_all(parameter) {
-                    return Err(self.fail_parameter(
-                        io,
-                        &format!("{}: unbound variable", parameter_name(parameter)),
-                    ));
-                }
-                found
-            }
+            } => self.bound(state, io, parameter, values(state, parameter, *indirect))?,
             // The four operators that test the parameter first (`:-`, `:=`, `:?`, `:+`).
             ParameterExpr::UseDefaultValues {
                 parameter,
@@ -184,13 +192,8 @@ impl Interp<'_> {
                 parameter,
                 indirect,
             } => {
-                let found = values(state, parameter, *indirect);
-                if found.is_none() && state.options.nounset && !is_all(parameter) {
-                    return Err(self.fail_parameter(
-                        io,
-                        &format!("{}: unbound variable", parameter_name(parameter)),
-                    ));
-                }
+                let found =
+                    self.bound(state, io, parameter, values(state, parameter, *indirect))?;
                 let found = found.unwrap_or_default();
                 let length = if is_all(parameter) {
                     found.len()
