@@ -11,7 +11,6 @@ use crate::line::{LimitKind, LineBudget, Stopped, ToolCall, exit};
 use crate::output::Output;
 use crate::policy::Policy;
 use crate::router::{self, Decision, Route};
-use crate::session::Session;
 use crate::shell;
 use crate::shell::interp::{Budget, Fds, Interp, ShellState, Unwind};
 use crate::stdio::{self, CapturedOutput, Input};
@@ -34,7 +33,7 @@ static SANDBOXES: AtomicUsize = AtomicUsize::new(0);
 /// # Ok::<(), zonebox::Error>(())
 /// ```
 pub struct Sandbox {
-    policy: Policy,
+    pub(crate) policy: Policy,
     env: Vec<(String, String)>,
     engine: Arc<WasmEngine>,
     pub(crate) runtime: tokio::runtime::Runtime,
@@ -43,7 +42,7 @@ pub struct Sandbox {
     /// Names this sandbox's containers (label `org.zonebox.session`).
     id: String,
     /// Empty scratch directories for the next lines.
-    scratch: Arc<ScratchPool>,
+    pub(crate) scratch: Arc<ScratchPool>,
 }
 
 /// Options for building a [`Sandbox`] beyond its policy.
@@ -332,17 +331,7 @@ impl Sandbox {
         }
     }
 
-    /// A session: lines run one after another in one shell, which keeps its working directory,
-    /// variables, functions and `$?`, and its scratch zones, until the session is dropped.
-    pub fn session(&self) -> Result<Session<'_>> {
-        Ok(Session {
-            sandbox: self,
-            state: self.fresh_shell(),
-            mounts: ZoneMounts::prepare(&self.policy.zones, &self.scratch)?,
-        })
-    }
-
-    fn fresh_shell(&self) -> ShellState {
+    pub(crate) fn fresh_shell(&self) -> ShellState {
         let budget = usize::try_from(self.policy.limits.shell_memory_bytes).unwrap_or(usize::MAX);
         ShellState::new(&self.env, &self.policy.workdir, Budget::new(budget))
     }

@@ -8,6 +8,18 @@ use crate::shell;
 use crate::shell::interp::ShellState;
 use crate::zones::ZoneMounts;
 
+impl Sandbox {
+    /// A session: lines run one after another in one shell, which keeps its working directory,
+    /// variables, functions and `$?`, and its scratch zones, until the session is dropped.
+    pub fn session(&self) -> Result<Session<'_>> {
+        Ok(Session {
+            sandbox: self,
+            state: self.fresh_shell(),
+            mounts: ZoneMounts::prepare(&self.policy.zones, &self.scratch)?,
+        })
+    }
+}
+
 /// A shell session of a [`Sandbox`], as an agent's terminal: each line runs under the policy's
 /// limits, and the session keeps the working directory, variables (exported or not),
 /// functions, `$?` and the scratch zones' contents from one line to the next. `exit` ends the

@@ -5,10 +5,10 @@
 //! reads too; everything else is a toolset command.
 
 use super::exec::{Interp, Io, Status, Unwind, status_of};
-use super::state::{Array, ShellState, Value};
+use super::state::{Array, ShellState, Value, is_name};
 use crate::line::exit;
 use crate::shell::commands::{
-    self, Builtin, Reading, Refusal, ShellCall, ShellSource, Starts, is_builtin, is_tool,
+    self, Builtin, Reading, ShellCall, ShellSource, Starts, is_builtin, is_tool,
 };
 use crate::zones::{describe, normalize};
 use std::time::Duration;
@@ -142,7 +142,9 @@ pub(crate) async fn run(
         },
         Builtin::Wrapper => match reading(name, args) {
             Reading::Command { command, .. } => {
-                run_without_functions(interp, state, io, command.to_vec()).await
+                interp
+                    .run_without_functions(state, io, command.to_vec())
+                    .await
             }
             _ => Ok(0),
         },
@@ -174,7 +176,9 @@ fn reading<'a>(name: &str, args: &'a [String]) -> Reading<'a, String> {
 async fn command(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> Status {
     match reading("command", args) {
         Reading::Command { command, .. } => {
-            run_without_functions(interp, state, io, command.to_vec()).await
+            interp
+                .run_without_functions(state, io, command.to_vec())
+                .await
         }
         _ => match args.iter().position(|a| a == "-v" || a == "-V") {
             Some(at) => Ok(type_of(state, io, &args[at + 1..], args[at] == "-v").await),
@@ -492,14 +496,6 @@ fn let_arithmetic(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[
 fn name_and_value(arg: &str) -> (&str, Option<&str>) {
     arg.split_once('=')
         .map_or((arg, None), |(name, value)| (name, Some(value)))
-}
-
-pub(crate) fn is_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn set(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
@@ -908,48 +904,6 @@ async fn type_of(state: &ShellState, io: &Io, names: &[String], short: bool) -> 
     status
 }
 
-/// A wrapper that refuses its arguments (xargs, `find -exec`): its message, status 1.
-pub(crate) fn refused(io: &Io, refusal: Refusal<'_, String>) -> i32 {
-    match refusal {
-        Refusal::Invalid(message) => io.report(&format!("{message}\n")),
-        // An interpreter's arguments are always known; say so rather than run anything.
-        Refusal::Unknown(arg) => io.report(&format!("sh: {arg}: an argument not known\n")),
-    }
-    1
-}
-
-impl Interp<'_> {
-    /// Runs `argv` in a copy of `state` without its functions (in `cwd` when given), as xargs
-    /// and `find -exec` start their commands: the command's status.
-    pub(crate) async fn run_in_child(
-        &self,
-        state: &ShellState,
-        io: &Io,
-        argv: Vec<String>,
-        cwd: Option<String>,
-    ) -> i32 {
-        let mut child = state.clone();
-        if let Some(cwd) = cwd {
-            child.set_cwd(&cwd);
-        }
-        status_of(run_without_functions(self, &mut child, io, argv).await)
-    }
-}
-
-pub(crate) async fn run_without_functions(
-    interp: &Interp<'_>,
-    state: &mut ShellState,
-    io: &Io,
-    argv: Vec<String>,
-) -> Status {
-    let hidden = std::mem::take(&mut state.functions);
-    let result = interp.run_argv(state, io, argv).await;
-    let defined_meanwhile = std::mem::replace(&mut state.functions, hidden);
-    state.functions.extend(defined_meanwhile);
-    state.recharge_tables();
-    result
-}
-
 /// `timeout [-s SIG] [-k DUR] [--preserve-status] DUR CMD…`: 124 when the command overruns.
 async fn timeout(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> Status {
     let Reading::Command {
@@ -965,7 +919,7 @@ async fn timeout(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
         return Ok(exit::WRAPPER_FAILED);
     };
     let mut child = state.clone();
-    let run = run_without_functions(interp, &mut child, io, command.to_vec());
+    let run = interp.run_without_functions(&mut child, io, command.to_vec());
     if limit.is_zero() {
         return Ok(status_of(run.await));
     }
@@ -1030,7 +984,9 @@ async fn env(
         }
     }
     Some(Ok(status_of(
-        run_without_functions(interp, &mut child, io, command.to_vec()).await,
+        interp
+            .run_without_functions(&mut child, io, command.to_vec())
+            .await,
     )))
 }
 

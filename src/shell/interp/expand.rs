@@ -7,13 +7,14 @@ use super::arith;
 use super::brace::brace_expand;
 use super::budget::{Budget, Stop};
 use super::exec::{Interp, Io, Unwind};
-use super::parameter::{concatenates, is_all};
 use super::pattern;
 use super::state::ShellState;
 use crate::shell::parser_options as options;
 use crate::upstream::guarded;
 use brush_parser::ast::Word;
-use brush_parser::word::{ParameterExpr, TildeExpr, WordPiece, WordPieceWithSource};
+use brush_parser::word::{
+    Parameter, ParameterExpr, SpecialParameter, TildeExpr, WordPiece, WordPieceWithSource,
+};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -490,6 +491,26 @@ pub(crate) fn ansi_c(text: &str) -> String {
         }
     }
     out
+}
+
+/// `$@`, `$*`, `${a[@]}`, `${a[*]}`: parameters that stand for several values.
+pub(super) fn is_all(parameter: &Parameter) -> bool {
+    matches!(
+        parameter,
+        Parameter::Special(SpecialParameter::AllPositionalParameters { .. })
+            | Parameter::NamedWithAllIndices { .. }
+    )
+}
+
+pub(super) fn concatenates(parameter: &Parameter) -> bool {
+    matches!(
+        parameter,
+        Parameter::Special(SpecialParameter::AllPositionalParameters { concatenate: true })
+            | Parameter::NamedWithAllIndices {
+                concatenate: true,
+                ..
+            }
+    )
 }
 
 #[cfg(test)]

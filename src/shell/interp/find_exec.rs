@@ -3,7 +3,6 @@
 //! lists the matches (NUL-separated), then each command runs per match (`;`) or per batch (`+`)
 //! with GNU's results.
 
-use super::builtins::refused;
 use super::exec::{Interp, Io, Status};
 use super::state::ShellState;
 use crate::shell::commands::{FIND_PLACEHOLDER, FindPlan};
@@ -28,7 +27,7 @@ pub(crate) async fn run(
                 .run_tool(state, io, &[&["find".to_string()], args].concat())
                 .await);
         }
-        Err(refusal) => return Ok(refused(io, refusal)),
+        Err(refusal) => return Ok(interp.refused(io, refusal)),
     };
     // The listing is held while the actions run: no more of it than the budget has room for.
     let cap = MAX_LISTING.min(interp.budget.available() as u64 / 2);

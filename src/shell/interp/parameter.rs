@@ -5,7 +5,7 @@
 use super::arith;
 use super::budget::{Budget, Stop};
 use super::exec::{Interp, Io, Unwind};
-use super::expand::{Piece, result_chunk};
+use super::expand::{Piece, concatenates, is_all, result_chunk};
 use super::pattern;
 use super::state::{ShellState, Value};
 use crate::shell::parser_options as options;
@@ -157,7 +157,7 @@ impl Interp<'_> {
                             Some(name.clone())
                         };
                         match target {
-                            Some(target) if super::builtins::is_name(&target) => {
+                            Some(target) if super::state::is_name(&target) => {
                                 state.set_scalar(&target, value.clone())
                             }
                             _ => {
@@ -403,26 +403,6 @@ impl Interp<'_> {
             .unwrap_or_default();
         Ok(vec![result_chunk(items.join(&separator), quoted)])
     }
-}
-
-/// `$@`, `$*`, `${a[@]}`, `${a[*]}`: parameters that stand for several values.
-pub(super) fn is_all(parameter: &Parameter) -> bool {
-    matches!(
-        parameter,
-        Parameter::Special(SpecialParameter::AllPositionalParameters { .. })
-            | Parameter::NamedWithAllIndices { .. }
-    )
-}
-
-pub(super) fn concatenates(parameter: &Parameter) -> bool {
-    matches!(
-        parameter,
-        Parameter::Special(SpecialParameter::AllPositionalParameters { concatenate: true })
-            | Parameter::NamedWithAllIndices {
-                concatenate: true,
-                ..
-            }
-    )
 }
 
 fn parameter_name(parameter: &Parameter) -> String {

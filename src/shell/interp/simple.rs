@@ -3,11 +3,11 @@
 //! handed to the line's [`crate::line::ToolRunner`] under the line's limits.
 
 use super::arith;
-use super::exec::{Interp, Io, Running, Status, Unwind};
+use super::exec::{Interp, Io, Running, Status, Unwind, status_of};
 use super::process_sub::Substitutions;
 use super::state::{Array, ShellState, Value};
 use crate::line::{LimitKind, Stopped, ToolCall, exit};
-use crate::shell::commands::is_tool;
+use crate::shell::commands::{Refusal, is_tool};
 use crate::shell::script::{self, ScriptKind};
 use crate::zones::normalize;
 use brush_parser::ast::{
@@ -425,5 +425,48 @@ fn assign(state: &mut ShellState, assignment: &Assignment, value: Value) {
             };
             state.set_element(name, index, value.scalar().to_string(), assignment.append);
         }
+    }
+}
+
+impl Interp<'_> {
+    /// A wrapper that refuses its arguments (xargs, `find -exec`): its message, status 1.
+    pub(crate) fn refused(&self, io: &Io, refusal: Refusal<'_, String>) -> i32 {
+        match refusal {
+            Refusal::Invalid(message) => io.report(&format!("{message}\n")),
+            // An interpreter's arguments are always known; say so rather than run anything.
+            Refusal::Unknown(arg) => io.report(&format!("sh: {arg}: an argument not known\n")),
+        }
+        1
+    }
+
+    /// Runs `argv` in a copy of `state` without its functions (in `cwd` when given), as xargs
+    /// and `find -exec` start their commands: the command's status.
+    pub(crate) async fn run_in_child(
+        &self,
+        state: &ShellState,
+        io: &Io,
+        argv: Vec<String>,
+        cwd: Option<String>,
+    ) -> i32 {
+        let mut child = state.clone();
+        if let Some(cwd) = cwd {
+            child.set_cwd(&cwd);
+        }
+        status_of(self.run_without_functions(&mut child, io, argv).await)
+    }
+
+    /// Runs `argv` as `command` does: shell functions are not looked up.
+    pub(crate) async fn run_without_functions(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        argv: Vec<String>,
+    ) -> Status {
+        let hidden = std::mem::take(&mut state.functions);
+        let result = self.run_argv(state, io, argv).await;
+        let defined_meanwhile = std::mem::replace(&mut state.functions, hidden);
+        state.functions.extend(defined_meanwhile);
+        state.recharge_tables();
+        result
     }
 }

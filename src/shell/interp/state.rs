@@ -236,6 +236,15 @@ pub(crate) struct Declaration {
     pub(crate) append: bool,
 }
 
+/// A name a variable can have: a letter or `_`, then letters, digits and `_`.
+pub(crate) fn is_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// An element's new text: `text`, after what it held when appending.
 fn element_text(old: Option<&String>, text: String, append: bool) -> String {
     match (append, old) {

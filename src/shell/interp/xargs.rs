@@ -4,7 +4,6 @@
 //! command failed, 127 not found). `-P` batches run one after another.
 
 use super::budget::{ITEM_OVERHEAD, string_cost};
-use super::builtins::refused;
 use super::exec::{Interp, Io, Status};
 use super::state::ShellState;
 use crate::line::exit;
@@ -72,7 +71,7 @@ pub(crate) async fn run(
 ) -> Status {
     let plan = match XargsPlan::read(args) {
         Ok(plan) => plan,
-        Err(refusal) => return Ok(refused(io, refusal)),
+        Err(refusal) => return Ok(interp.refused(io, refusal)),
     };
     let command: Vec<String> = if plan.command.is_empty() {
         vec![XARGS_DEFAULT.to_string()]
