@@ -364,8 +364,6 @@ impl Sandbox {
             state.budget.clone(),
         );
         state.budget.start_line(deadline);
-        // A session's earlier line may have run `exec >file`: its descriptors ended with it.
-        state.exec_io = None;
         let run = async {
             let status = interp.run_program(state, &io, program).await;
             // The shell ends with a one-line run, or with `exit`: its EXIT trap runs then.
@@ -398,6 +396,8 @@ impl Sandbox {
         };
         drop(io);
         drop(interp);
+        // Descriptors an `exec >file` gave the shell end with the line (a session's next line
+        // starts without them).
         state.exec_io = None;
         state.last_status = exit_code;
         // Limits of the whole line are noted once, at the end; a command's own limits were

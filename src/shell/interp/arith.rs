@@ -83,6 +83,21 @@ pub(crate) fn evaluate_index(text: &str, state: &ShellState) -> Result<i64, Stri
     }
 }
 
+/// The element `name[subscript]` names: the subscript evaluated, a negative one counted from
+/// one past the highest index set (`a[-1]` is the last); `Ok(None)` when it reaches before 0.
+pub(crate) fn element_index(
+    state: &ShellState,
+    name: &str,
+    subscript: &str,
+) -> Result<Option<usize>, String> {
+    let index = evaluate_index(subscript, state)?;
+    if index >= 0 {
+        return Ok(usize::try_from(index).ok());
+    }
+    let end = state.get(name).map_or(0, Value::to_end);
+    Ok(usize::try_from(end as i64 + index).ok())
+}
+
 /// The longest subscript [`with_parameters`] makes: a subscript is a number or a short
 /// expression; past this the text stays unexpanded (and fails to evaluate).
 const MAX_SUBSTITUTED: usize = 4096;

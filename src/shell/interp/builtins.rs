@@ -5,7 +5,7 @@
 //! reads too; everything else is a toolset command.
 
 use super::exec::{Interp, Io, Status, Unwind, status_of};
-use super::state::{Array, ShellState, Value, is_name};
+use super::state::{Array, ShellState, Value, element_name, is_name};
 use crate::line::exit;
 use crate::shell::commands::{
     self, Builtin, Reading, ShellCall, ShellSource, Starts, is_builtin, is_tool,
@@ -40,22 +40,13 @@ pub(crate) async fn run(
             for name in args.iter().filter(|a| !a.starts_with('-')) {
                 if args.iter().any(|a| a == "-f") {
                     state.functions.remove(name);
-                } else if let Some((array, index)) = name
-                    .strip_suffix(']')
-                    .and_then(|n| n.split_once('['))
-                    .filter(|(array, _)| is_name(array))
+                } else if let Some((array, index)) =
+                    element_name(name).filter(|(array, _)| is_name(array))
                 {
-                    let end = state.get(array).map_or(0, |v| v.to_end());
-                    match super::arith::evaluate(index, state) {
-                        Ok(i) if i < 0 => {
-                            if let Ok(i) = usize::try_from(end as i64 + i) {
-                                state.unset_element(array, i);
-                            }
-                        }
-                        Ok(i) => state.unset_element(array, i as usize),
-                        Err(message) => {
-                            io.report(&format!("sh: unset: {message}\n"));
-                        }
+                    match super::arith::element_index(state, array, index) {
+                        Ok(Some(i)) => state.unset_element(array, i),
+                        Ok(None) => {}
+                        Err(message) => io.report(&format!("sh: unset: {message}\n")),
                     }
                 } else {
                     state.unset(name);

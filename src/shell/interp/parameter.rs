@@ -477,20 +477,8 @@ fn parameter_values(state: &ShellState, parameter: &Parameter) -> Option<Vec<Str
             _ => state.get(name).map(|v| vec![v.scalar().to_string()]),
         },
         Parameter::NamedWithIndex { name, index } => {
-            let value = state.get(name)?;
-            let index = arith::evaluate_index(index, state).ok()?;
-            let index = if index < 0 {
-                value.to_end() as i64 + index
-            } else {
-                index
-            };
-            let index = usize::try_from(index).ok()?;
-            match value {
-                Value::Array(items) => items.get(index).cloned(),
-                Value::Scalar(text) if index == 0 => Some(text.clone()),
-                Value::Scalar(_) => None,
-            }
-            .map(|v| vec![v])
+            let index = arith::element_index(state, name, index).ok()??;
+            one(state.get(name)?.element(index)?.to_string())
         }
         Parameter::NamedWithAllIndices { name, .. } => {
             Some(state.get(name).map(Value::values).unwrap_or_default())

@@ -54,15 +54,7 @@ impl Interp<'_> {
             scratch.guest.trim_end_matches('/')
         );
         let bytes = match kind {
-            ProcessSubstitutionKind::Read => {
-                let limit = self.line.output_cap();
-                let (sub_io, capture) = io.with_captured_stdout(limit);
-                let mut sub = state.clone();
-                status_of(self.run_list(&mut sub, &sub_io, &subshell.list).await);
-                self.check_limits()?;
-                let (bytes, _) = capture.finish(limit);
-                bytes
-            }
+            ProcessSubstitutionKind::Read => self.substitution_output(state, io, subshell).await?,
             ProcessSubstitutionKind::Write => Vec::new(),
         };
         let Ok(_held) = self.budget.charge(bytes.len()) else {
@@ -80,6 +72,47 @@ impl Interp<'_> {
             made.readers.push((path.clone(), subshell));
         }
         Ok(Ok(path))
+    }
+
+    /// What `cmd` of `<(cmd)` (or `< <(cmd)`) writes: run in a subshell, kept under the line's
+    /// output cap.
+    pub(super) async fn substitution_output(
+        &self,
+        state: &ShellState,
+        io: &Io,
+        subshell: &SubshellCommand,
+    ) -> Result<Vec<u8>, Unwind> {
+        let limit = self.line.output_cap();
+        let (sub_io, capture) = io.with_captured_stdout(limit);
+        let mut sub = state.clone();
+        status_of(self.run_list(&mut sub, &sub_io, &subshell.list).await);
+        self.check_limits()?;
+        Ok(capture.finish(limit).0)
+    }
+
+    /// A process substitution among a command's words (`diff <(…) <(…)`): the path pushed
+    /// onto `words`, or `Ok(false)` after a message when it could not be made.
+    pub(super) async fn substitution_word<'c>(
+        &self,
+        state: &ShellState,
+        io: &Io,
+        (kind, subshell): (&ProcessSubstitutionKind, &'c SubshellCommand),
+        made: &mut Substitutions<'c>,
+        words: &mut Vec<brush_parser::ast::Word>,
+    ) -> Result<bool, Unwind> {
+        match self
+            .process_substitution(state, io, kind, subshell, made)
+            .await?
+        {
+            Ok(path) => {
+                words.push(path.into());
+                Ok(true)
+            }
+            Err(message) => {
+                io.report(&format!("sh: {message}\n"));
+                Ok(false)
+            }
+        }
     }
 
     /// After the command: each `>(…)` reads what was written for it; then the files go.

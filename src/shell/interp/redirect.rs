@@ -205,12 +205,7 @@ impl Interp<'_> {
                 if matches!(kind, IoFileRedirectKind::Read) =>
             {
                 // `< <(cmd)`: the command's output is the input.
-                let limit = self.line.output_cap();
-                let (sub_io, capture) = io.with_captured_stdout(limit);
-                let mut sub = state.clone();
-                let _ = self.run_list(&mut sub, &sub_io, &subshell.list).await;
-                self.check_limits()?;
-                let (bytes, _) = capture.finish(limit);
+                let bytes = self.substitution_output(state, io, subshell).await?;
                 io.slots[fd] = Some(Endpoint::In(Input::bytes(bytes)));
                 return Ok(Ok(()));
             }

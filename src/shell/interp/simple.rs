@@ -7,7 +7,7 @@ use super::exec::{Interp, Io, Running, Status, Unwind, status_of};
 use super::process_sub::Substitutions;
 use super::state::{Array, ShellState, Value};
 use crate::line::{LimitKind, Stopped, ToolCall, exit};
-use crate::shell::commands::{Refusal, is_tool};
+use crate::shell::commands::{self, Builtin, Refusal, is_tool};
 use crate::shell::script::{self, ScriptKind};
 use crate::zones::normalize;
 use brush_parser::ast::{
@@ -49,8 +49,8 @@ impl Interp<'_> {
         // assignments are, without field splitting or globbing, as bash does.
         let declares = simple.word_or_name.as_ref().is_some_and(|name| {
             matches!(
-                name.value.as_str(),
-                "export" | "declare" | "typeset" | "readonly" | "local"
+                commands::builtin(&name.value),
+                Some(Builtin::Export | Builtin::Declare | Builtin::Local)
             )
         });
         let mut declared: Vec<Option<&Assignment>> = Vec::new();
@@ -63,15 +63,11 @@ impl Interp<'_> {
                 CommandPrefixOrSuffixItem::IoRedirect(redirect) => redirects.push(redirect),
                 CommandPrefixOrSuffixItem::Word(word) => words.push(word.clone()),
                 CommandPrefixOrSuffixItem::ProcessSubstitution(kind, subshell) => {
-                    match self
-                        .process_substitution(state, io, kind, subshell, made)
+                    if !self
+                        .substitution_word(state, io, (kind, subshell), made, &mut words)
                         .await?
                     {
-                        Ok(path) => words.push(Word::from(path)),
-                        Err(message) => {
-                            io.report(&format!("sh: {message}\n"));
-                            return Ok(1);
-                        }
+                        return Ok(1);
                     }
                 }
             }
@@ -93,19 +89,13 @@ impl Interp<'_> {
                     declared.push(declares.then_some(assignment));
                 }
                 CommandPrefixOrSuffixItem::ProcessSubstitution(kind, subshell) => {
-                    match self
-                        .process_substitution(state, io, kind, subshell, made)
+                    if !self
+                        .substitution_word(state, io, (kind, subshell), made, &mut words)
                         .await?
                     {
-                        Ok(path) => {
-                            words.push(Word::from(path));
-                            declared.push(None);
-                        }
-                        Err(message) => {
-                            io.report(&format!("sh: {message}\n"));
-                            return Ok(1);
-                        }
+                        return Ok(1);
                     }
+                    declared.push(None);
                 }
             }
         }
@@ -348,7 +338,7 @@ impl Interp<'_> {
     pub(crate) async fn run_tool(&self, state: &ShellState, io: &Io, argv: &[String]) -> i32 {
         let slot = match self.reserve(1) {
             Ok(slot) => slot,
-            Err(unwind) => return super::exec::status_of(Err(unwind)),
+            Err(unwind) => return status_of(Err(unwind)),
         };
         let mut argv = argv.to_vec();
         argv[0] = argv[0].rsplit('/').next().unwrap_or_default().to_string();
@@ -413,15 +403,11 @@ fn assign(state: &mut ShellState, assignment: &Assignment, value: Value) {
     match &assignment.name {
         AssignmentName::VariableName(name) => state.assign_value(name, value, assignment.append),
         AssignmentName::ArrayElementName(name, index) => {
-            let index = arith::evaluate_index(index, state).unwrap_or(0);
-            let index = if index < 0 {
-                let end = state.get(name).map_or(0, |v| v.to_end());
-                end as i64 + index
-            } else {
-                index
-            };
-            let Ok(index) = usize::try_from(index) else {
-                return;
+            let index = match arith::element_index(state, name, index) {
+                Ok(Some(index)) => index,
+                Ok(None) => return,
+                // A subscript that does not evaluate names element 0.
+                Err(_) => 0,
             };
             state.set_element(name, index, value.scalar().to_string(), assignment.append);
         }

@@ -97,6 +97,14 @@ impl Value {
         }
     }
 
+    /// The element at `index` (a scalar is element 0).
+    pub(crate) fn element(&self, index: usize) -> Option<&str> {
+        match self {
+            Value::Array(items) => items.get(index).map(String::as_str),
+            Value::Scalar(text) => (index == 0).then_some(text.as_str()),
+        }
+    }
+
     /// One past the highest index (a scalar is element 0).
     pub(crate) fn to_end(&self) -> usize {
         match self {
@@ -234,6 +242,11 @@ pub(crate) struct Declaration {
     pub(crate) name: String,
     pub(crate) value: Value,
     pub(crate) append: bool,
+}
+
+/// `NAME[SUBSCRIPT]` split into the name and the subscript text (`unset 'a[1]'`, `-v a[i]`).
+pub(crate) fn element_name(text: &str) -> Option<(&str, &str)> {
+    text.strip_suffix(']')?.split_once('[')
 }
 
 /// A name a variable can have: a letter or `_`, then letters, digits and `_`.

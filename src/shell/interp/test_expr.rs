@@ -194,7 +194,7 @@ fn binary(
 
 /// `-v NAME` or `-v NAME[INDEX]`: whether the variable (or that element) is set.
 fn variable_is_set(state: &ShellState, operand: &str) -> bool {
-    let Some((name, index)) = operand.strip_suffix(']').and_then(|o| o.split_once('[')) else {
+    let Some((name, index)) = super::state::element_name(operand) else {
         return state.get(operand).is_some();
     };
     let Some(value) = state.get(name) else {
@@ -203,17 +203,8 @@ fn variable_is_set(state: &ShellState, operand: &str) -> bool {
     if index == "@" || index == "*" {
         return value.to_end() > 0;
     }
-    let Ok(index) = super::arith::evaluate_index(index, state) else {
-        return false;
-    };
-    let index = if index < 0 {
-        value.to_end() as i64 + index
-    } else {
-        index
-    };
-    match (usize::try_from(index), value) {
-        (Ok(i), super::state::Value::Array(items)) => items.get(i).is_some(),
-        (Ok(0), super::state::Value::Scalar(_)) => true,
+    match super::arith::element_index(state, name, index) {
+        Ok(Some(index)) => value.element(index).is_some(),
         _ => false,
     }
 }
