@@ -121,6 +121,19 @@ fn runaway_lines_end_with_their_limit_and_leave_nothing_running() {
         ("yes | yes | yes > /dev/null", 124, LimitKind::WallClock),
         ("f(){ f|f& }; f", 137, LimitKind::Instances),
         ("x=a; while :; do x=$x$x; done", 137, LimitKind::ShellMemory),
+        // Associative arrays and their keys are charged as they grow, in place or copied.
+        (
+            "v=x; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do v=$v$v; done; \
+             declare -A m; i=0; while :; do m[$v$i]=$i; i=$((i+1)); done",
+            137,
+            LimitKind::ShellMemory,
+        ),
+        (
+            "v=x; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do v=$v$v; done; \
+             declare -A m; i=0; while :; do i=$((i+1)); m+=([k$i]=$v); n=(\"${m[@]}\"); done",
+            137,
+            LimitKind::ShellMemory,
+        ),
         ("sleep 5 | cat", 124, LimitKind::WallClock),
     ];
     for (line, code, limit) in cases {

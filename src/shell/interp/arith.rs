@@ -1,7 +1,7 @@
 //! Shell arithmetic (`$(( ))`, `(( ))`, `for ((…))`): 64-bit integers, wrapping as bash's do,
 //! with variables read and assigned in the shell's state.
 
-use super::state::{ShellState, Value};
+use super::state::{Key, ShellState, Value};
 use brush_parser::ast::{
     ArithmeticExpr, ArithmeticTarget, BinaryOperator, UnaryAssignmentOperator, UnaryOperator,
 };
@@ -98,6 +98,94 @@ pub(crate) fn element_index(
     Ok(usize::try_from(end as i64 + index).ok())
 }
 
+/// The element `name[subscript]` names: a key of an associative array (the subscript's text,
+/// its parameters expanded and its quotes removed), else an index as [`element_index`] reads
+/// it; `Ok(None)` when an index reaches before 0.
+pub(crate) fn element_key(
+    state: &ShellState,
+    name: &str,
+    subscript: &str,
+) -> Result<Option<Key>, String> {
+    if state.is_assoc(name) {
+        return Ok(Some(Key::Name(assoc_key(subscript, state)?)));
+    }
+    Ok(element_index(state, name, subscript)?.map(Key::Index))
+}
+
+/// An associative array's key as a subscript's text gives it: `$name`, `${name}` and `$N`
+/// expanded (outside single quotes), then quotes and backslashes removed (`m["a b"]`, `m[$k]`,
+/// `m['x']`); a key past the memory budget's room is refused.
+pub(crate) fn assoc_key(subscript: &str, state: &ShellState) -> Result<String, String> {
+    let mut key = String::with_capacity(subscript.len());
+    let mut chars = subscript.char_indices().peekable();
+    let mut quote = None;
+    while let Some((at, c)) = chars.next() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None | Some('"'), '\\') => {
+                if let Some((_, next)) = chars.next() {
+                    key.push(next);
+                }
+            }
+            (None | Some('"'), '$') => {
+                let rest = &subscript[at + 1..];
+                let (name, used) = parameter_reference(rest);
+                if name.is_empty() {
+                    key.push('$');
+                    continue;
+                }
+                let value = parameter_text(name, state);
+                if state
+                    .budget
+                    .room(key.len().saturating_add(value.len()))
+                    .is_err()
+                {
+                    return Err(STOPPED.to_string());
+                }
+                key.push_str(value);
+                for _ in 0..rest[..used].chars().count() {
+                    chars.next();
+                }
+            }
+            (_, c) => key.push(c),
+        }
+    }
+    Ok(key)
+}
+
+/// The parameter named after a `$` (`name`, `{name}`, `N`) and the bytes its reference takes;
+/// an empty name when none is.
+fn parameter_reference(after: &str) -> (&str, usize) {
+    match after.strip_prefix('{') {
+        Some(braced) => match braced.find('}') {
+            Some(end)
+                if braced[..end]
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_') =>
+            {
+                (&braced[..end], end + 2)
+            }
+            _ => ("", 0),
+        },
+        None => {
+            let end = after
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..end], end)
+        }
+    }
+}
+
+/// `$name`'s or `$N`'s text as a subscript reads it.
+fn parameter_text<'s>(name: &str, state: &'s ShellState) -> &'s str {
+    match name.parse::<usize>() {
+        Ok(0) => &state.name,
+        Ok(n) => state.positional.get(n - 1).map_or("", String::as_str),
+        Err(_) => state.get(name).map_or("", |v| v.scalar()),
+    }
+}
+
 /// The longest subscript [`with_parameters`] makes: a subscript is a number or a short
 /// expression; past this the text stays unexpanded (and fails to evaluate).
 const MAX_SUBSTITUTED: usize = 4096;
@@ -108,35 +196,13 @@ fn with_parameters<'t>(text: &'t str, state: &ShellState) -> std::borrow::Cow<'t
     if !text.contains('$') || text.len() > MAX_SUBSTITUTED {
         return std::borrow::Cow::Borrowed(text);
     }
-    let value = |name: &str| -> &str {
-        match name.parse::<usize>() {
-            Ok(0) => &state.name,
-            Ok(n) => state.positional.get(n - 1).map_or("", String::as_str),
-            Err(_) => state.get(name).map_or("", |v| v.scalar()),
-        }
-    };
+    let value = |name: &str| parameter_text(name, state);
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('$') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
-        let (name, used) = if let Some(braced) = after.strip_prefix('{') {
-            match braced.find('}') {
-                Some(end)
-                    if braced[..end]
-                        .chars()
-                        .all(|c| c.is_alphanumeric() || c == '_') =>
-                {
-                    (&braced[..end], end + 2)
-                }
-                _ => ("", 0),
-            }
-        } else {
-            let end = after
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            (&after[..end], end)
-        };
+        let (name, used) = parameter_reference(after);
         if name.is_empty() {
             out.push('$');
             rest = after;
@@ -286,6 +352,10 @@ impl Evaluator<'_> {
         })
     }
 
+    fn is_assoc(&self, name: &str) -> bool {
+        self.state.is_assoc(name)
+    }
+
     fn read(&mut self, target: &ArithmeticTarget) -> Result<i64, String> {
         let text = match target {
             ArithmeticTarget::Variable(name) => self
@@ -293,6 +363,12 @@ impl Evaluator<'_> {
                 .get(name)
                 .map(|v| v.scalar().to_string())
                 .unwrap_or_default(),
+            ArithmeticTarget::ArrayElement(name, key) if self.is_assoc(name) => self
+                .state
+                .get(name)
+                .and_then(|v| v.at(&Key::Name(assoc_key(&key.to_string(), self.state).ok()?)))
+                .unwrap_or_default()
+                .to_string(),
             ArithmeticTarget::ArrayElement(name, index) => {
                 let index = self.eval(index)?;
                 match self.state.get(name) {
@@ -314,11 +390,15 @@ impl Evaluator<'_> {
     fn write(&mut self, target: &ArithmeticTarget, value: i64) -> Result<(), String> {
         match target {
             ArithmeticTarget::Variable(name) => self.state.set_scalar(name, value.to_string()),
+            ArithmeticTarget::ArrayElement(name, key) if self.is_assoc(name) => {
+                let key = Key::Name(assoc_key(&key.to_string(), self.state)?);
+                self.state.set_element(name, key, value.to_string(), false);
+            }
             ArithmeticTarget::ArrayElement(name, index) => {
                 let index = usize::try_from(self.eval(index)?)
                     .map_err(|_| format!("{name}: bad array subscript"))?;
                 self.state
-                    .set_element(name, index, value.to_string(), false);
+                    .set_element(name, Key::Index(index), value.to_string(), false);
             }
         }
         Ok(())

@@ -4,6 +4,7 @@
 //! their arguments, is the shell's command table ([`crate::shell::commands`]), which the router
 //! reads too; everything else is a toolset command.
 
+use super::declare::{Declarer, declare};
 use super::exec::{Interp, Io, Status, Unwind, status_of};
 use super::state::{Array, ShellState, Value, element_name, is_name};
 use crate::line::exit;
@@ -32,47 +33,34 @@ pub(crate) async fn run(
         Builtin::False => Ok(1),
         Builtin::Cd => Ok(cd(interp, state, io, args).await),
         Builtin::Pwd => write(io, &format!("{}\n", state.cwd)).await,
-        Builtin::Export => Ok(export(state, io, args).await),
-        Builtin::Declare => Ok(declare(state, io, args, false).await),
+        Builtin::Export | Builtin::Declare | Builtin::Local => {
+            Ok(declare(state, io, Declarer::of(name), args).await)
+        }
         Builtin::Let => Ok(let_arithmetic(interp, state, io, args)),
         Builtin::Shopt => Ok(shopt(state, io, args)),
         Builtin::Unset => {
+            let mut status = 0;
             for name in args.iter().filter(|a| !a.starts_with('-')) {
                 if args.iter().any(|a| a == "-f") {
                     state.functions.remove(name);
                 } else if let Some((array, index)) =
                     element_name(name).filter(|(array, _)| is_name(array))
                 {
-                    match super::arith::element_index(state, array, index) {
-                        Ok(Some(i)) => state.unset_element(array, i),
+                    match super::arith::element_key(state, array, index) {
+                        Ok(Some(key)) => state.unset_element(array, &key),
                         Ok(None) => {}
                         Err(message) => io.report(&format!("sh: unset: {message}\n")),
                     }
+                } else if state.attributes(name).readonly {
+                    io.report(&format!(
+                        "sh: unset: {name}: cannot unset: readonly variable\n"
+                    ));
+                    status = 1;
                 } else {
                     state.unset(name);
                 }
             }
-            Ok(0)
-        }
-        Builtin::Local if args.iter().any(|a| a.starts_with('-')) => {
-            Ok(declare(state, io, args, true).await)
-        }
-        Builtin::Local => {
-            for arg in args {
-                if let Some(declared) = state.take_declaration(arg) {
-                    state.make_local(&declared.name);
-                    state.assign_value(&declared.name, declared.value, declared.append);
-                    continue;
-                }
-                let (name, value) = name_and_value(arg);
-                state.make_local(name);
-                match value {
-                    Some(value) => state.set_scalar(name, value),
-                    None if state.get(name).is_none() => state.set_scalar(name, ""),
-                    None => {}
-                }
-            }
-            Ok(0)
+            Ok(status)
         }
         Builtin::Set => Ok(set(state, io, args)),
         Builtin::Shift => {
@@ -99,7 +87,7 @@ pub(crate) async fn run(
         Builtin::Trap => Ok(trap(state, io, args)),
         Builtin::Alias => Ok(alias(state, io, args).await),
         Builtin::Unalias => Ok(unalias(state, io, args)),
-        Builtin::Read => read(interp, state, io, args).await,
+        Builtin::Read => interp.read_builtin(state, io, args).await,
         Builtin::Mapfile => mapfile(interp, state, io, args).await,
         Builtin::Eval => match commands::eval_text(args) {
             Reading::ShellText(text) => interp.run_text(state, io.clone(), &text).await,
@@ -313,127 +301,6 @@ async fn cd(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String
     0
 }
 
-async fn export(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
-    let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    if names.is_empty() {
-        let mut lines: Vec<String> = state
-            .vars
-            .iter()
-            .filter(|(_, v)| v.exported)
-            .map(|(name, v)| format!("declare -x {name}=\"{}\"\n", v.value.scalar()))
-            .collect();
-        lines.sort();
-        let _ = io.stdout().write_all(lines.concat().as_bytes()).await;
-        return 0;
-    }
-    let unexport = args.iter().any(|a| a == "-n");
-    let mut status = 0;
-    for arg in names {
-        if let Some(declared) = state.take_declaration(arg) {
-            state.assign_value(&declared.name, declared.value, declared.append);
-            if !unexport {
-                state.export(&declared.name);
-            }
-            continue;
-        }
-        let (name, value) = name_and_value(arg);
-        if !is_name(name) {
-            io.report(&format!("sh: export: `{arg}': not a valid identifier\n"));
-            status = 1;
-            continue;
-        }
-        if let Some(value) = value {
-            state.set_scalar(name, value);
-        }
-        if unexport {
-            if let Some(v) = state.vars.get_mut(name) {
-                v.exported = false;
-            }
-        } else {
-            state.export(name);
-        }
-    }
-    status
-}
-
-/// `declare`/`typeset`/`readonly`/`local -…`: `-a` arrays, `-x` export; `-r -i -g -l -u` are
-/// accepted without their effect on later assignments; `-A` (associative arrays) is refused.
-async fn declare(state: &mut ShellState, io: &Io, args: &[String], local: bool) -> i32 {
-    let mut array = false;
-    let mut exported = false;
-    let mut names = Vec::new();
-    for arg in args {
-        match arg.strip_prefix('-').or_else(|| arg.strip_prefix('+')) {
-            Some(flags) if !flags.is_empty() && !arg.contains('=') => {
-                for flag in flags.chars() {
-                    match flag {
-                        'a' => array = true,
-                        'x' => exported = arg.starts_with('-'),
-                        'r' | 'i' | 'g' | 'l' | 'u' | 't' | 'p' | 'f' | 'F' => {}
-                        'A' => {
-                            io.report(
-                                "sh: declare: -A: associative arrays are not supported by the zonebox shell\n",
-                            );
-                            return 2;
-                        }
-                        other => {
-                            io.report(&format!("sh: declare: -{other}: invalid option\n"));
-                            return 2;
-                        }
-                    }
-                }
-            }
-            _ => names.push(arg),
-        }
-    }
-    if names.is_empty() {
-        return export(state, io, &[]).await;
-    }
-    let mut status = 0;
-    for arg in names {
-        if let Some(declared) = state.take_declaration(arg) {
-            if local {
-                state.make_local(&declared.name);
-            }
-            let value = match declared.value {
-                Value::Scalar(text) if array && !declared.append => {
-                    Value::Array(Array::from_values(vec![text]))
-                }
-                value => value,
-            };
-            state.assign_value(&declared.name, value, declared.append);
-            if exported {
-                state.export(&declared.name);
-            }
-            continue;
-        }
-        let (name, value) = name_and_value(arg);
-        if !is_name(name) {
-            io.report(&format!("sh: declare: `{arg}': not a valid identifier\n"));
-            status = 1;
-            continue;
-        }
-        if local {
-            state.make_local(name);
-        }
-        match (value, array) {
-            (Some(value), true) => state.set(
-                name,
-                Value::Array(Array::from_values(vec![value.to_string()])),
-            ),
-            (Some(value), false) => state.set_scalar(name, value),
-            (None, true) if state.get(name).is_none() => {
-                state.set(name, Value::Array(Array::default()))
-            }
-            (None, _) => {}
-        }
-        if exported {
-            state.export(name);
-        }
-    }
-    status
-}
-
 /// `shopt -s|-u OPTION…`: `nullglob` and `dotglob` change globbing; `extglob` is always on and
 /// `checkwinsize`/`histappend` mean nothing here; any other option is refused, never ignored.
 fn shopt(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
@@ -481,12 +348,6 @@ fn let_arithmetic(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[
         }
     }
     i32::from(last == 0)
-}
-
-/// `NAME=VALUE` or `NAME`, as `export`, `declare` and `local` take their operands.
-fn name_and_value(arg: &str) -> (&str, Option<&str>) {
-    arg.split_once('=')
-        .map_or((arg, None), |(name, value)| (name, Some(value)))
 }
 
 fn set(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
@@ -552,113 +413,6 @@ fn set(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
         index += 1;
     }
     0
-}
-
-async fn read(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> Status {
-    let mut raw = false;
-    let mut array: Option<String> = None;
-    let mut delimiter = b'\n';
-    // `-n N`: at most N bytes, stopping at the delimiter; `-N N`: exactly N unless input ends.
-    let mut count: Option<(usize, bool)> = None;
-    let mut names = Vec::new();
-    let mut index = 0;
-    while index < args.len() {
-        match args[index].as_str() {
-            flag @ ("-n" | "-N") => {
-                index += 1;
-                let Some(n) = args.get(index).and_then(|n| n.parse::<usize>().ok()) else {
-                    io.report(&format!("sh: read: {flag}: invalid number\n"));
-                    return Ok(2);
-                };
-                count = Some((n, flag == "-n"));
-            }
-            "-r" => raw = true,
-            "-a" => {
-                index += 1;
-                array = args.get(index).cloned();
-            }
-            "-d" => {
-                index += 1;
-                delimiter = args.get(index).and_then(|d| d.bytes().next()).unwrap_or(0);
-            }
-            "-p" | "-t" | "-u" => index += 1,
-            "-s" | "-e" => {}
-            name => names.push(name.to_string()),
-        }
-        index += 1;
-    }
-    let stdin = io.stdin();
-    let mut line = Vec::new();
-    let at_end;
-    // The line read is a value of the shell: no longer than the budget has room for (the text,
-    // its copy and the variables made of it).
-    let room = interp.budget.available() / 3;
-    let out_of_room = || Err(interp.out_of_memory());
-    if let Some((limit, stops_at_delimiter)) = count {
-        let mut ended = false;
-        while line.len() < limit {
-            if line.len() >= room {
-                return out_of_room();
-            }
-            match stdin.read(1).await.ok().and_then(|b| b.first().copied()) {
-                None => {
-                    ended = true;
-                    break;
-                }
-                Some(b) if stops_at_delimiter && b == delimiter => break,
-                Some(b) => line.push(b),
-            }
-        }
-        let text = String::from_utf8_lossy(&line).into_owned();
-        let name = names.first().map_or("REPLY", String::as_str);
-        state.set_scalar(name, text);
-        return Ok(i32::from(ended));
-    }
-    loop {
-        let left = room.saturating_sub(line.len());
-        match stdin.read_until(delimiter, left).await {
-            Ok(Some(part)) if part.len() >= left && part.last() != Some(&delimiter) => {
-                return out_of_room();
-            }
-            Ok(Some(mut part)) => {
-                let complete = part.last() == Some(&delimiter);
-                if complete {
-                    part.pop();
-                }
-                if !raw && part.last() == Some(&b'\\') && complete {
-                    part.pop();
-                    line.extend(part);
-                    continue;
-                }
-                line.extend(part);
-                at_end = !complete;
-                break;
-            }
-            Ok(None) | Err(_) => {
-                at_end = true;
-                break;
-            }
-        }
-    }
-    let mut text = String::from_utf8_lossy(&line).into_owned();
-    if !raw {
-        text = unescape_backslashes(&text);
-    }
-    let ifs = state.ifs();
-    if let Some(array) = array {
-        let items = text
-            .split(|c| ifs.contains(c))
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect();
-        state.set(&array, Value::Array(Array::from_values(items)));
-    } else if names.is_empty() {
-        // `read` with no name keeps the whole line in REPLY, blanks and all.
-        state.set_scalar("REPLY", text);
-    } else {
-        assign_fields(state, &names, &text, &ifs);
-    }
-    Ok(i32::from(at_end))
 }
 
 /// `mapfile [-t] [-d DELIM] [-n COUNT] [-s SKIP] [-O ORIGIN] [ARRAY]` (and `readarray`): the
@@ -742,41 +496,6 @@ async fn mapfile(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
     }
     state.set(&name, Value::Array(items));
     Ok(0)
-}
-
-fn unescape_backslashes(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(next) = chars.next() {
-                out.push(next);
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// `read a b c`: one field per name, the rest of the line in the last.
-fn assign_fields(state: &mut ShellState, names: &[String], text: &str, ifs: &str) {
-    let is_ifs_space = |c: char| ifs.contains(c) && c.is_ascii_whitespace();
-    let mut rest = text.trim_start_matches(is_ifs_space);
-    for (index, name) in names.iter().enumerate() {
-        if index + 1 == names.len() {
-            state.set_scalar(name, rest.trim_end_matches(is_ifs_space));
-            break;
-        }
-        let end = rest.find(|c| ifs.contains(c)).unwrap_or(rest.len());
-        state.set_scalar(name, &rest[..end]);
-        rest = rest[end..].trim_start_matches(is_ifs_space);
-        if let Some(stripped) =
-            rest.strip_prefix(|c: char| ifs.contains(c) && !c.is_ascii_whitespace())
-        {
-            rest = stripped.trim_start_matches(is_ifs_space);
-        }
-    }
 }
 
 async fn source(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> Status {
@@ -1004,17 +723,6 @@ async fn printf_to_variable(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn read_splits_fields_with_the_rest_in_the_last() {
-        let mut state = ShellState::new(&[], "/", crate::shell::interp::Budget::unlimited());
-        let names = ["a".to_string(), "b".to_string()];
-        assign_fields(&mut state, &names, "  one two  three  ", " \t\n");
-        assert_eq!(state.get("a").unwrap().scalar(), "one");
-        assert_eq!(state.get("b").unwrap().scalar(), "two  three");
-        assign_fields(&mut state, &names, "x:y:z", ":");
-        assert_eq!(state.get("b").unwrap().scalar(), "y:z");
-    }
 
     #[test]
     fn durations() {

@@ -3,20 +3,24 @@
 //! every effect inside the zones.
 
 mod arith;
+mod assign;
 mod brace;
 mod budget;
 mod builtins;
 mod compound;
+mod declare;
 mod exec;
 mod expand;
 mod find_exec;
 mod parameter;
 mod pattern;
 mod process_sub;
+mod read;
 mod redirect;
 mod simple;
 mod state;
 mod test_expr;
+mod transform;
 mod xargs;
 
 pub(crate) use brace::brace_expand;

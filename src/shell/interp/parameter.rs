@@ -7,7 +7,7 @@ use super::budget::{Budget, Stop};
 use super::exec::{Interp, Io, Unwind};
 use super::expand::{Piece, concatenates, is_all, result_chunk};
 use super::pattern;
-use super::state::{ShellState, Value};
+use super::state::{Key, ShellState, Value};
 use crate::shell::parser_options as options;
 use crate::upstream::guarded;
 use brush_parser::word::{
@@ -339,13 +339,12 @@ impl Interp<'_> {
                 self.room(bytes.saturating_mul(3))?;
                 found.map(|items| items.iter().map(|v| change_case(v, expr)).collect())
             }
-            ParameterExpr::MemberKeys { variable_name, .. } => {
-                Some(match state.get(variable_name) {
-                    Some(Value::Array(items)) => items.keys(),
-                    Some(Value::Scalar(_)) => vec!["0".to_string()],
-                    None => Vec::new(),
-                })
-            }
+            ParameterExpr::MemberKeys { variable_name, .. } => Some(
+                state
+                    .get(variable_name)
+                    .map(Value::keys)
+                    .unwrap_or_default(),
+            ),
             ParameterExpr::VariableNames { prefix, .. } => {
                 let mut names: Vec<String> = state
                     .vars
@@ -356,11 +355,17 @@ impl Interp<'_> {
                 names.sort();
                 Some(names)
             }
-            ParameterExpr::Transform { .. } => {
-                return Err(self.fail_expansion(
-                    io,
-                    "this parameter transformation is not supported by the zonebox shell",
-                ));
+            ParameterExpr::Transform {
+                parameter,
+                indirect,
+                op,
+            } => {
+                let found =
+                    self.bound(state, io, parameter, values(state, parameter, *indirect))?;
+                // Quoting can quadruple a text's bytes (`$'\001'`).
+                let bytes: usize = found.iter().flatten().map(String::len).sum();
+                self.room(bytes.saturating_mul(4).saturating_add(64))?;
+                super::transform::transform(state, parameter, found, op)
             }
         };
         let items = result.unwrap_or_default();
@@ -373,6 +378,7 @@ impl Interp<'_> {
             | ParameterExpr::RemoveLargestPrefixPattern { parameter, .. }
             | ParameterExpr::ReplaceSubstring { parameter, .. }
             | ParameterExpr::Substring { parameter, .. }
+            | ParameterExpr::Transform { parameter, .. }
             if is_all(parameter) && !concatenates(parameter))
             || matches!(
                 expr,
@@ -474,11 +480,15 @@ fn parameter_values(state: &ShellState, parameter: &Parameter) -> Option<Vec<Str
         },
         Parameter::Named(name) => match name.as_str() {
             "RANDOM" => one((rand_u15()).to_string()),
-            _ => state.get(name).map(|v| vec![v.scalar().to_string()]),
+            // An array without element 0 reads as unset.
+            _ => state
+                .get(name)
+                .and_then(|v| v.at(&Key::Index(0)))
+                .map(|v| vec![v.to_string()]),
         },
         Parameter::NamedWithIndex { name, index } => {
-            let index = arith::element_index(state, name, index).ok()??;
-            one(state.get(name)?.element(index)?.to_string())
+            let key = arith::element_key(state, name, index).ok()??;
+            one(state.get(name)?.at(&key)?.to_string())
         }
         Parameter::NamedWithAllIndices { name, .. } => {
             Some(state.get(name).map(Value::values).unwrap_or_default())

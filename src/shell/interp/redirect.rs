@@ -49,6 +49,14 @@ impl Fds {
         }
     }
 
+    /// The input descriptor `fd` holds, if it holds one (`read -u FD`).
+    pub(crate) fn input_at(&self, fd: usize) -> Option<Input> {
+        match self.slots.get(fd)? {
+            Some(Endpoint::In(input)) => Some(input.clone()),
+            _ => None,
+        }
+    }
+
     pub(crate) fn stdin(&self) -> Input {
         self.input(0)
     }

@@ -2,17 +2,16 @@
 //! then the command itself — a function, a builtin, a script in a zone, or a toolset command
 //! handed to the line's [`crate::line::ToolRunner`] under the line's limits.
 
-use super::arith;
+use super::assign::{Refused, assign, assignment_name};
 use super::exec::{Interp, Io, Running, Status, Unwind, status_of};
 use super::process_sub::Substitutions;
-use super::state::{Array, ShellState, Value};
+use super::state::ShellState;
 use crate::line::{LimitKind, Stopped, ToolCall, exit};
 use crate::shell::commands::{self, Builtin, Refusal, is_tool};
 use crate::shell::script::{self, ScriptKind};
 use crate::zones::normalize;
 use brush_parser::ast::{
-    Assignment, AssignmentName, AssignmentValue, CommandPrefixOrSuffixItem, FunctionBody,
-    IoRedirect, SimpleCommand, Word,
+    Assignment, CommandPrefixOrSuffixItem, FunctionBody, IoRedirect, SimpleCommand, Word,
 };
 
 impl Interp<'_> {
@@ -116,13 +115,6 @@ impl Interp<'_> {
         } else {
             self.expand_words(state, io, &words).await?
         };
-        let mut values = Vec::with_capacity(assignments.len());
-        for assignment in &assignments {
-            values.push((
-                assignment,
-                self.assignment_value(state, io, assignment).await?,
-            ));
-        }
         let redirects: Vec<IoRedirect> = redirects.into_iter().cloned().collect();
         if argv.len() == 1 && argv[0] == "exec" && !redirects.is_empty() {
             // `exec >file`, `exec 3<file`, `exec 3>&-`: the shell's own descriptors, for the
@@ -134,13 +126,46 @@ impl Interp<'_> {
             state.exec_changes += 1;
             return Ok(0);
         }
+        // Prefix assignments apply to this command only (builtins and functions see them
+        // too); each value is expanded after the ones before it are stored (`a=1 b=$a`), and
+        // before the redirections are made.
+        let saved: Vec<(String, Option<super::state::Variable>)> = if argv.is_empty() {
+            Vec::new()
+        } else {
+            assignments
+                .iter()
+                .map(|a| {
+                    let name = assignment_name(a);
+                    (name.clone(), state.vars.get(&name).cloned())
+                })
+                .collect()
+        };
+        let restore = |state: &mut ShellState, saved: Vec<(String, Option<_>)>| {
+            for (name, old) in saved {
+                state.restore(name, old);
+            }
+        };
+        for assignment in &assignments {
+            let value = match self.assignment_value(state, io, assignment).await {
+                Ok(value) => value,
+                Err(unwind) => {
+                    restore(state, saved);
+                    return Err(unwind);
+                }
+            };
+            if let Err(refused) = assign(state, assignment, value) {
+                restore(state, saved);
+                return Err(self.assignment_refused(io, &refused));
+            }
+            if !argv.is_empty() {
+                state.export(&assignment_name(assignment));
+            }
+        }
         let Some(io) = self.redirected(state, io, &redirects).await? else {
+            restore(state, saved);
             return Ok(1);
         };
         if argv.is_empty() {
-            for (assignment, value) in values {
-                assign(state, assignment, value);
-            }
             // A bare assignment's status is that of its last command substitution.
             return Ok(if state.last_status != state.last_status_before {
                 state.last_status
@@ -154,72 +179,10 @@ impl Interp<'_> {
                 .map_or("+ ".to_string(), |v| v.scalar().to_string());
             io.report(&format!("{ps4}{}\n", argv.join(" ")));
         }
-        // Prefix assignments apply to this command only (builtins and functions see them too).
-        let saved: Vec<(String, Option<super::state::Variable>)> = values
-            .iter()
-            .map(|(a, _)| {
-                let name = assignment_name(a);
-                (name.clone(), state.vars.get(&name).cloned())
-            })
-            .collect();
-        for (assignment, value) in values {
-            let name = assignment_name(assignment);
-            assign(state, assignment, value);
-            state.export(&name);
-        }
         let result = self.run_argv(state, &io, argv).await;
         state.declarations.clear();
-        for (name, old) in saved {
-            state.restore(name, old);
-        }
+        restore(state, saved);
         result
-    }
-
-    /// An argument of a declaration builtin that is an assignment (`local a=(1 '2 3')`,
-    /// `export E=$w`, `declare s+=x`): evaluated as an assignment (no field splitting, arrays
-    /// kept), handed to the builtin as `NAME=VALUE` with the value beside it.
-    async fn declaration(
-        &self,
-        state: &mut ShellState,
-        io: &Io,
-        assignment: &Assignment,
-    ) -> Result<String, Unwind> {
-        let AssignmentName::VariableName(name) = &assignment.name else {
-            // `declare a[1]=x`: as text.
-            let text = assignment.to_string();
-            return self.expand_string(state, io, &text).await;
-        };
-        let value = self.assignment_value(state, io, assignment).await?;
-        let text = match &value {
-            Value::Scalar(text) => format!("{name}={text}"),
-            Value::Array(items) => format!("{name}=({})", items.values().join(" ")),
-        };
-        state.declarations.push(super::state::Declaration {
-            text: text.clone(),
-            name: name.clone(),
-            value,
-            append: assignment.append,
-        });
-        Ok(text)
-    }
-
-    async fn assignment_value(
-        &self,
-        state: &mut ShellState,
-        io: &Io,
-        assignment: &Assignment,
-    ) -> Result<Value, Unwind> {
-        Ok(match &assignment.value {
-            AssignmentValue::Scalar(word) => {
-                Value::Scalar(self.expand_string(state, io, &word.value).await?)
-            }
-            AssignmentValue::Array(items) => {
-                let words: Vec<Word> = items.iter().map(|(_, w)| w.clone()).collect();
-                Value::Array(Array::from_values(
-                    self.expand_words(state, io, &words).await?,
-                ))
-            }
-        })
     }
 
     /// Runs an expanded command: a function, a builtin, or a toolset command.
@@ -390,31 +353,14 @@ impl Interp<'_> {
     }
 }
 
-fn assignment_name(assignment: &Assignment) -> String {
-    match &assignment.name {
-        AssignmentName::VariableName(name) | AssignmentName::ArrayElementName(name, _) => {
-            name.clone()
-        }
-    }
-}
-
-/// Stores an assignment's expanded value (`+=` appends).
-fn assign(state: &mut ShellState, assignment: &Assignment, value: Value) {
-    match &assignment.name {
-        AssignmentName::VariableName(name) => state.assign_value(name, value, assignment.append),
-        AssignmentName::ArrayElementName(name, index) => {
-            let index = match arith::element_index(state, name, index) {
-                Ok(Some(index)) => index,
-                Ok(None) => return,
-                // A subscript that does not evaluate names element 0.
-                Err(_) => 0,
-            };
-            state.set_element(name, index, value.scalar().to_string(), assignment.append);
-        }
-    }
-}
-
 impl Interp<'_> {
+    /// An assignment statement that failed (a read-only variable): bash ends the shell with
+    /// status 1.
+    fn assignment_refused(&self, io: &Io, refused: &Refused) -> Unwind {
+        io.report(&format!("sh: {refused}\n"));
+        Unwind::Exit(1)
+    }
+
     /// A wrapper that refuses its arguments (xargs, `find -exec`): its message, status 1.
     pub(crate) fn refused(&self, io: &Io, refusal: Refusal<'_, String>) -> i32 {
         match refusal {

@@ -55,14 +55,95 @@ impl Array {
         self.0.insert(index, text);
     }
 
-    pub(crate) fn push(&mut self, text: String) {
-        let end = self.end();
-        self.0.insert(end, text);
-    }
-
     /// Bytes the elements hold on the host.
     pub(crate) fn cost(&self) -> usize {
         self.0.values().map(|v| budget::string_cost(v)).sum()
+    }
+}
+
+/// An associative array (`declare -A`), listed in bash's own order: bash keeps the keys in a
+/// hash table of 1024 buckets (FNV-1 of the key's bytes), walks the buckets in order and each
+/// bucket newest first, and scripts and their expected outputs depend on that order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Assoc {
+    /// Each key's text and the sequence number of its insertion.
+    entries: HashMap<String, (u64, String)>,
+    inserted: u64,
+}
+
+/// The buckets of bash's associative arrays (`ASSOC_HASH_BUCKETS`).
+const ASSOC_BUCKETS: u32 = 1024;
+
+/// bash's `hash_string`: 32-bit FNV-1 over the key's bytes as C `char`s (signed on the
+/// platforms bash is built for, so a byte past 0x7f is sign-extended).
+fn bash_hash(key: &str) -> u32 {
+    let mut hash: u32 = 2_166_136_261;
+    for &byte in key.as_bytes() {
+        hash = hash.wrapping_mul(16_777_619);
+        hash ^= byte as i8 as i32 as u32;
+    }
+    hash
+}
+
+impl Assoc {
+    pub(crate) fn get(&self, key: &str) -> Option<&String> {
+        self.entries.get(key).map(|(_, text)| text)
+    }
+
+    /// Sets a key's text; a key already set keeps its place.
+    pub(crate) fn set(&mut self, key: String, text: String) {
+        match self.entries.get_mut(&key) {
+            Some((_, old)) => *old = text,
+            None => {
+                self.inserted += 1;
+                self.entries.insert(key, (self.inserted, text));
+            }
+        }
+    }
+
+    pub(crate) fn remove(&mut self, key: &str) -> Option<String> {
+        self.entries.remove(key).map(|(_, text)| text)
+    }
+
+    /// The entries in bash's order.
+    fn ordered(&self) -> Vec<(&String, &String)> {
+        let mut entries: Vec<(u32, u64, &String, &String)> = self
+            .entries
+            .iter()
+            .map(|(key, (seq, text))| (bash_hash(key) & (ASSOC_BUCKETS - 1), *seq, key, text))
+            .collect();
+        entries.sort_by_key(|&(bucket, seq, _, _)| (bucket, std::cmp::Reverse(seq)));
+        entries.into_iter().map(|(_, _, k, t)| (k, t)).collect()
+    }
+
+    /// The keys in bash's order (`${!m[@]}`).
+    pub(crate) fn keys(&self) -> Vec<String> {
+        self.ordered().into_iter().map(|(k, _)| k.clone()).collect()
+    }
+
+    /// The values in bash's order (`${m[@]}`).
+    pub(crate) fn values(&self) -> Vec<String> {
+        self.ordered().into_iter().map(|(_, t)| t.clone()).collect()
+    }
+
+    /// Keys and values in bash's order (`declare -p`).
+    pub(crate) fn pairs(&self) -> Vec<(String, String)> {
+        self.ordered()
+            .into_iter()
+            .map(|(k, t)| (k.clone(), t.clone()))
+            .collect()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Bytes the keys and values hold on the host.
+    pub(crate) fn cost(&self) -> usize {
+        self.entries
+            .iter()
+            .map(|(k, (_, t))| budget::string_cost(k) + budget::string_cost(t) + ENTRY_OVERHEAD)
+            .sum()
     }
 }
 
@@ -70,6 +151,15 @@ impl Array {
 pub(crate) enum Value {
     Scalar(String),
     Array(Array),
+    Assoc(Assoc),
+}
+
+/// An element of an array: an index of an indexed array (a scalar is element 0) or a key of
+/// an associative one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Key {
+    Index(usize),
+    Name(String),
 }
 
 impl Value {
@@ -78,6 +168,25 @@ impl Value {
         match self {
             Value::Scalar(text) => text,
             Value::Array(items) => items.get(0).map_or("", String::as_str),
+            Value::Assoc(map) => map.get("0").map_or("", String::as_str),
+        }
+    }
+
+    /// The keys set, in order (`${!a[@]}`; a scalar is element 0).
+    pub(crate) fn keys(&self) -> Vec<String> {
+        match self {
+            Value::Scalar(_) => vec!["0".to_string()],
+            Value::Array(items) => items.keys(),
+            Value::Assoc(map) => map.keys(),
+        }
+    }
+
+    /// The element a key names.
+    pub(crate) fn at(&self, key: &Key) -> Option<&str> {
+        match (self, key) {
+            (_, Key::Index(index)) => self.element(*index),
+            (Value::Assoc(map), Key::Name(name)) => map.get(name).map(String::as_str),
+            (_, Key::Name(_)) => None,
         }
     }
 
@@ -86,14 +195,16 @@ impl Value {
         match self {
             Value::Scalar(text) => vec![text.clone()],
             Value::Array(items) => items.values(),
+            Value::Assoc(map) => map.values(),
         }
     }
 
-    /// The value as an array (a scalar is element 0).
+    /// The value as an array (a scalar is element 0; an associative array's values in order).
     pub(crate) fn to_array(&self) -> Array {
         match self {
             Value::Scalar(text) => Array::from_values(vec![text.clone()]),
             Value::Array(items) => items.clone(),
+            Value::Assoc(map) => Array::from_values(map.values()),
         }
     }
 
@@ -102,6 +213,32 @@ impl Value {
         match self {
             Value::Array(items) => items.get(index).map(String::as_str),
             Value::Scalar(text) => (index == 0).then_some(text.as_str()),
+            Value::Assoc(map) => map.get(&index.to_string()).map(String::as_str),
+        }
+    }
+
+    pub(crate) fn is_assoc(&self) -> bool {
+        matches!(self, Value::Assoc(_))
+    }
+
+    /// Sets the element a key names (of an array; a scalar is left alone).
+    fn put(&mut self, key: Key, text: String) {
+        match (self, key) {
+            (Value::Array(items), Key::Index(index)) => items.set(index, text),
+            (Value::Array(items), Key::Name(_)) => items.set(0, text),
+            (Value::Assoc(map), Key::Index(index)) => map.set(index.to_string(), text),
+            (Value::Assoc(map), Key::Name(name)) => map.set(name, text),
+            (Value::Scalar(_), _) => {}
+        }
+    }
+
+    /// Removes the element a key names (of an array).
+    fn remove(&mut self, key: &Key) -> Option<String> {
+        match (self, key) {
+            (Value::Array(items), Key::Index(index)) => items.remove(*index),
+            (Value::Assoc(map), Key::Index(index)) => map.remove(&index.to_string()),
+            (Value::Assoc(map), Key::Name(name)) => map.remove(name),
+            _ => None,
         }
     }
 
@@ -110,6 +247,7 @@ impl Value {
         match self {
             Value::Scalar(_) => 1,
             Value::Array(items) => items.end(),
+            Value::Assoc(map) => map.len(),
         }
     }
 
@@ -118,6 +256,7 @@ impl Value {
         match self {
             Value::Scalar(text) => budget::string_cost(text),
             Value::Array(items) => items.cost(),
+            Value::Assoc(map) => map.cost(),
         }
     }
 }
@@ -138,6 +277,41 @@ impl Deref for Stored {
 pub(crate) struct Variable {
     pub(crate) value: Stored,
     pub(crate) exported: bool,
+    pub(crate) attributes: Attributes,
+}
+
+/// What `declare -r -i -l -u` gave a variable: how later assignments treat it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Attributes {
+    /// `-r`: assignments and `unset` fail.
+    pub(crate) readonly: bool,
+    /// `-i`: assigned text is evaluated as arithmetic (`+=` adds).
+    pub(crate) integer: bool,
+    /// `-l`, `-u`: assigned text is lowercased or uppercased.
+    pub(crate) lowercase: bool,
+    pub(crate) uppercase: bool,
+    /// Declared (`declare x`, `local x`, `declare -A m`) but never given a value: reads see
+    /// it unset, `declare -p` shows it, and its attributes hold for the first assignment.
+    pub(crate) unset: bool,
+}
+
+impl Attributes {
+    /// The letters `declare -p` shows for a variable, in bash's order.
+    pub(crate) fn letters(&self, value: &Value, exported: bool) -> String {
+        [
+            (matches!(value, Value::Array(_)), 'a'),
+            (value.is_assoc(), 'A'),
+            (self.integer, 'i'),
+            (self.readonly, 'r'),
+            (exported, 'x'),
+            (self.lowercase, 'l'),
+            (self.uppercase, 'u'),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, c)| *c)
+        .collect()
+    }
 }
 
 /// The background jobs one shell started that still run: what its `wait` waits for (a job's
@@ -240,7 +414,7 @@ pub(crate) struct Declaration {
     /// The argument as the builtin receives it (`NAME=VALUE`).
     pub(crate) text: String,
     pub(crate) name: String,
-    pub(crate) value: Value,
+    pub(crate) value: super::assign::Assigned,
     pub(crate) append: bool,
 }
 
@@ -259,7 +433,7 @@ pub(crate) fn is_name(name: &str) -> bool {
 }
 
 /// An element's new text: `text`, after what it held when appending.
-fn element_text(old: Option<&String>, text: String, append: bool) -> String {
+fn element_text(old: Option<&str>, text: String, append: bool) -> String {
     match (append, old) {
         (true, Some(old)) => format!("{old}{text}"),
         _ => text,
@@ -368,7 +542,46 @@ impl ShellState {
     }
 
     pub(crate) fn get(&self, name: &str) -> Option<&Value> {
-        self.vars.get(name).map(|v| &*v.value)
+        self.vars
+            .get(name)
+            .filter(|v| !v.attributes.unset)
+            .map(|v| &*v.value)
+    }
+
+    /// A variable's attributes (of a declared one too).
+    pub(crate) fn attributes(&self, name: &str) -> Attributes {
+        self.vars
+            .get(name)
+            .map(|v| v.attributes)
+            .unwrap_or_default()
+    }
+
+    /// Changes a variable's attributes; a name not set yet is declared (unset, holding `empty`).
+    pub(crate) fn change_attributes(
+        &mut self,
+        name: &str,
+        empty: Value,
+        change: impl FnOnce(&mut Attributes),
+    ) {
+        if !self.vars.contains_key(name) {
+            self.set(name, empty);
+            if let Some(variable) = self.vars.get_mut(name) {
+                variable.attributes.unset = true;
+            }
+        }
+        if let Some(variable) = self.vars.get_mut(name) {
+            change(&mut variable.attributes);
+        }
+    }
+
+    /// Whether `name` is an associative array (declared or set).
+    pub(crate) fn is_assoc(&self, name: &str) -> bool {
+        self.declared(name).is_some_and(|v| v.value.is_assoc())
+    }
+
+    /// The value a variable holds even when only declared (an empty array of `declare -A m`).
+    pub(crate) fn declared(&self, name: &str) -> Option<&Variable> {
+        self.vars.get(name)
     }
 
     /// Stores a value; one that does not fit the memory budget is not stored, and the budget
@@ -384,6 +597,7 @@ impl ShellState {
             Some(variable) => {
                 variable.value = stored;
                 variable.exported |= exported;
+                variable.attributes.unset = false;
             }
             None => {
                 if self.tables.grow(name_cost(name)).is_err() {
@@ -395,44 +609,11 @@ impl ShellState {
                     Variable {
                         value: stored,
                         exported,
+                        attributes: Attributes::default(),
                     },
                 );
             }
         }
-    }
-
-    /// `NAME=VALUE` or `NAME+=VALUE`: `+=` appends to a scalar's text or an array's elements
-    /// (a scalar becomes element 0 of an array appended to).
-    pub(crate) fn assign_value(&mut self, name: &str, value: Value, append: bool) {
-        let value = match (append, self.get(name), value) {
-            (true, Some(old), Value::Array(new)) => {
-                if self.budget.room(old.cost() + new.cost()).is_err() {
-                    return;
-                }
-                let mut items = old.to_array();
-                for item in new.values() {
-                    items.push(item);
-                }
-                Value::Array(items)
-            }
-            (true, Some(Value::Array(old)), Value::Scalar(new)) => {
-                if self.budget.room(old.cost() + new.len()).is_err() {
-                    return;
-                }
-                let mut items = old.clone();
-                let first = items.get(0).map_or(String::new(), |f| format!("{f}{new}"));
-                items.set(0, first);
-                Value::Array(items)
-            }
-            (true, Some(Value::Scalar(old)), Value::Scalar(new)) => {
-                if self.budget.room(old.len() + new.len()).is_err() {
-                    return;
-                }
-                Value::Scalar(format!("{old}{new}"))
-            }
-            (_, _, value) => value,
-        };
-        self.set(name, value);
     }
 
     /// The evaluated assignment behind a declaration builtin's argument, if it is one.
@@ -445,45 +626,59 @@ impl ShellState {
         self.set(name, Value::Scalar(value.into()));
     }
 
-    /// `name[index]=text` (appending to the element with `append`): changed in place when no
-    /// other shell shares the array.
-    pub(crate) fn set_element(&mut self, name: &str, index: usize, text: String, append: bool) {
+    /// `name[key]=text` (appending to the element with `append`): changed in place when no
+    /// other shell shares the array; a scalar becomes element 0 of an indexed array.
+    pub(crate) fn set_element(&mut self, name: &str, key: Key, text: String, append: bool) {
         if let Some(variable) = self.vars.get_mut(name)
-            && let Some((Value::Array(items), charge)) = Arc::get_mut(&mut variable.value.0)
+            && !matches!(*variable.value, Value::Scalar(_))
+            && let Some((value, charge)) = Arc::get_mut(&mut variable.value.0)
         {
-            let old = items.get(index);
-            let old_cost = old.map_or(0, |o| budget::string_cost(o));
-            let kept = if append {
-                old.map_or(0, String::len)
-            } else {
-                0
+            variable.attributes.unset = false;
+            let old = value.at(&key);
+            let old_cost = old.map_or(0, budget::string_cost);
+            let kept = if append { old.map_or(0, str::len) } else { 0 };
+            // A new key of an associative array costs its text and its entry.
+            let key_cost = match (&key, value.is_assoc(), old) {
+                (Key::Name(k), true, None) => budget::string_cost(k) + ENTRY_OVERHEAD,
+                (Key::Index(i), true, None) => 24 + ENTRY_OVERHEAD + i.to_string().len(),
+                _ => 0,
             };
-            let new_cost = budget::string_cost(&text).saturating_add(kept);
+            let new_cost = budget::string_cost(&text)
+                .saturating_add(kept)
+                .saturating_add(key_cost);
             if charge.resize(charge.bytes() - old_cost + new_cost).is_err() {
                 return;
             }
-            let text = element_text(items.get(index), text, append);
-            items.set(index, text);
+            let text = element_text(value.at(&key), text, append);
+            value.put(key, text);
             return;
         }
         let shared = self.get(name).map_or(0, Value::cost);
         if self.budget.room(shared.saturating_add(text.len())).is_err() {
             return;
         }
-        let mut items = self.get(name).map(Value::to_array).unwrap_or_default();
-        let text = element_text(items.get(index), text, append);
-        items.set(index, text);
-        self.set(name, Value::Array(items));
+        let mut value = match self.get(name) {
+            Some(Value::Assoc(map)) => Value::Assoc(map.clone()),
+            Some(value) => Value::Array(value.to_array()),
+            None if self.is_assoc(name) => Value::Assoc(Assoc::default()),
+            None => Value::Array(Array::default()),
+        };
+        let text = element_text(value.at(&key), text, append);
+        value.put(key, text);
+        self.set(name, value);
     }
 
-    /// `unset 'a[i]'`: removes one element (a scalar is element 0).
-    pub(crate) fn unset_element(&mut self, name: &str, index: usize) {
+    /// `unset 'a[key]'`: removes one element (a scalar is element 0).
+    pub(crate) fn unset_element(&mut self, name: &str, key: &Key) {
         let Some(value) = self.get(name) else {
             return;
         };
-        let mut items = value.to_array();
-        if items.remove(index).is_some() {
-            self.set(name, Value::Array(items));
+        let mut value = match value {
+            Value::Assoc(map) => Value::Assoc(map.clone()),
+            value => Value::Array(value.to_array()),
+        };
+        if value.remove(key).is_some() {
+            self.set(name, value);
         }
     }
 
@@ -527,7 +722,7 @@ impl ShellState {
         let mut env: Vec<(String, String)> = self
             .vars
             .iter()
-            .filter(|(name, v)| v.exported && name.as_str() != "PWD")
+            .filter(|(name, v)| v.exported && !v.attributes.unset && name.as_str() != "PWD")
             .map(|(name, v)| (name.clone(), v.value.scalar().to_string()))
             .collect();
         env.push(("PWD".to_string(), self.cwd.clone()));
@@ -582,7 +777,12 @@ mod tests {
         let budget = Budget::new(1 << 20);
         let mut state = ShellState::new(&[], "/", budget.clone());
         let before = budget.used();
-        state.set_element("a", 9_000_000_000_000_000_000, "x".into(), false);
+        state.set_element(
+            "a",
+            Key::Index(9_000_000_000_000_000_000),
+            "x".into(),
+            false,
+        );
         let Some(Value::Array(items)) = state.get("a") else {
             panic!("not an array")
         };

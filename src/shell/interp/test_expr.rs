@@ -203,8 +203,8 @@ fn variable_is_set(state: &ShellState, operand: &str) -> bool {
     if index == "@" || index == "*" {
         return value.to_end() > 0;
     }
-    match super::arith::element_index(state, name, index) {
-        Ok(Some(index)) => value.element(index).is_some(),
+    match super::arith::element_key(state, name, index) {
+        Ok(Some(key)) => value.at(&key).is_some(),
         _ => false,
     }
 }
