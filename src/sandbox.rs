@@ -14,7 +14,7 @@ use crate::router::{self, Decision, Route};
 use crate::shell;
 use crate::shell::interp::{Budget, Fds, Interp, ShellState, Unwind};
 use crate::stdio::{self, CapturedOutput, Input};
-use crate::zones::{ScratchPool, ZoneFs, ZoneMounts};
+use crate::zones::{RootView, ScratchPool, ZoneFs, ZoneMounts};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -43,6 +43,8 @@ pub struct Sandbox {
     id: String,
     /// Empty scratch directories for the next lines.
     pub(crate) scratch: Arc<ScratchPool>,
+    /// The guest's read-only `/` beneath the zones.
+    pub(crate) root: Arc<RootView>,
 }
 
 /// Options for building a [`Sandbox`] beyond its policy.
@@ -98,6 +100,9 @@ impl SandboxBuilder {
             .build()
             .map_err(|e| Error::engine("starting the I/O runtime", e))?;
         let env = self.policy.env.resolve(|name| std::env::var(name).ok());
+        let root = Arc::new(RootView::new(
+            self.policy.zones.iter().map(|zone| zone.guest.clone()),
+        ));
         Ok(Sandbox {
             policy: self.policy,
             env,
@@ -110,6 +115,7 @@ impl SandboxBuilder {
                 SANDBOXES.fetch_add(1, Ordering::Relaxed)
             ),
             scratch: Arc::new(ScratchPool::new()),
+            root,
         })
     }
 }
@@ -176,7 +182,7 @@ impl Sandbox {
         forced: Option<Backend>,
     ) -> Result<Output> {
         let program = shell::parse(line)?;
-        let mounts = ZoneMounts::prepare(&self.policy.zones, &self.scratch)?;
+        let mounts = ZoneMounts::prepare(&self.policy.zones, &self.scratch, &self.root)?;
         let mut state = self.fresh_shell();
         let mut decision = self.decide(&state, &mounts, &program);
         match (decision.route, forced) {
@@ -471,7 +477,7 @@ impl Sandbox {
         stdin: Vec<u8>,
     ) -> Result<Output> {
         let started = Instant::now();
-        let mounts = ZoneMounts::prepare(&self.policy.zones, &self.scratch)?;
+        let mounts = ZoneMounts::prepare(&self.policy.zones, &self.scratch, &self.root)?;
         let (stdout, stderr) = self.captures();
         let request = RunRequest {
             call: ToolCall {
@@ -546,6 +552,7 @@ impl Sandbox {
         let sandbox = std::mem::ManuallyDrop::new(self);
         sandbox.remove_warm_containers();
         sandbox.scratch.clear();
+        sandbox.root.remove_now();
     }
 
     /// Removes the warm containers (outside async code only; otherwise the reaper of the next

@@ -15,7 +15,7 @@ impl Sandbox {
         Ok(Session {
             sandbox: self,
             state: self.fresh_shell(),
-            mounts: ZoneMounts::prepare(&self.policy.zones, &self.scratch)?,
+            mounts: ZoneMounts::prepare(&self.policy.zones, &self.scratch, &self.root)?,
         })
     }
 }

@@ -3,6 +3,7 @@
 //! command could not (no `..` or symlink escapes, `ro` zones not writable).
 
 use super::mounts::{Mount, ZoneMounts, innermost};
+use super::root::host_device;
 use cap_std::fs::{OpenOptions, OpenOptionsExt};
 use rustix::io::Errno;
 use std::io;
@@ -91,9 +92,10 @@ impl ZoneFs {
 
     /// Opens a file for a redirect.
     pub(crate) fn open(&self, guest: &str, how: OpenFor) -> io::Result<std::fs::File> {
-        if guest == "/dev/null" {
+        if let Some(device) = host_device(guest) {
+            // Writes to any of them are thrown away, as /dev/null's are.
             return match how {
-                OpenFor::Read => std::fs::File::open("/dev/null"),
+                OpenFor::Read => std::fs::File::open(device),
                 _ => std::fs::OpenOptions::new().write(true).open("/dev/null"),
             };
         }
@@ -135,6 +137,12 @@ impl ZoneFs {
     /// `follow`.
     pub(crate) fn metadata(&self, guest: &str, follow: bool) -> io::Result<cap_std::fs::Metadata> {
         let (zone, rest) = self.locate(guest).ok_or_else(not_found)?;
+        // The devices the sandbox serves are what they are on the host (`test -c /dev/zero`).
+        if zone.is_root_view()
+            && let Some(device) = host_device(guest)
+        {
+            return std::fs::metadata(device).map(cap_std::fs::Metadata::from_just_metadata);
+        }
         let dir = zone.dir()?;
         if rest.is_empty() {
             return dir.dir_metadata();

@@ -6,8 +6,10 @@
 
 mod files;
 mod mounts;
+mod root;
 mod scratch;
 
 pub(crate) use files::{OpenFor, ScriptFiles, ZoneFs, describe};
 pub(crate) use mounts::{Mount, ZoneMounts, innermost, normalize};
+pub(crate) use root::RootView;
 pub(crate) use scratch::{ScratchPool, private_dir};

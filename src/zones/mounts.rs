@@ -5,6 +5,7 @@
 //! panicked). Also the one way a guest path is resolved to its zone on the host
 //! ([`innermost`]), for the host calls and the shell.
 
+use super::root::RootView;
 use super::scratch::{ScratchDir, ScratchPool};
 use crate::error::{Error, ZoneError};
 use crate::policy::{Zone, ZoneMode};
@@ -14,21 +15,51 @@ use std::sync::{Arc, OnceLock};
 
 /// One zone ready for use: its host directory, its guest path, and whether it takes writes.
 pub(crate) struct Mount {
-    pub(crate) host: PathBuf,
+    host: MountHost,
     pub(crate) guest: String,
     pub(crate) writable: bool,
     /// The host directory, opened on first use and kept while the mounts live.
     dir: OnceLock<Dir>,
 }
 
+/// Where a mount's directory is on the host.
+enum MountHost {
+    Dir(PathBuf),
+    /// The sandbox's read-only root view, made on first use.
+    Root(Arc<RootView>),
+}
+
 impl Mount {
     pub(crate) fn new(host: PathBuf, guest: String, writable: bool) -> Mount {
         Mount {
-            host,
+            host: MountHost::Dir(host),
             guest,
             writable,
             dir: OnceLock::new(),
         }
+    }
+
+    /// The root view, read-only at `/`.
+    fn root(view: Arc<RootView>) -> Mount {
+        Mount {
+            host: MountHost::Root(view),
+            guest: "/".to_string(),
+            writable: false,
+            dir: OnceLock::new(),
+        }
+    }
+
+    /// The zone's directory on the host.
+    pub(crate) fn host(&self) -> std::io::Result<&std::path::Path> {
+        match &self.host {
+            MountHost::Dir(path) => Ok(path),
+            MountHost::Root(view) => view.path(),
+        }
+    }
+
+    /// Whether this is the sandbox's root view rather than a zone.
+    pub(crate) fn is_root_view(&self) -> bool {
+        matches!(self.host, MountHost::Root(_))
     }
 
     /// The zone's directory as a cap-std capability: nothing reached through it leaves it.
@@ -37,7 +68,7 @@ impl Mount {
         if let Some(dir) = self.dir.get() {
             return Ok(dir);
         }
-        let dir = Dir::open_ambient_dir(&self.host, cap_std::ambient_authority())?;
+        let dir = Dir::open_ambient_dir(self.host()?, cap_std::ambient_authority())?;
         Ok(self.dir.get_or_init(|| dir))
     }
 }
@@ -95,21 +126,27 @@ pub(crate) struct ZoneMounts {
 
 impl ZoneMounts {
     /// Every zone, the scratch ones empty (taken from `scratch`).
-    pub(crate) fn prepare(zones: &[Zone], scratch: &Arc<ScratchPool>) -> Result<ZoneMounts, Error> {
-        Self::prepare_with(zones, Some(scratch))
+    /// Every zone (the scratch ones empty, taken from `scratch`) above the read-only `root`.
+    pub(crate) fn prepare(
+        zones: &[Zone],
+        scratch: &Arc<ScratchPool>,
+        root: &Arc<RootView>,
+    ) -> Result<ZoneMounts, Error> {
+        Self::prepare_with(zones, Some(scratch), Some(root))
     }
 
     /// The ro and rw zones only: what a line sees before it runs (its scratch zones start
     /// empty), for routing without creating directories.
     pub(crate) fn without_scratch(zones: &[Zone]) -> Result<ZoneMounts, Error> {
-        Self::prepare_with(zones, None)
+        Self::prepare_with(zones, None, None)
     }
 
     fn prepare_with(
         zones: &[Zone],
         scratch_pool: Option<&Arc<ScratchPool>>,
+        root: Option<&Arc<RootView>>,
     ) -> Result<ZoneMounts, Error> {
-        let mut mounts = Vec::with_capacity(zones.len());
+        let mut mounts = Vec::with_capacity(zones.len() + 1);
         let mut scratch = Vec::new();
         for zone in zones {
             let (host, writable) = match (&zone.host, zone.mode) {
@@ -137,6 +174,11 @@ impl ZoneMounts {
                 });
             }
             mounts.push(Mount::new(host, zone.guest.clone(), writable));
+        }
+        // Last, so that the zones keep their descriptors (3, 4, …) in a wasm run; a zone at
+        // `/` is its own root.
+        if let Some(root) = root.filter(|_| !zones.iter().any(|zone| zone.guest == "/")) {
+            mounts.push(Mount::root(root.clone()));
         }
         Ok(ZoneMounts {
             mounts: mounts.into(),

@@ -44,6 +44,28 @@ const CASES: &[(&str, &str, i32)] = &[
     ("test -w /tmp", "", 0),
     ("test -r lines.txt", "", 0),
     ("[ -x /bin/ls ]", "", 0),
+    // The guest's read-only root: the zones, and the devices the sandbox serves.
+    ("cd / && pwd && ls", "/\ndev\nout\ntmp\nworkspace\n", 0),
+    (
+        "find / -maxdepth 1 | sort",
+        "/\n/dev\n/out\n/tmp\n/workspace\n",
+        0,
+    ),
+    (
+        "ls /dev",
+        "fd\nnull\nrandom\nstderr\nstdin\nstdout\nurandom\nzero\n",
+        0,
+    ),
+    ("head -c 3 /dev/zero | od -An -tx1", " 00 00 00\n", 0),
+    ("head -c 16 /dev/urandom | wc -c", "16\n", 0),
+    (
+        "[ -c /dev/zero ] && [ -d / ] && echo devices",
+        "devices\n",
+        0,
+    ),
+    ("echo x > /new.txt", "", 1),
+    ("mkdir /made", "", 1),
+    ("echo in | cat /dev/stdin", "in\n", 0),
     ("date -s 2020-01-01", "", 2),
     ("truncate -s 0 lines.txt", "", 1),
     ("grep 'a\\(b\\)\\1' lines.txt", "", 2),

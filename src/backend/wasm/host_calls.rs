@@ -62,7 +62,11 @@ pub(crate) fn add_to_linker(linker: &mut Linker<RunState>) -> Result<(), Error> 
             |mut caller: Caller<'_, RunState>, index: i32, out: i32| -> i32 {
                 let Some(record) = usize::try_from(index)
                     .ok()
-                    .and_then(|i| caller.data().zones.get(i))
+                    .and_then(|i| {
+                        // The zones, not the root view beneath them.
+                        let zones = caller.data().zones.iter();
+                        zones.filter(|zone| !zone.is_root_view()).nth(i)
+                    })
                     .map(zone_record)
                 else {
                     return ERRNO_NOENT;
@@ -83,7 +87,7 @@ const ZONE_PATH_MAX: usize = 256;
 /// `zonebox.zone(i)`: total, free and available bytes of the zone's file system (u64 each),
 /// whether it is writable and the guest path's length (u32 each), then the guest path.
 fn zone_record(zone: &Mount) -> std::io::Result<Vec<u8>> {
-    let stats = rustix::fs::statvfs(&zone.host)?;
+    let stats = rustix::fs::statvfs(zone.host()?)?;
     let block = stats.f_frsize.max(1);
     let mut record = Vec::with_capacity(32 + ZONE_PATH_MAX);
     record.extend_from_slice(&(stats.f_blocks * block).to_le_bytes());

@@ -48,14 +48,18 @@ impl WasmEngine {
             wasi.env("PWD", call.workdir);
         }
         for mount in request.mounts.mounts.iter() {
-            wasi.preopened_dir(&mount.host, &mount.guest, perms(mount))
-                .map_err(|e| Error::Zone {
-                    guest: mount.guest.clone(),
-                    problem: ZoneError::CannotOpen {
-                        host: mount.host.clone(),
-                        reason: e.to_string(),
-                    },
-                })?;
+            let cannot_open = |host: &std::path::Path, reason: String| Error::Zone {
+                guest: mount.guest.clone(),
+                problem: ZoneError::CannotOpen {
+                    host: host.to_path_buf(),
+                    reason,
+                },
+            };
+            let host = mount
+                .host()
+                .map_err(|e| cannot_open(std::path::Path::new("(root view)"), e.to_string()))?;
+            wasi.preopened_dir(host, &mount.guest, perms(mount))
+                .map_err(|e| cannot_open(host, e.to_string()))?;
         }
         let mut wasi = wasi.build_p1();
         // wasmtime-wasi's p1 context has no descriptor cap of its own; its resource table does.

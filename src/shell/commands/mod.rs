@@ -35,6 +35,8 @@ pub(crate) enum Runs {
 pub(crate) enum Builtin {
     True,
     False,
+    /// `test` and `[`.
+    Test,
     Alias,
     Break,
     Cd,
@@ -133,6 +135,7 @@ const fn after(options: &'static Options) -> Starts {
 pub(crate) const COMMANDS: &[Command] = &[
     // Builtins that start nothing.
     shell(":", Builtin::True, Starts::Nothing),
+    shell("[", Builtin::Test, Starts::Nothing),
     shell("alias", Builtin::Alias, Starts::Nothing),
     shell("break", Builtin::Break, Starts::Nothing),
     shell("cd", Builtin::Cd, Starts::Nothing),
@@ -153,6 +156,7 @@ pub(crate) const COMMANDS: &[Command] = &[
     shell("set", Builtin::Set, Starts::Nothing),
     shell("shift", Builtin::Shift, Starts::Nothing),
     shell("shopt", Builtin::Shopt, Starts::Nothing),
+    shell("test", Builtin::Test, Starts::Nothing),
     shell("true", Builtin::True, Starts::Nothing),
     shell("type", Builtin::Type, Starts::Nothing),
     shell("typeset", Builtin::Declare, Starts::Nothing),

@@ -63,8 +63,8 @@ impl<'a, A: Arg> ShellCall<'a, A> {
             if text.starts_with('-') && text[1..].contains('c') {
                 command_text = true;
             }
-            // -o NAME and +o NAME take the option's name.
-            index += if text.ends_with('o') { 2 } else { 1 };
+            // -o NAME, +o NAME, -O NAME and +O NAME take the option's name.
+            index += if text.ends_with(['o', 'O']) { 2 } else { 1 };
         }
         let options = &args[..options_end.unwrap_or(index).min(args.len())];
         let operand = args.get(index);
@@ -88,8 +88,9 @@ impl<'a, A: Arg> ShellCall<'a, A> {
         }
     }
 
-    /// The single-letter options set (`-e`, `-eu`, `-o pipefail` as `pipefail`), for the
-    /// interpreter: each as a letter or a long name, `true` when set with `-`.
+    /// The single-letter options set (`-e`, `-eu`, `-o pipefail` as `pipefail`, `-O nullglob`
+    /// as `O:nullglob`), for the interpreter: each as a letter or a long name, `true` when set
+    /// with `-`.
     pub(crate) fn settings(&self) -> Vec<(String, bool)> {
         let mut settings = Vec::new();
         let mut words = self.options.iter().filter_map(Arg::text);
@@ -103,6 +104,11 @@ impl<'a, A: Arg> ShellCall<'a, A> {
                 if letter == 'o' {
                     if let Some(name) = words.next() {
                         settings.push((name.to_string(), on));
+                    }
+                } else if letter == 'O' {
+                    // A shopt option, marked apart from set's.
+                    if let Some(name) = words.next() {
+                        settings.push((format!("O:{name}"), on));
                     }
                 } else {
                     settings.push((letter.to_string(), on));

@@ -6,6 +6,8 @@
 
 use super::declare::{Declarer, declare};
 use super::exec::{Interp, Io, Status, Unwind, status_of};
+use super::options::{Family, letter_option};
+use super::set::set_option;
 use super::state::{Array, ShellState, Value, element_name, is_name};
 use crate::line::exit;
 use crate::shell::commands::{
@@ -31,13 +33,14 @@ pub(crate) async fn run(
     let status = match builtin {
         Builtin::True => Ok(0),
         Builtin::False => Ok(1),
+        Builtin::Test => Ok(super::test_expr::test(interp, state, io, name, args)),
         Builtin::Cd => Ok(cd(interp, state, io, args).await),
         Builtin::Pwd => write(io, &format!("{}\n", state.cwd)).await,
         Builtin::Export | Builtin::Declare | Builtin::Local => {
             Ok(declare(state, io, Declarer::of(name), args).await)
         }
         Builtin::Let => Ok(let_arithmetic(interp, state, io, args)),
-        Builtin::Shopt => Ok(shopt(state, io, args)),
+        Builtin::Shopt => Ok(super::set::shopt(state, io, args).await),
         Builtin::Unset => {
             let mut status = 0;
             for name in args.iter().filter(|a| !a.starts_with('-')) {
@@ -62,7 +65,7 @@ pub(crate) async fn run(
             }
             Ok(status)
         }
-        Builtin::Set => Ok(set(state, io, args)),
+        Builtin::Set => Ok(super::set::set(state, io, args).await),
         Builtin::Shift => {
             let n = args
                 .first()
@@ -269,7 +272,7 @@ async fn cd(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String
         .iter()
         .filter(|a| !matches!(a.as_str(), "-L" | "-P"))
         .collect();
-    let (target, announce) = match operands.first().map(|s| s.as_str()) {
+    let (target, mut announce) = match operands.first().map(|s| s.as_str()) {
         None => (
             state
                 .get("HOME")
@@ -284,7 +287,16 @@ async fn cd(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String
         ),
         Some(dir) => (dir.to_string(), false),
     };
-    let guest = normalize(&state.cwd, &target);
+    let mut guest = normalize(&state.cwd, &target);
+    // `shopt -s cdable_vars`: a name that is no directory may name a variable holding one.
+    if !interp.zones.is_dir(&guest)
+        && state.options.cdable_vars
+        && let Some(value) = state.get(&target).filter(|_| is_name(&target))
+    {
+        // bash prints where it went, as for `cd -`.
+        guest = normalize(&state.cwd, value.scalar());
+        announce = true;
+    }
     if !interp.zones.is_dir(&guest) {
         let reason = if interp.zones.metadata(&guest, true).is_ok() {
             "Not a directory"
@@ -297,33 +309,6 @@ async fn cd(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String
     state.set_cwd(&guest);
     if announce {
         let _ = io.stdout().write_all(format!("{guest}\n").as_bytes()).await;
-    }
-    0
-}
-
-/// `shopt -s|-u OPTION…`: `nullglob` and `dotglob` change globbing; `extglob` is always on and
-/// `checkwinsize`/`histappend` mean nothing here; any other option is refused, never ignored.
-fn shopt(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
-    let on = match args.first().map(String::as_str) {
-        Some("-s") => true,
-        Some("-u") => false,
-        _ => {
-            io.report("sh: shopt: only shopt -s|-u OPTION… is supported by the zonebox shell\n");
-            return 2;
-        }
-    };
-    for option in &args[1..] {
-        match option.as_str() {
-            "nullglob" => state.options.nullglob = on,
-            "dotglob" => state.options.dotglob = on,
-            "extglob" | "checkwinsize" | "histappend" => {}
-            other => {
-                io.report(&format!(
-                    "sh: shopt: {other}: not supported by the zonebox shell\n"
-                ));
-                return 1;
-            }
-        }
     }
     0
 }
@@ -348,71 +333,6 @@ fn let_arithmetic(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[
         }
     }
     i32::from(last == 0)
-}
-
-fn set(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
-    let mut index = 0;
-    while index < args.len() {
-        let arg = &args[index];
-        if arg == "--" {
-            state.positional = args[index + 1..].to_vec();
-            state.recharge_tables();
-            return 0;
-        }
-        let (on, flags) = match (arg.strip_prefix('-'), arg.strip_prefix('+')) {
-            (Some(flags), _) if !flags.is_empty() => (true, flags),
-            (_, Some(flags)) if !flags.is_empty() => (false, flags),
-            _ => {
-                state.positional = args[index..].to_vec();
-                state.recharge_tables();
-                return 0;
-            }
-        };
-        for flag in flags.chars() {
-            let option = match flag {
-                'e' => "errexit",
-                'u' => "nounset",
-                'x' => "xtrace",
-                'f' => "noglob",
-                'a' => "allexport",
-                'C' => "noclobber",
-                'o' => {
-                    index += 1;
-                    match args.get(index) {
-                        Some(name) => name.as_str(),
-                        None => return 0,
-                    }
-                }
-                'h' | 'B' | 'H' | 'm' | 'b' | 'v' => continue,
-                other => {
-                    io.report(&format!("sh: set: -{other}: invalid option\n"));
-                    return 2;
-                }
-            };
-            match option {
-                "errexit" => state.options.errexit = on,
-                "nounset" => state.options.nounset = on,
-                "xtrace" => state.options.xtrace = on,
-                "noglob" => state.options.noglob = on,
-                "pipefail" => state.options.pipefail = on,
-                "allexport" => state.options.allexport = on,
-                "noclobber" => state.options.noclobber = on,
-                "posix"
-                | "braceexpand"
-                | "hashall"
-                | "monitor"
-                | "verbose"
-                | "histexpand"
-                | "interactive-comments" => {}
-                other => {
-                    io.report(&format!("sh: set: {other}: invalid option name\n"));
-                    return 2;
-                }
-            }
-        }
-        index += 1;
-    }
-    0
 }
 
 /// `mapfile [-t] [-d DELIM] [-n COUNT] [-s SKIP] [-O ORIGIN] [ARRAY]` (and `readarray`): the
@@ -523,6 +443,20 @@ async fn source(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[St
     }
 }
 
+/// bash's own long options (`bash --norc -c …`): how bash starts, nothing the child shell
+/// here reads.
+const BASH_LONG_OPTIONS: &[&str] = &[
+    "norc",
+    "noprofile",
+    "noediting",
+    "login",
+    "debugger",
+    "dump-strings",
+    "dump-po-strings",
+    "wordexp",
+    "protected",
+];
+
 /// `sh -c TEXT [NAME ARGS…]`, `sh FILE [ARGS…]`, `bash -e -c …`: a child shell, run here,
 /// its arguments read as the router reads them ([`ShellCall`]).
 async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -> i32 {
@@ -532,12 +466,25 @@ async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -
     child.options = Default::default();
     let call = ShellCall::read(args);
     for (setting, on) in call.settings() {
-        match setting.as_str() {
-            "e" | "errexit" => child.options.errexit = on,
-            "u" | "nounset" => child.options.nounset = on,
-            "x" | "xtrace" => child.options.xtrace = on,
-            "pipefail" => child.options.pipefail = on,
-            _ => {}
+        // `-O NAME` is a shopt option, `-o NAME` and letters are set's; bash's own long
+        // options (`--norc`, …) change nothing here.
+        let (family, name) = match setting.strip_prefix("O:") {
+            Some(name) => (Family::Shopt, name.to_string()),
+            None if setting.chars().count() == 1 => {
+                let letter = setting.chars().next().unwrap_or('?');
+                match letter_option(letter) {
+                    Some(name) => (Family::Set, name.to_string()),
+                    // -c, -s, -i, -l, -r: how the shell runs, read by ShellCall.
+                    None => continue,
+                }
+            }
+            None if BASH_LONG_OPTIONS.contains(&setting.as_str()) => {
+                continue;
+            }
+            None => (Family::Set, setting),
+        };
+        if let Err(status) = set_option(&mut child, io, "sh", family, &name, on) {
+            return status.max(2);
         }
     }
     let text = match call.source {

@@ -402,6 +402,10 @@ impl<'a> Interp<'a> {
     ) -> Running<'f> {
         Box::pin(GrowingStack(Box::pin(async move {
             self.checkpoint().await?;
+            if state.options.noexec {
+                // `set -n`: read, not run (nothing turns it off again).
+                return Ok(0);
+            }
             match command {
                 Command::Simple(simple) => self.run_simple(state, io, simple).await,
                 Command::Compound(compound, redirects) => {

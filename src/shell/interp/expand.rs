@@ -59,7 +59,7 @@ impl Interp<'_> {
                 let split = split_fields(pieces, &ifs, &self.budget, held)
                     .map_err(|stop| self.stopped_by(stop))?;
                 for field in split {
-                    for path in self.glob_field(state, field)? {
+                    for path in self.glob_field(state, io, field)? {
                         held = held.saturating_add(super::budget::string_cost(&path));
                         fields.push(path);
                     }
@@ -229,8 +229,14 @@ impl Interp<'_> {
         Ok(text.trim_end_matches('\n').to_string())
     }
 
-    /// Pathname expansion of one field against the zones; the field itself when nothing matches.
-    fn glob_field(&self, state: &ShellState, field: Vec<Chunk>) -> Result<Vec<String>, Unwind> {
+    /// Pathname expansion of one field against the zones; the field itself when nothing matches
+    /// (nothing with `nullglob`; with `failglob` the shell ends with status 1, as bash's does).
+    fn glob_field(
+        &self,
+        state: &ShellState,
+        io: &Io,
+        field: Vec<Chunk>,
+    ) -> Result<Vec<String>, Unwind> {
         let literal: String = field.iter().map(|c| c.text.as_str()).collect();
         let has_glob = !state.options.noglob
             && field
@@ -257,6 +263,10 @@ impl Interp<'_> {
             &self.budget,
         )
         .map_err(|stop| self.stopped_by(stop))?;
+        if matches.is_empty() && state.options.failglob {
+            io.report(&format!("sh: no match: {literal}\n"));
+            return Err(Unwind::Exit(1));
+        }
         Ok(if matches.is_empty() && !state.options.nullglob {
             vec![literal]
         } else {

@@ -175,6 +175,9 @@ impl Interp<'_> {
                 } else {
                     OpenFor::Truncate
                 };
+                if !*append && state.options.noclobber && self.is_regular_file(state, &path) {
+                    return Ok(Err(format!("{path}: cannot overwrite existing file")));
+                }
                 match self.open_output(state, &path, how) {
                     Ok(output) => {
                         io.set_stdout_and_stderr(output);

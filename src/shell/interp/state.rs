@@ -344,7 +344,7 @@ impl Jobs {
     }
 }
 
-/// `set` options the interpreter honours.
+/// `set` and `shopt` options (by name: [`super::options`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Options {
     pub(crate) errexit: bool,
@@ -360,6 +360,17 @@ pub(crate) struct Options {
     pub(crate) allexport: bool,
     /// `set -C`: `>` does not overwrite an existing file (`>|` does).
     pub(crate) noclobber: bool,
+    /// `set -n`: commands are read, not run.
+    pub(crate) noexec: bool,
+    /// `shopt -s cdable_vars`: `cd NAME` goes to `$NAME` when no directory NAME is there.
+    pub(crate) cdable_vars: bool,
+    /// `shopt -s extglob`: listed only (the parser always reads `@(…)`, `!(…)`).
+    pub(crate) extglob: bool,
+    /// `shopt -s failglob`: a pattern that matches nothing is an error.
+    pub(crate) failglob: bool,
+    /// The options that only matter to a terminal, by their index in the option table, set
+    /// when they differ from their default ([`super::options`]).
+    pub(crate) flipped: u128,
 }
 
 pub(crate) struct ShellState {

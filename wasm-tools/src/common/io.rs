@@ -1,4 +1,6 @@
-//! Standard streams, inputs named on the command line (`-` is stdin), and error wording.
+//! Standard streams, inputs named on the command line (`-` is stdin, and the devices the
+//! sandbox serves: `/dev/stdin`, `/dev/zero`, `/dev/random`, `/dev/urandom`), and error
+//! wording.
 
 use super::ToolError;
 use std::cell::RefCell;
@@ -50,10 +52,55 @@ pub fn path_error(path: &str, error: &io::Error) -> String {
     format!("{path}: {}", describe(error))
 }
 
+/// Endless random bytes: a keyed hash (SipHash, keyed from the host's `random_get`) of a
+/// counter, as `/dev/urandom` reads.
+struct RandomBytes {
+    key: std::collections::hash_map::RandomState,
+    counter: u64,
+}
+
+impl Read for RandomBytes {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        use std::hash::BuildHasher;
+        for chunk in buffer.chunks_mut(8) {
+            self.counter += 1;
+            let block = self.key.hash_one(self.counter).to_le_bytes();
+            chunk.copy_from_slice(&block[..chunk.len()]);
+        }
+        Ok(buffer.len())
+    }
+}
+
+/// Endless zero bytes, as `/dev/zero` reads.
+struct Zeros;
+
+impl Read for Zeros {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        buffer.fill(0);
+        Ok(buffer.len())
+    }
+}
+
+/// A device of the sandbox's `/dev`, served here rather than by the (empty) file of its root.
+fn device(name: &str) -> Option<Box<dyn BufRead>> {
+    Some(match name {
+        "-" | "/dev/stdin" | "/dev/fd/0" => {
+            Box::new(BufReader::with_capacity(64 * 1024, io::stdin()))
+        }
+        "/dev/zero" => Box::new(BufReader::new(Zeros)),
+        "/dev/random" | "/dev/urandom" => Box::new(BufReader::new(RandomBytes {
+            key: std::collections::hash_map::RandomState::new(),
+            counter: 0,
+        })),
+        "/dev/null" => Box::new(io::empty()),
+        _ => return None,
+    })
+}
+
 /// Opens a named input for reading; `-` is standard input.
 pub fn open_input(name: &str) -> io::Result<Box<dyn BufRead>> {
-    if name == "-" {
-        Ok(Box::new(BufReader::with_capacity(64 * 1024, io::stdin())))
+    if let Some(device) = device(name) {
+        Ok(device)
     } else {
         if Path::new(name).is_dir() {
             return Err(io::Error::other("Is a directory"));
