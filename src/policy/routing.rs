@@ -19,6 +19,10 @@ crate::named_enum::named_enum! {
         Container = "container",
         /// Nowhere: the line is denied.
         Deny = "deny",
+        /// The line runs, and the name fails where it is reached with bash's "command not
+        /// found" (status 127), its reason shown (only for `routing.unknown`; a line that
+        /// goes to a container denies it instead, where a program of that name could run).
+        NotFound = "not-found",
     }
 }
 
@@ -153,11 +157,13 @@ pub(super) fn validate_routing(
         None | Some("deny") => Fallback::Deny,
         Some("container") => Fallback::Container,
         Some("wasm") if key == "dynamic" => Fallback::Wasm,
+        Some("not-found") if key == "unknown" => Fallback::NotFound,
         Some(other) => {
             let expected = if key == "dynamic" {
                 "expected \"deny\", \"container\" or \"wasm\""
             } else {
-                "expected \"deny\" or \"container\" (a native program cannot run in wasm)"
+                "expected \"deny\", \"container\" or \"not-found\" (a native program \
+                 cannot run in wasm)"
             };
             problems.add(&format!("routing.{key}"), Some(quoted(other)), expected);
             Fallback::Deny

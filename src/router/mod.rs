@@ -160,12 +160,28 @@ pub(crate) fn route(
     program: &brush_parser::ast::Program,
     context: &Context<'_>,
 ) -> Decision {
-    let commands = walk::Walker::new(policy, context).walk_program(program);
-    let route = commands
+    let mut commands = walk::Walker::new(policy, context).walk_program(program);
+    let mut route = commands
         .iter()
         .map(|c| c.route)
         .max()
         .unwrap_or(Route::Wasm);
+    if route == Route::Container {
+        // A name the policy says is not found must not be found in the container the rest
+        // of the line needs: it is denied there.
+        for command in &mut commands {
+            if command.rule == resolve::NOT_FOUND_RULE {
+                command.route = Route::Deny;
+                command.reason = Some(format!(
+                    "{} is not in the wasm toolset and not in routing.container; this line \
+                     runs in a container, where a program of that name must not run \
+                     [routing.unknown = \"not-found\"]",
+                    command.name
+                ));
+                route = Route::Deny;
+            }
+        }
+    }
     Decision { route, commands }
 }
 

@@ -87,6 +87,16 @@ fn outside_wasm(policy: &Policy, name: &str, what: &str) -> Resolution {
             Route::Container,
             "routing.unknown = \"container\"",
         ),
+        Fallback::NotFound => Resolution {
+            class: CommandClass::Native,
+            route: Route::Wasm,
+            rule: NOT_FOUND_RULE.into(),
+            reason: Some(format!(
+                "{name}{what} is not in the wasm toolset (see `zonebox tools`) and this policy \
+                 runs no native programs: it fails with status 127 (command not found) where \
+                 the line reaches it; policies/agent.toml runs them in a container"
+            )),
+        },
         Fallback::Deny => Resolution::denied(
             CommandClass::Native,
             "routing.unknown = \"deny\"",
@@ -97,6 +107,9 @@ fn outside_wasm(policy: &Policy, name: &str, what: &str) -> Resolution {
         ),
     }
 }
+
+/// The rule of a native name that runs nowhere and fails as bash's "command not found".
+pub(super) const NOT_FOUND_RULE: &str = "routing.unknown = \"not-found\"";
 
 /// A name computed at run time, under `routing.dynamic`.
 pub(super) fn dynamic(policy: &Policy, why: &str) -> Resolution {
@@ -116,7 +129,7 @@ pub(super) fn dynamic(policy: &Policy, why: &str) -> Resolution {
             rule: "routing.dynamic = \"container\"".into(),
             reason: Some(why.to_string()),
         },
-        Fallback::Deny => Resolution::denied(
+        Fallback::Deny | Fallback::NotFound => Resolution::denied(
             CommandClass::Dynamic,
             "routing.dynamic = \"deny\"",
             format!("{why}, so the router cannot check it; write the command name literally"),

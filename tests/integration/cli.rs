@@ -2,6 +2,9 @@
 
 use crate::support::{Host, TestLimits, expect_status, text, zonebox};
 
+/// The bundled policy that denies native names instead of failing them at run time.
+const STRICT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/strict.toml");
+
 #[test]
 fn run_passes_output_and_exit_status_through() {
     let host = Host::new();
@@ -327,16 +330,30 @@ fn a_parse_error_points_at_the_spot() {
 fn native_commands_are_denied_with_126_and_names_found_at_run_time_exit_127() {
     let host = Host::new();
     let output = zonebox(&host.workspace())
-        .args(["run", "python3 -c 'print(1)'"])
+        .args([
+            "run",
+            "--policy",
+            STRICT,
+            "python3 -c 'print(1)'; echo never",
+        ])
         .output()
         .unwrap();
     expect_status(&output, 126);
+    assert_eq!(text(&output.stdout), "");
     let stderr = text(&output.stderr);
     assert!(
         stderr.starts_with("zonebox: denied: python3: python3 is not in the wasm toolset")
             && stderr.contains("[routing.unknown = \"deny\"]"),
         "{stderr}"
     );
+    // The default policy runs the line: the name fails as bash's "command not found".
+    let output = zonebox(&host.workspace())
+        .args(["run", "python3 -c 'print(1)' || echo fallback; python3"])
+        .output()
+        .unwrap();
+    expect_status(&output, 127);
+    assert_eq!(text(&output.stdout), "fallback\n");
+    assert!(text(&output.stderr).contains("python3: command not found"));
     // The test policy lets names known only at run time into wasm, where a native program
     // is not found.
     let policy = host.policy_file(&TestLimits::default());

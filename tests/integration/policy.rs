@@ -141,7 +141,7 @@ fn bad_policies_exit_2_naming_the_file_key_and_value() {
         // `good` ends inside [routing]: these lines extend it.
         (
             format!("{good}unknown = \"wasm\"\n"),
-            "routing.unknown = \"wasm\": expected \"deny\" or \"container\"",
+            "routing.unknown = \"wasm\": expected \"deny\", \"container\" or \"not-found\"",
         ),
         (
             format!("{good}container = [\"python3\"]\n"),

@@ -64,6 +64,9 @@ fn cases() -> Vec<Case> {
     cases
 }
 
+/// The bundled policy that denies native names instead of failing them at run time.
+const STRICT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/strict.toml");
+
 #[test]
 fn the_routing_table_holds_under_the_bundled_policies() {
     let policies: Vec<(String, Policy)> = ["default", "agent", "strict"]
@@ -132,7 +135,8 @@ fn every_command_says_its_class_rule_and_chain() {
 
 #[test]
 fn hostile_lines_are_refused_or_routed_without_harm() {
-    let policy = bundled("default");
+    // The strict policy denies native names, so that each one found shows.
+    let policy = bundled("strict");
     let route = |line: &str| zonebox::router::route_line(&policy, line);
     // A NUL byte cannot be in a shell word: a parse error, not a decision.
     assert!(matches!(
@@ -285,7 +289,14 @@ fn zonebox_route_explains_and_exits_0_or_3() {
         "wasm\n  wasm      toolset      ls  [toolset]\n  wasm      toolset      head  [toolset]\n"
     );
     let output = zonebox(&host.workspace())
-        .args(["route", "--json", "--", "env python3 -V"])
+        .args([
+            "route",
+            "--policy",
+            STRICT,
+            "--json",
+            "--",
+            "env python3 -V",
+        ])
         .output()
         .unwrap();
     expect_status(&output, 3);
@@ -294,6 +305,24 @@ fn zonebox_route_explains_and_exits_0_or_3() {
     assert_eq!(json["commands"][1]["name"], "python3");
     assert_eq!(json["commands"][1]["via"][0], "env");
     assert_eq!(json["commands"][1]["rule"], "routing.unknown = \"deny\"");
+    // The default policy runs such a line; the name is not found where it is reached.
+    let output = zonebox(&host.workspace())
+        .args(["route", "--json", "--", "env python3 -V"])
+        .output()
+        .unwrap();
+    expect_status(&output, 0);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["route"], "wasm");
+    assert_eq!(
+        json["commands"][1]["rule"],
+        "routing.unknown = \"not-found\""
+    );
+    assert!(
+        json["commands"][1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("command not found")
+    );
     let output = zonebox(&host.workspace())
         .args(["route", "ls |"])
         .output()
@@ -301,7 +330,13 @@ fn zonebox_route_explains_and_exits_0_or_3() {
     expect_status(&output, 2);
     // `zonebox run` applies the decision: 126, the reason, and the decision in --json.
     let output = zonebox(&host.workspace())
-        .args(["run", "--json", "cat README | git apply"])
+        .args([
+            "run",
+            "--policy",
+            STRICT,
+            "--json",
+            "cat README | git apply",
+        ])
         .output()
         .unwrap();
     expect_status(&output, 126);
