@@ -658,12 +658,33 @@ async fn printf_to_variable(
         io.report("sh: printf: -v: option requires an argument\n");
         return Ok(2);
     };
+    // `-v NAME` or `-v NAME[SUBSCRIPT]`.
+    let element = element_name(name).filter(|(array, _)| is_name(array));
+    let variable = element.map_or(name.as_str(), |(array, _)| array);
+    if !is_name(variable) {
+        io.report(&format!("sh: printf: `{name}': not a valid identifier\n"));
+        return Ok(2);
+    }
+    if state.attributes(variable).readonly {
+        io.report(&format!("sh: printf: {variable}: readonly variable\n"));
+        return Ok(1);
+    }
     let limit = interp.line.output_cap();
     let (sub, capture) = io.with_captured_stdout(limit);
     let mut argv = vec!["printf".to_string()];
     argv.extend(args[2..].iter().cloned());
     let status = interp.run_tool(state, &sub, &argv).await;
-    state.set_scalar(name, capture.text(limit));
+    let text = capture.text(limit);
+    match element {
+        Some((array, subscript)) => match super::arith::element_key(state, array, subscript) {
+            Ok(Some(key)) => state.set_element(array, key, text, false),
+            _ => {
+                io.report(&format!("sh: printf: {name}: bad array subscript\n"));
+                return Ok(1);
+            }
+        },
+        None => state.set_scalar(name, text),
+    }
     Ok(status)
 }
 

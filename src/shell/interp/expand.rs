@@ -345,13 +345,18 @@ pub(super) fn split_fields(
         Ok(())
     };
     let mut current: Option<Vec<Chunk>> = None;
+    // IFS whitespace just ended a field: a non-whitespace IFS character after it belongs to
+    // the same delimiter (`a _ b` is two fields, not three).
+    let mut closed_by_blank = false;
     for piece in pieces {
         match piece {
             Piece::FieldBreak => {
                 fields.push(current.take().unwrap_or_default());
+                closed_by_blank = false;
                 check(&fields)?;
             }
             Piece::Chunk(chunk) if !chunk.splittable => {
+                closed_by_blank = false;
                 current.get_or_insert_with(Vec::new).push(chunk)
             }
             Piece::Chunk(chunk) => {
@@ -371,12 +376,19 @@ pub(super) fn split_fields(
                         if c.is_ascii_whitespace() {
                             if let Some(done) = current.take() {
                                 fields.push(done);
+                                closed_by_blank = true;
                             }
+                        } else if let Some(done) = current.take() {
+                            fields.push(done);
+                            closed_by_blank = false;
+                        } else if closed_by_blank {
+                            closed_by_blank = false;
                         } else {
-                            fields.push(current.take().unwrap_or_default());
+                            fields.push(Vec::new());
                         }
                         check(&fields)?;
                     } else {
+                        closed_by_blank = false;
                         text.push(c);
                     }
                 }

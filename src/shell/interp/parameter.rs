@@ -92,8 +92,20 @@ impl Interp<'_> {
             }
             parameter_values(state, &p)
         };
-        let is_null = |v: &Option<Vec<String>>, test: &ParameterTestType| match v {
+        // `$@` and `${a[@]}` with no values are unset; with values, null when they join (by
+        // spaces, or `$*` by IFS's first character) to nothing.
+        let ifs_first: String = state.ifs().chars().take(1).collect();
+        let is_null = |v: &Option<Vec<String>>, test: &ParameterTestType, p: &Parameter| match v {
             None => true,
+            Some(items) if is_all(p) && items.is_empty() => true,
+            Some(items) if is_all(p) => {
+                let separator = if concatenates(p) {
+                    ifs_first.as_str()
+                } else {
+                    " "
+                };
+                matches!(test, ParameterTestType::UnsetOrNull) && items.join(separator).is_empty()
+            }
             Some(items) => {
                 matches!(test, ParameterTestType::UnsetOrNull) && items.iter().all(String::is_empty)
             }
@@ -129,7 +141,7 @@ impl Interp<'_> {
                 alternative_value: text,
             } => {
                 let found = values(state, parameter, *indirect);
-                let null = is_null(&found, test_type);
+                let null = is_null(&found, test_type, parameter);
                 let text = text.as_deref();
                 match expr {
                     ParameterExpr::UseDefaultValues { .. } if null => {
@@ -141,6 +153,15 @@ impl Interp<'_> {
                         let value = self
                             .expand_string(state, io, text.unwrap_or_default())
                             .await?;
+                        if let Parameter::NamedWithIndex { name, index } = parameter
+                            && !*indirect
+                        {
+                            // `${a[i]=v}`, `${m[k]=v}`: the element is assigned.
+                            if let Ok(Some(key)) = arith::element_key(state, name, index) {
+                                state.set_element(name, key, value.clone(), false);
+                            }
+                            return Ok(vec![result_chunk(value, quoted)]);
+                        }
                         let Parameter::Named(name) = parameter else {
                             return Err(self.fail_expansion(
                                 io,
@@ -369,9 +390,14 @@ impl Interp<'_> {
             }
         };
         let items = result.unwrap_or_default();
+        // `$*` and `${a[*]}` unquoted with an empty IFS are not joined: their values stay
+        // fields, as `$@`'s do.
+        let unjoined = |parameter: &Parameter| {
+            is_all(parameter) && (!concatenates(parameter) || (!quoted && state.ifs().is_empty()))
+        };
         let keeps_fields = matches!(
             expr,
-            ParameterExpr::Parameter { parameter, .. } if is_all(parameter) && !concatenates(parameter)
+            ParameterExpr::Parameter { parameter, .. } if unjoined(parameter)
         ) || matches!(expr, ParameterExpr::RemoveSmallestSuffixPattern { parameter, .. }
             | ParameterExpr::RemoveLargestSuffixPattern { parameter, .. }
             | ParameterExpr::RemoveSmallestPrefixPattern { parameter, .. }
@@ -379,7 +405,7 @@ impl Interp<'_> {
             | ParameterExpr::ReplaceSubstring { parameter, .. }
             | ParameterExpr::Substring { parameter, .. }
             | ParameterExpr::Transform { parameter, .. }
-            if is_all(parameter) && !concatenates(parameter))
+            if unjoined(parameter))
             || matches!(
                 expr,
                 ParameterExpr::MemberKeys {
@@ -401,12 +427,12 @@ impl Interp<'_> {
             }
             return Ok(pieces);
         }
-        let separator = state
-            .ifs()
-            .chars()
-            .next()
-            .map(String::from)
-            .unwrap_or_default();
+        let separator = match state.ifs().chars().next() {
+            Some(first) => first.to_string(),
+            // bash joins `${!a[*]}` with a space even then.
+            None if matches!(expr, ParameterExpr::MemberKeys { .. }) => " ".to_string(),
+            None => String::new(),
+        };
         Ok(vec![result_chunk(items.join(&separator), quoted)])
     }
 }

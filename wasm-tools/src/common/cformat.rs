@@ -75,10 +75,18 @@ pub fn parse(format: &[u8]) -> Option<Parsed> {
         format.get(i),
         Some(b'h' | b'l' | b'L' | b'q' | b'j' | b'z' | b't')
     ) {
+        // `%q` alone is bash's shell-quoting conversion, not a length.
+        if format.get(i) == Some(&b'q')
+            && !format
+                .get(i + 1)
+                .is_some_and(|c| b"diouxXfFeEgGaA".contains(c))
+        {
+            break;
+        }
         i += 1;
     }
     let conversion = *format.get(i)?;
-    if !b"diouxXfFeEgGaAcsb".contains(&conversion) {
+    if !b"diouxXfFeEgGaAcsbq".contains(&conversion) {
         return None;
     }
     spec.conversion = conversion;

@@ -116,6 +116,7 @@ impl Printer {
         let arg = self.take();
         let text = match spec.conversion {
             b's' => cformat::text(&spec, arg.as_deref().unwrap_or("")),
+            b'q' => cformat::text(&spec, &shell_quoted(arg.as_deref().unwrap_or(""))),
             b'c' => cformat::text(
                 &spec,
                 &arg.unwrap_or_default().chars().take(1).collect::<String>(),
@@ -205,4 +206,50 @@ fn parse_integer(text: &str) -> Option<i128> {
         digits.parse().ok()?
     };
     Some(if negative { -magnitude } else { magnitude })
+}
+
+/// bash's `%q`: the text quoted so that the shell reads it back as itself — `''` when empty,
+/// `$'…'` when it holds control characters, else each special character backslash-escaped.
+fn shell_quoted(text: &str) -> String {
+    if text.is_empty() {
+        return "''".to_string();
+    }
+    if text.chars().any(char::is_control) {
+        let mut out = String::from("$'");
+        for c in text.chars() {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                '\x07' => out.push_str("\\a"),
+                '\x08' => out.push_str("\\b"),
+                '\x0b' => out.push_str("\\v"),
+                '\x0c' => out.push_str("\\f"),
+                '\x1b' => out.push_str("\\E"),
+                '\'' => out.push_str("\\'"),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => out.push_str(&format!("\\{:03o}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+        return out;
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        let escape = match c {
+            ' ' | '\'' | '"' | '\\' | '|' | '&' | ';' | '(' | ')' | '<' | '>' | '!' | '{' | '}'
+            | '*' | '[' | '?' | ']' | '^' | '$' | '`' | ',' => true,
+            '~' => matches!(previous, None | Some('=') | Some(':')),
+            '#' => previous.is_none(),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+        previous = Some(c);
+    }
+    out
 }
