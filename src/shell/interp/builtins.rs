@@ -9,10 +9,9 @@ use super::exec::{Interp, Io, Status, Unwind, status_of};
 use super::options::{Family, letter_option};
 use super::set::set_option;
 use super::state::{Array, ShellState, Value, element_name, is_name};
+use super::type_of::{Report, report_names, type_options};
 use crate::line::exit;
-use crate::shell::commands::{
-    self, Builtin, Reading, ShellCall, ShellSource, Starts, is_builtin, is_tool,
-};
+use crate::shell::commands::{self, Builtin, Reading, ShellCall, ShellSource, Starts, is_builtin};
 use crate::zones::{describe, normalize};
 use std::time::Duration;
 
@@ -80,9 +79,12 @@ pub(crate) async fn run(
             }
         }
         Builtin::Exit => Err(Unwind::Exit(status_arg(state, args))),
+        Builtin::Return if state.returnable == 0 => {
+            io.report("sh: return: can only `return' from a function or sourced script\n");
+            Ok(2)
+        }
         Builtin::Return => Err(Unwind::Return(status_arg(state, args))),
-        Builtin::Break => Err(Unwind::Break(count_arg(args))),
-        Builtin::Continue => Err(Unwind::Continue(count_arg(args))),
+        Builtin::Break | Builtin::Continue => loop_control(state, io, name, builtin, args),
         Builtin::Wait => {
             state.jobs.wait().await;
             Ok(0)
@@ -98,7 +100,15 @@ pub(crate) async fn run(
         },
         Builtin::Source => source(interp, state, io, args).await,
         Builtin::Shell => Ok(sh(interp, state, io, args).await),
-        Builtin::Type => Ok(type_of(state, io, args, false).await),
+        Builtin::Type => match type_options(args) {
+            Ok((report, all, functions, names)) => {
+                Ok(report_names(state, io, names, report, all, functions).await)
+            }
+            Err(message) => {
+                io.report(&format!("sh: type: {message}\n"));
+                Ok(2)
+            }
+        },
         Builtin::Command => command(interp, state, io, args).await,
         Builtin::Named => match reading(name, args) {
             Reading::Command { command, .. } if is_builtin(&command[0]) => {
@@ -163,7 +173,14 @@ async fn command(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
                 .await
         }
         _ => match args.iter().position(|a| a == "-v" || a == "-V") {
-            Some(at) => Ok(type_of(state, io, &args[at + 1..], args[at] == "-v").await),
+            Some(at) => {
+                let report = if args[at] == "-v" {
+                    Report::Short
+                } else {
+                    Report::Sentence
+                };
+                Ok(report_names(state, io, &args[at + 1..], report, false, true).await)
+            }
             None => Ok(0),
         },
     }
@@ -260,11 +277,45 @@ fn status_arg(state: &ShellState, args: &[String]) -> i32 {
         .map_or(state.last_status, |n| (n & 0xff) as i32)
 }
 
-fn count_arg(args: &[String]) -> usize {
-    args.first()
-        .and_then(|a| a.parse::<usize>().ok())
-        .unwrap_or(1)
-        .max(1)
+/// `break [N]` and `continue [N]`: outside a loop they do nothing (bash says so on stderr);
+/// a count that is not a number ends the shell with 128, more than one argument with 1.
+fn loop_control(
+    state: &ShellState,
+    io: &Io,
+    name: &str,
+    builtin: Builtin,
+    args: &[String],
+) -> Status {
+    if args.len() > 1 {
+        io.report(&format!("sh: {name}: too many arguments\n"));
+        return Err(Unwind::Exit(1));
+    }
+    let count = match args.first() {
+        None => 1,
+        Some(text) => match text.parse::<i64>() {
+            Ok(n) if n >= 1 => usize::try_from(n).unwrap_or(usize::MAX),
+            Ok(n) => {
+                io.report(&format!("sh: {name}: {n}: loop count out of range\n"));
+                return Ok(1);
+            }
+            Err(_) => {
+                io.report(&format!("sh: {name}: {text}: numeric argument required\n"));
+                return Err(Unwind::Exit(128));
+            }
+        },
+    };
+    if state.loops == 0 {
+        io.report(&format!(
+            "sh: {name}: only meaningful in a `for', `while', or `until' loop\n"
+        ));
+        return Ok(0);
+    }
+    let count = count.min(state.loops);
+    Err(if builtin == Builtin::Break {
+        Unwind::Break(count)
+    } else {
+        Unwind::Continue(count)
+    })
 }
 
 async fn cd(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
@@ -433,7 +484,9 @@ async fn source(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[St
     };
     let saved =
         (args.len() > 1).then(|| std::mem::replace(&mut state.positional, args[1..].to_vec()));
+    state.returnable += 1;
     let result = interp.run_text(state, io.clone(), &text).await;
+    state.returnable -= 1;
     if let Some(saved) = saved {
         state.positional = saved;
     }
@@ -522,43 +575,6 @@ async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -
         }
     };
     status_of(interp.run_text(&mut child, io.clone(), &text).await)
-}
-
-/// What a name is, as `type` (or `command -v` when `short`) says.
-async fn type_of(state: &ShellState, io: &Io, names: &[String], short: bool) -> i32 {
-    let mut status = 0;
-    let mut text = String::new();
-    for name in names {
-        let line = if state.functions.contains_key(name) {
-            if short {
-                name.clone()
-            } else {
-                format!("{name} is a function")
-            }
-        } else if is_builtin(name) {
-            if short {
-                name.clone()
-            } else {
-                format!("{name} is a shell builtin")
-            }
-        } else if is_tool(name) {
-            if short {
-                format!("/bin/{name}")
-            } else {
-                format!("{name} is /bin/{name}")
-            }
-        } else {
-            status = 1;
-            if !short {
-                io.report(&format!("sh: type: {name}: not found\n"));
-            }
-            continue;
-        };
-        text.push_str(&line);
-        text.push('\n');
-    }
-    let _ = io.stdout().write_all(text.as_bytes()).await;
-    status
 }
 
 /// `timeout [-s SIG] [-k DUR] [--preserve-status] DUR CMD…`: 124 when the command overruns.

@@ -57,66 +57,14 @@ impl Interp<'_> {
                 }
                 Ok(0)
             }
-            CompoundCommand::WhileClause(clause) | CompoundCommand::UntilClause(clause) => {
-                let until = matches!(compound, CompoundCommand::UntilClause(_));
-                let mut status = 0;
-                loop {
-                    let test = self.run_condition(state, io, &clause.0).await?;
-                    if (test == 0) == until {
-                        break;
-                    }
-                    match after_body(self.run_list(state, io, &clause.1.list).await)? {
-                        AfterBody::Next(s) => status = s,
-                        AfterBody::Continue => {}
-                        AfterBody::Break => break,
-                    }
-                }
-                Ok(status)
-            }
-            CompoundCommand::ForClause(clause) => {
-                let values = match &clause.values {
-                    Some(words) => self.expand_words(state, io, words).await?,
-                    None => state.positional.clone(),
-                };
-                let mut status = 0;
-                for value in values {
-                    state.set_scalar(&clause.variable_name, value);
-                    match after_body(self.run_list(state, io, &clause.body.list).await)? {
-                        AfterBody::Next(s) => status = s,
-                        AfterBody::Continue => {}
-                        AfterBody::Break => break,
-                    }
-                }
-                Ok(status)
-            }
-            CompoundCommand::ArithmeticForClause(clause) => {
-                let eval = |state: &mut ShellState, text: &str| arith::evaluate(text, state);
-                if let Some(init) = &clause.initializer {
-                    let text = self.expand_string(state, io, &init.value).await?;
-                    eval(state, &text).map_err(|e| self.fail_expansion(io, &e))?;
-                }
-                let mut status = 0;
-                loop {
-                    if let Some(condition) = &clause.condition {
-                        let text = self.expand_string(state, io, &condition.value).await?;
-                        // An empty condition (`for (( ; ; ))`) is true.
-                        if !text.trim().is_empty()
-                            && eval(state, &text).map_err(|e| self.fail_expansion(io, &e))? == 0
-                        {
-                            break;
-                        }
-                    }
-                    match after_body(self.run_list(state, io, &clause.body.list).await)? {
-                        AfterBody::Next(s) => status = s,
-                        AfterBody::Continue => {}
-                        AfterBody::Break => break,
-                    }
-                    if let Some(update) = &clause.updater {
-                        let text = self.expand_string(state, io, &update.value).await?;
-                        eval(state, &text).map_err(|e| self.fail_expansion(io, &e))?;
-                    }
-                }
-                Ok(status)
+            CompoundCommand::WhileClause(_)
+            | CompoundCommand::UntilClause(_)
+            | CompoundCommand::ForClause(_)
+            | CompoundCommand::ArithmeticForClause(_) => {
+                state.loops += 1;
+                let result = self.run_loop(state, io, compound).await;
+                state.loops -= 1;
+                result
             }
             CompoundCommand::Arithmetic(command) => {
                 let text = self.expand_string(state, io, &command.expr.value).await?;
@@ -164,6 +112,91 @@ impl Interp<'_> {
                 io.report("sh: coproc is not supported by the zonebox shell\n");
                 Ok(2)
             }
+        }
+    }
+
+    /// A `while`, `until`, `for` or `for ((…))` loop, run with the shell's loop count raised.
+    async fn run_loop(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        compound: &CompoundCommand,
+    ) -> Status {
+        match compound {
+            CompoundCommand::WhileClause(clause) | CompoundCommand::UntilClause(clause) => {
+                let until = matches!(compound, CompoundCommand::UntilClause(_));
+                let mut status = 0;
+                loop {
+                    // `while break; do …` leaves the loop from its condition.
+                    let test = match after_body(self.run_condition(state, io, &clause.0).await)? {
+                        AfterBody::Next(test) => test,
+                        AfterBody::Continue => continue,
+                        AfterBody::Break => break,
+                    };
+                    if (test == 0) == until {
+                        break;
+                    }
+                    match after_body(self.run_list(state, io, &clause.1.list).await)? {
+                        AfterBody::Next(s) => status = s,
+                        AfterBody::Continue => {}
+                        AfterBody::Break => break,
+                    }
+                }
+                Ok(status)
+            }
+            CompoundCommand::ForClause(clause) => {
+                if !super::state::is_name(&clause.variable_name) {
+                    io.report(&format!(
+                        "sh: `{}': not a valid identifier\n",
+                        clause.variable_name
+                    ));
+                    return Err(Unwind::Exit(1));
+                }
+                let values = match &clause.values {
+                    Some(words) => self.expand_words(state, io, words).await?,
+                    None => state.positional.clone(),
+                };
+                let mut status = 0;
+                for value in values {
+                    state.set_scalar(&clause.variable_name, value);
+                    match after_body(self.run_list(state, io, &clause.body.list).await)? {
+                        AfterBody::Next(s) => status = s,
+                        AfterBody::Continue => {}
+                        AfterBody::Break => break,
+                    }
+                }
+                Ok(status)
+            }
+            CompoundCommand::ArithmeticForClause(clause) => {
+                let eval = |state: &mut ShellState, text: &str| arith::evaluate(text, state);
+                if let Some(init) = &clause.initializer {
+                    let text = self.expand_string(state, io, &init.value).await?;
+                    eval(state, &text).map_err(|e| self.fail_expansion(io, &e))?;
+                }
+                let mut status = 0;
+                loop {
+                    if let Some(condition) = &clause.condition {
+                        let text = self.expand_string(state, io, &condition.value).await?;
+                        // An empty condition (`for (( ; ; ))`) is true.
+                        if !text.trim().is_empty()
+                            && eval(state, &text).map_err(|e| self.fail_expansion(io, &e))? == 0
+                        {
+                            break;
+                        }
+                    }
+                    match after_body(self.run_list(state, io, &clause.body.list).await)? {
+                        AfterBody::Next(s) => status = s,
+                        AfterBody::Continue => {}
+                        AfterBody::Break => break,
+                    }
+                    if let Some(update) = &clause.updater {
+                        let text = self.expand_string(state, io, &update.value).await?;
+                        eval(state, &text).map_err(|e| self.fail_expansion(io, &e))?;
+                    }
+                }
+                Ok(status)
+            }
+            _ => Ok(0),
         }
     }
 }

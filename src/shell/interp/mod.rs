@@ -23,6 +23,7 @@ mod simple;
 mod state;
 mod test_expr;
 mod transform;
+mod type_of;
 mod xargs;
 
 pub(crate) use brace::brace_expand;

@@ -280,12 +280,17 @@ impl Interp<'_> {
                 .sum(),
         );
         state.locals.push(Vec::new());
+        // The caller's loops are not this function's to leave.
+        let loops = std::mem::take(&mut state.loops);
+        state.returnable += 1;
         let redirects = body.1.as_ref().map_or(&[][..], |r| &r.0[..]);
         let result = match self.redirected(state, io, redirects).await {
             Ok(Some(io)) => self.run_compound(state, &io, &body.0).await,
             Ok(None) => Ok(1),
             Err(unwind) => Err(unwind),
         };
+        state.loops = loops;
+        state.returnable -= 1;
         for (name, old) in state.locals.pop().unwrap_or_default().into_iter().rev() {
             state.restore(name, old);
         }

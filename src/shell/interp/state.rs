@@ -395,6 +395,12 @@ pub(crate) struct ShellState {
     /// How many function calls, `eval`s, sourced files, child shells and command
     /// substitutions enclose the running command.
     pub(crate) depth: usize,
+    /// How many loops enclose the running command in this shell, this function: what `break`
+    /// and `continue` can leave (a subshell or a function call starts at none).
+    pub(crate) loops: usize,
+    /// How many function calls and sourced files enclose the running command: where `return`
+    /// means something.
+    pub(crate) returnable: usize,
     /// `trap CMD EXIT`: run when the line (or the session's line) ends.
     pub(crate) exit_trap: Option<String>,
     /// Saved values to restore when each active function returns (for `local`).
@@ -477,6 +483,8 @@ impl Clone for ShellState {
             last_status_before: self.last_status_before,
             conditions: self.conditions,
             depth: self.depth,
+            loops: 0,
+            returnable: self.returnable,
             exit_trap: self.exit_trap.clone(),
             locals: self.locals.clone(),
             jobs: Arc::default(),
@@ -506,6 +514,8 @@ impl ShellState {
             last_status_before: 0,
             conditions: 0,
             depth: 0,
+            loops: 0,
+            returnable: 0,
             exit_trap: None,
             locals: Vec::new(),
             jobs: Arc::default(),
