@@ -383,10 +383,7 @@ impl Sandbox {
         let (exit_code, stopped) = match tokio::time::timeout_at(deadline.into(), run).await {
             Err(_elapsed) => (exit::TIMED_OUT, Some(LimitKind::WallClock.into())),
             Ok(status) => {
-                let code = match status {
-                    Ok(code) | Err(Unwind::Exit(code)) | Err(Unwind::Return(code)) => code,
-                    Err(Unwind::Break(_) | Unwind::Continue(_)) => 0,
-                };
+                let code = crate::shell::interp::status_of(status);
                 (
                     line.aborted_status().unwrap_or(code),
                     line.take_first_stop(),

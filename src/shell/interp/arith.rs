@@ -71,6 +71,9 @@ fn short(text: &str) -> &str {
 /// Evaluation steps between two looks at the line's wall clock and memory budget.
 const STEPS_PER_CHECK: u64 = 256;
 
+/// The end of the message of a variable `set -u` finds unset: the shell exits 127.
+pub(crate) const UNBOUND: &str = ": unbound variable";
+
 /// What an evaluation that a limit stopped returns; the caller sees the limit and reports it.
 pub(crate) const STOPPED: &str = "stopped by a limit";
 
@@ -357,6 +360,20 @@ impl Evaluator<'_> {
     }
 
     fn read(&mut self, target: &ArithmeticTarget) -> Result<i64, String> {
+        // `set -u`: an unset variable read by arithmetic ends the shell, as `$x` does.
+        if self.state.options.nounset {
+            let (ArithmeticTarget::Variable(name) | ArithmeticTarget::ArrayElement(name, _)) =
+                target;
+            let set = match target {
+                ArithmeticTarget::Variable(_) => self.state.get(name).is_some(),
+                ArithmeticTarget::ArrayElement(..) => {
+                    self.state.get(name).is_some_and(|v| v.to_end() > 0)
+                }
+            };
+            if !set {
+                return Err(format!("{name}{UNBOUND}"));
+            }
+        }
         let text = match target {
             ArithmeticTarget::Variable(name) => self
                 .state

@@ -94,6 +94,9 @@ impl Interp<'_> {
     ) -> Result<Assigned, Unwind> {
         let items = match &assignment.value {
             AssignmentValue::Scalar(word) => {
+                if let Some(text) = tilde_after_colons(state, &word.value) {
+                    return Ok(Assigned::Text(text));
+                }
                 return Ok(Assigned::Text(
                     self.expand_string(state, io, &word.value).await?,
                 ));
@@ -151,6 +154,23 @@ impl Interp<'_> {
         });
         Ok(text)
     }
+}
+
+/// `PATH=~/bin:~/x`, `x=foo:~`: in an assignment a `~` after each `:` expands too (for a
+/// plain value, with no quotes or expansions; others expand as words do).
+fn tilde_after_colons(state: &ShellState, text: &str) -> Option<String> {
+    if !text.contains(":~") || text.contains(['\'', '"', '\\', '$', '`']) {
+        return None;
+    }
+    let home = state.get("HOME").map(|v| v.scalar().to_string())?;
+    let parts: Vec<String> = text
+        .split(':')
+        .map(|part| match part.strip_prefix('~') {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{home}{rest}"),
+            _ => part.to_string(),
+        })
+        .collect();
+    Some(parts.join(":"))
 }
 
 /// The variable an assignment names.

@@ -58,6 +58,12 @@ pub(crate) async fn run(
                         "sh: unset: {name}: cannot unset: readonly variable\n"
                     ));
                     status = 1;
+                } else if state.declared(name).is_none()
+                    && !args.iter().any(|a| a == "-v")
+                    && state.functions.remove(name).is_some()
+                {
+                    // `unset NAME` with no such variable unsets the function.
+                    state.recharge_tables();
                 } else {
                     state.unset(name);
                 }
@@ -514,6 +520,7 @@ const BASH_LONG_OPTIONS: &[&str] = &[
 /// its arguments read as the router reads them ([`ShellCall`]).
 async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -> i32 {
     let mut child = state.clone();
+    child.subshell = false;
     child.functions.clear();
     child.retain_vars(|v| v.exported);
     child.options = Default::default();

@@ -37,7 +37,9 @@ impl Interp<'_> {
             CompoundCommand::Subshell(sub) => {
                 let mut inner = state.clone();
                 match self.run_list(&mut inner, io, &sub.list).await {
-                    Ok(status) | Err(Unwind::Exit(status)) => Ok(status),
+                    Ok(status) | Err(Unwind::Exit(status)) | Err(Unwind::Abort(status)) => {
+                        Ok(status)
+                    }
                     Err(other) => Err(other),
                 }
             }
@@ -70,6 +72,9 @@ impl Interp<'_> {
                 let text = self.expand_string(state, io, &command.expr.value).await?;
                 match arith::evaluate(&text, state) {
                     Ok(value) => Ok(i32::from(value == 0)),
+                    Err(message) if message.ends_with(arith::UNBOUND) => {
+                        Err(self.fail_expansion(io, &message))
+                    }
                     Err(message) => {
                         self.check_limits()?;
                         io.report(&format!("sh: {message}\n"));

@@ -58,6 +58,9 @@ pub(crate) enum Unwind {
     Continue(usize),
     Return(i32),
     Exit(i32),
+    /// An error that abandons the rest of the complete command (a line of the script) with
+    /// this status, as bash's assignment to a read-only variable does; the next one runs.
+    Abort(i32),
 }
 
 /// A command's status, or an unwinding in progress.
@@ -67,7 +70,10 @@ pub(crate) type Status = Result<i32, Unwind>;
 /// `break` or `continue` with no loop around it ends it with 0.
 pub(crate) fn status_of(result: Status) -> i32 {
     match result {
-        Ok(status) | Err(Unwind::Exit(status)) | Err(Unwind::Return(status)) => status,
+        Ok(status)
+        | Err(Unwind::Exit(status))
+        | Err(Unwind::Return(status))
+        | Err(Unwind::Abort(status)) => status,
         Err(Unwind::Break(_) | Unwind::Continue(_)) => 0,
     }
 }
@@ -168,9 +174,19 @@ impl<'a> Interp<'a> {
         let mut exec_io: Option<Io> = None;
         for command in &program.complete_commands {
             let changes = state.exec_changes;
-            status = self
+            status = match self
                 .run_list(state, exec_io.as_ref().unwrap_or(io), command)
-                .await?;
+                .await
+            {
+                Err(Unwind::Abort(aborted)) if state.options.errexit => {
+                    return Err(Unwind::Exit(aborted));
+                }
+                Err(Unwind::Abort(aborted)) => {
+                    state.last_status = aborted;
+                    aborted
+                }
+                other => other?,
+            };
             if state.exec_changes != changes {
                 exec_io = state.exec_io.clone();
             }

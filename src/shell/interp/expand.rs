@@ -207,14 +207,19 @@ impl Interp<'_> {
         })
     }
 
-    /// Prints an expansion error and unwinds as sh does: a non-interactive shell exits 1.
+    /// Prints an expansion error and unwinds as bash does: the rest of the complete command is
+    /// abandoned with status 1.
     pub(crate) fn fail_expansion(&self, io: &Io, message: &str) -> Unwind {
         // A loop stopped by the line's wall clock or memory budget: that limit ends the line.
         if let Err(unwind) = self.check_limits() {
             return unwind;
         }
         io.report(&format!("sh: {message}\n"));
-        Unwind::Exit(1)
+        if message.ends_with(super::arith::UNBOUND) {
+            return Unwind::Exit(127);
+        }
+        // bash abandons the rest of the complete command and goes on with the next.
+        Unwind::Abort(1)
     }
 
     /// `$(…)`: the program's stdout, trailing newlines removed.

@@ -28,7 +28,7 @@ mod xargs;
 
 pub(crate) use brace::brace_expand;
 pub(crate) use budget::{Budget, string_cost};
-pub(crate) use exec::{Interp, Unwind};
+pub(crate) use exec::{Interp, Unwind, status_of};
 pub(crate) use expand::{Escaped, ansi_c, escape};
 pub(crate) use redirect::Fds;
 pub(crate) use state::ShellState;

@@ -15,13 +15,14 @@ use brush_parser::word::{
 };
 
 impl Interp<'_> {
-    /// A parameter that must be set and is not (`${x:?}`, `set -u`): bash exits 127.
-    fn fail_parameter(&self, io: &Io, message: &str) -> Unwind {
+    /// A parameter that must be set and is not (`${x:?}`, `set -u`): bash exits 127 (a
+    /// subshell 1).
+    fn fail_parameter(&self, state: &ShellState, io: &Io, message: &str) -> Unwind {
         if let Err(unwind) = self.check_limits() {
             return unwind;
         }
         io.report(&format!("sh: {message}\n"));
-        Unwind::Exit(127)
+        Unwind::Exit(if state.subshell { 1 } else { 127 })
     }
 
     /// `set -u`: reading an unset parameter (other than `$@`, `${a[@]}`) ends the shell.
@@ -34,6 +35,7 @@ impl Interp<'_> {
     ) -> Result<Option<Vec<String>>, Unwind> {
         if found.is_none() && state.options.nounset && !is_all(parameter) {
             return Err(self.fail_parameter(
+                state,
                 io,
                 &format!("{}: unbound variable", parameter_name(parameter)),
             ));
@@ -196,6 +198,7 @@ impl Interp<'_> {
                             None => "parameter null or not set".to_string(),
                         };
                         return Err(self.fail_parameter(
+                            state,
                             io,
                             &format!("{}: {message}", parameter_name(parameter)),
                         ));

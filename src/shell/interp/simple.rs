@@ -359,11 +359,11 @@ impl Interp<'_> {
 }
 
 impl Interp<'_> {
-    /// An assignment statement that failed (a read-only variable): bash ends the shell with
-    /// status 1.
+    /// An assignment statement that failed (a read-only variable): bash abandons the rest of
+    /// the complete command with status 1.
     fn assignment_refused(&self, io: &Io, refused: &Refused) -> Unwind {
         io.report(&format!("sh: {refused}\n"));
-        Unwind::Exit(1)
+        Unwind::Abort(1)
     }
 
     /// A wrapper that refuses its arguments (xargs, `find -exec`): its message, status 1.

@@ -395,6 +395,9 @@ pub(crate) struct ShellState {
     /// How many function calls, `eval`s, sourced files, child shells and command
     /// substitutions enclose the running command.
     pub(crate) depth: usize,
+    /// A copy running as a subshell (`( … )`, `$( … )`, a pipeline stage, a job), not a
+    /// child shell: `set -u` ends it with 1 instead of 127.
+    pub(crate) subshell: bool,
     /// How many loops enclose the running command in this shell, this function: what `break`
     /// and `continue` can leave (a subshell or a function call starts at none).
     pub(crate) loops: usize,
@@ -483,6 +486,7 @@ impl Clone for ShellState {
             last_status_before: self.last_status_before,
             conditions: self.conditions,
             depth: self.depth,
+            subshell: true,
             loops: 0,
             returnable: self.returnable,
             exit_trap: self.exit_trap.clone(),
@@ -514,6 +518,7 @@ impl ShellState {
             last_status_before: 0,
             conditions: 0,
             depth: 0,
+            subshell: false,
             loops: 0,
             returnable: 0,
             exit_trap: None,
