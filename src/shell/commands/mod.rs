@@ -16,7 +16,7 @@ pub(crate) use arg::{Arg, Refusal};
 pub(crate) use find::{FIND_PLACEHOLDER, FindPlan, has_actions};
 pub(crate) use options::{Options, Reading};
 pub(crate) use shell::{ShellCall, ShellSource};
-pub(crate) use text::{eval_text, source_file, trap_text};
+pub(crate) use text::{after_double_dash, eval_text, source_file, trap_text};
 pub(crate) use tools::is_tool;
 pub(crate) use xargs::{XARGS_DEFAULT, XargsPlan};
 

@@ -6,12 +6,20 @@ use super::options::{Reading, join};
 
 /// `eval ARGS…`: the arguments joined with spaces.
 pub(crate) fn eval_text<A: Arg>(args: &[A]) -> Reading<'_, A> {
-    join(args, "the text to eval")
+    join(after_double_dash(args), "the text to eval")
 }
 
-/// `source FILE [ARGS…]`: the file.
+/// `source [--] FILE [ARGS…]`: the file.
 pub(crate) fn source_file<A: Arg>(args: &[A]) -> Option<&A> {
-    args.first()
+    after_double_dash(args).first()
+}
+
+/// The arguments after a leading `--` (which `eval` and `source` accept and ignore).
+pub(crate) fn after_double_dash<A: Arg>(args: &[A]) -> &[A] {
+    match args.first() {
+        Some(first) if first.is("--") => &args[1..],
+        _ => args,
+    }
 }
 
 /// `trap [--] TEXT SIGNAL…`: the text, which runs later. `trap -p`, `trap -l`, `trap SIGNAL`

@@ -476,6 +476,7 @@ async fn mapfile(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
 }
 
 async fn source(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> Status {
+    let args = commands::after_double_dash(args);
     let Some(path) = args.first() else {
         io.report("sh: source: filename argument required\n");
         return Ok(2);

@@ -318,9 +318,13 @@ impl<'a> Interp<'a> {
         let status = result?;
         // A compound command (not a subshell) that fails failed where `set -e` was ignored
         // (a command inside it that failed otherwise ended the shell already): bash goes on.
+        // `(( … ))` fails as a simple command does.
         let ignored_inside = matches!(
             &pipeline.seq[..],
-            [Command::Compound(compound, _)] if !matches!(compound, CompoundCommand::Subshell(_))
+            [Command::Compound(compound, _)] if !matches!(
+                compound,
+                CompoundCommand::Subshell(_) | CompoundCommand::Arithmetic(_)
+            )
         );
         if status != 0
             && state.options.errexit

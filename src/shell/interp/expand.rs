@@ -157,6 +157,10 @@ impl Interp<'_> {
                 };
                 match piece.piece {
                     WordPiece::Text(text) => out.push(literal(text)),
+                    // Inside double quotes (`"${x:-'b'}"`) single quotes are characters.
+                    WordPiece::SingleQuotedText(text) if quoted => {
+                        out.push(literal(format!("'{text}'")))
+                    }
                     WordPiece::SingleQuotedText(text) => out.push(quoted_chunk(text)),
                     WordPiece::AnsiCQuotedText(text) => out.push(quoted_chunk(ansi_c(&text))),
                     WordPiece::EscapeSequence(text) => match escape(&text, quoted) {

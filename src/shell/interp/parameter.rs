@@ -319,7 +319,15 @@ impl Interp<'_> {
                 replacement,
                 match_kind,
             } => {
-                let found = values(state, parameter, *indirect);
+                let found =
+                    self.bound(state, io, parameter, values(state, parameter, *indirect))?;
+                // `${x////c}` and `${x///}`: bash reads the `/` after `//` as the pattern,
+                // which brush-parser leaves in the replacement.
+                let (pattern, replacement) = match (pattern.as_str(), replacement.as_deref()) {
+                    ("", Some(rest)) if rest.starts_with('/') => ("/", Some(&rest[1..])),
+                    ("", Some("")) => ("/", None),
+                    (pattern, replacement) => (pattern, replacement),
+                };
                 let pattern_text = self.expand_pattern(state, io, pattern).await?;
                 let replacement = match replacement {
                     Some(text) => self.expand_string(state, io, text).await?,
