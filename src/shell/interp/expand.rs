@@ -427,8 +427,10 @@ pub(super) fn expand_tilde(state: &ShellState, tilde: &TildeExpr) -> String {
 
 /// `$@` or `${a[@]}` alone: a piece that expands to one field per value, or none.
 fn is_field_list(piece: &WordPiece) -> bool {
-    matches!(piece, WordPiece::ParameterExpansion(ParameterExpr::Parameter { parameter, .. })
-        if is_all(parameter) && !concatenates(parameter))
+    matches!(piece, WordPiece::ParameterExpansion(
+        ParameterExpr::Parameter { parameter, indirect: false }
+        | ParameterExpr::Transform { parameter, indirect: false, .. }
+    ) if is_all(parameter) && !concatenates(parameter))
 }
 
 /// The text of `$'…'` with its escapes applied.

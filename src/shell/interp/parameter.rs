@@ -22,7 +22,12 @@ impl Interp<'_> {
             return unwind;
         }
         io.report(&format!("sh: {message}\n"));
-        Unwind::Exit(if state.subshell { 1 } else { 127 })
+        // bash ends with 127, but with 1 in a subshell or under `set -e`.
+        Unwind::Exit(if state.subshell || state.options.errexit {
+            1
+        } else {
+            127
+        })
     }
 
     /// `set -u`: reading an unset parameter (other than `$@`, `${a[@]}`) ends the shell.
@@ -72,23 +77,29 @@ impl Interp<'_> {
         expr: &ParameterExpr,
         quoted: bool,
     ) -> Result<Vec<Piece>, Unwind> {
+        // `${!ref}`: the parameter `ref` names (`a[@]` keeps its fields); a name that is no
+        // parameter abandons the command, as bash's "invalid variable name".
+        let indirect_to = match expr {
+            ParameterExpr::Parameter {
+                parameter,
+                indirect: true,
+            } => match indirect_target(state, parameter) {
+                Ok(target) => target,
+                Err(name) => {
+                    return Err(self.fail_expansion(io, &format!("{name}: invalid variable name")));
+                }
+            },
+            _ => None,
+        };
         // Every read copies the values: their bytes are taken from the budget's room first.
         let values = |state: &ShellState, p: &Parameter, indirect: bool| {
             if self.budget.room(parameter_cost(state, p)).is_err() {
                 return None;
             }
-            let direct = parameter_values(state, p);
             if !indirect {
-                return direct;
+                return parameter_values(state, p);
             }
-            let name = direct.and_then(|v| v.first().cloned()).unwrap_or_default();
-            // `${!x}` names a parameter: anything else is no parameter (and is never given to
-            // the parser, which could backtrack through it).
-            if name.len() > 256 || name.contains(['$', '{', '}', '(', '`']) {
-                return None;
-            }
-            let p = guarded(|| brush_parser::word::parse_parameter(&name, &options()))
-                .and_then(Result::ok)?;
+            let p = indirect_target(state, p).ok()??;
             if self.budget.room(parameter_cost(state, &p)).is_err() {
                 return None;
             }
@@ -369,7 +380,24 @@ impl Interp<'_> {
                 // Case mapping can triple a text's bytes.
                 let bytes: usize = found.iter().flatten().map(String::len).sum();
                 self.room(bytes.saturating_mul(3))?;
-                found.map(|items| items.iter().map(|v| change_case(v, expr)).collect())
+                // `${x,,A}`: only the characters the pattern matches change.
+                let pattern = match expr {
+                    ParameterExpr::UppercaseFirstChar { pattern, .. }
+                    | ParameterExpr::UppercasePattern { pattern, .. }
+                    | ParameterExpr::LowercaseFirstChar { pattern, .. }
+                    | ParameterExpr::LowercasePattern { pattern, .. } => pattern.as_deref(),
+                    _ => None,
+                };
+                let pattern = match pattern.filter(|p| !p.is_empty()) {
+                    Some(text) => Some(self.expand_pattern(state, io, text).await?),
+                    None => None,
+                };
+                found.map(|items| {
+                    items
+                        .iter()
+                        .map(|v| change_case(v, expr, pattern.as_deref()))
+                        .collect()
+                })
             }
             ParameterExpr::MemberKeys { variable_name, .. } => Some(
                 state
@@ -408,8 +436,9 @@ impl Interp<'_> {
         };
         let keeps_fields = matches!(
             expr,
-            ParameterExpr::Parameter { parameter, .. } if unjoined(parameter)
-        ) || matches!(expr, ParameterExpr::RemoveSmallestSuffixPattern { parameter, .. }
+            ParameterExpr::Parameter { parameter, indirect: false } if unjoined(parameter)
+        ) || indirect_to.as_ref().is_some_and(unjoined)
+            || matches!(expr, ParameterExpr::RemoveSmallestSuffixPattern { parameter, .. }
             | ParameterExpr::RemoveLargestSuffixPattern { parameter, .. }
             | ParameterExpr::RemoveSmallestPrefixPattern { parameter, .. }
             | ParameterExpr::RemoveLargestPrefixPattern { parameter, .. }
@@ -446,6 +475,25 @@ impl Interp<'_> {
         };
         Ok(vec![result_chunk(items.join(&separator), quoted)])
     }
+}
+
+/// The parameter `${!p}` names: `Ok(None)` when `p` is unset or empty, `Err(name)` when its
+/// value names no parameter (never given to the parser past 256 bytes or with expansions in
+/// it, which it could backtrack through).
+fn indirect_target(state: &ShellState, parameter: &Parameter) -> Result<Option<Parameter>, String> {
+    let name = parameter_values(state, parameter)
+        .and_then(|v| v.first().cloned())
+        .unwrap_or_default();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    if name.len() > 256 || name.contains(['$', '{', '}', '(', '`']) {
+        return Err(name);
+    }
+    guarded(|| brush_parser::word::parse_parameter(&name, &options()))
+        .and_then(Result::ok)
+        .map(Some)
+        .ok_or(name)
 }
 
 fn parameter_name(parameter: &Parameter) -> String {
@@ -621,20 +669,28 @@ fn substring(text: &str, offset: i64, length: Option<i64>) -> String {
     text[from..to].to_string()
 }
 
-fn change_case(value: &str, expr: &ParameterExpr) -> String {
-    let mut chars = value.chars();
-    match expr {
-        ParameterExpr::UppercaseFirstChar { .. } => chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
-            .unwrap_or_default(),
-        ParameterExpr::LowercaseFirstChar { .. } => chars
-            .next()
-            .map(|c| c.to_lowercase().chain(chars).collect())
-            .unwrap_or_default(),
-        ParameterExpr::UppercasePattern { .. } => value.to_uppercase(),
-        _ => value.to_lowercase(),
+/// `${x^}`, `${x^^}`, `${x,}`, `${x,,}`: the first or every character changed, when it
+/// matches `pattern` (every character does without one).
+fn change_case(value: &str, expr: &ParameterExpr, pattern: Option<&str>) -> String {
+    let upper = matches!(
+        expr,
+        ParameterExpr::UppercaseFirstChar { .. } | ParameterExpr::UppercasePattern { .. }
+    );
+    let first_only = matches!(
+        expr,
+        ParameterExpr::UppercaseFirstChar { .. } | ParameterExpr::LowercaseFirstChar { .. }
+    );
+    let mut out = String::with_capacity(value.len());
+    for (index, c) in value.chars().enumerate() {
+        let changes = (!first_only || index == 0)
+            && pattern.is_none_or(|p| pattern::matches(c.encode_utf8(&mut [0; 4]), p));
+        match (changes, upper) {
+            (false, _) => out.push(c),
+            (true, true) => out.extend(c.to_uppercase()),
+            (true, false) => out.extend(c.to_lowercase()),
+        }
     }
+    out
 }
 
 #[cfg(test)]
