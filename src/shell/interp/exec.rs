@@ -388,8 +388,9 @@ impl<'a> Interp<'a> {
         Ok(status)
     }
 
-    /// Every stage at once, each in a subshell, stdout of one the stdin of the next.
-    async fn run_stages(&self, state: &ShellState, io: &Io, stages: &[Command]) -> Vec<i32> {
+    /// Every stage at once, each in a subshell (the last in this shell under `shopt -s
+    /// lastpipe`), stdout of one the stdin of the next.
+    async fn run_stages(&self, state: &mut ShellState, io: &Io, stages: &[Command]) -> Vec<i32> {
         let mut stage_ios = Vec::with_capacity(stages.len());
         let mut next_stdin = io.stdin();
         for index in 0..stages.len() {
@@ -403,15 +404,34 @@ impl<'a> Interp<'a> {
             stage_ios.push(stage_io);
         }
         drop(next_stdin);
-        let runs = stages.iter().zip(stage_ios).map(|(command, stage_io)| {
-            let mut sub = state.clone();
-            async move {
-                let result = self.run_command(&mut sub, &stage_io, command).await;
-                drop(stage_io);
-                status_of(result)
-            }
-        });
-        futures::future::join_all(runs).await
+        let last_here = state.options.lastpipe;
+        let mut last = None;
+        if last_here {
+            last = stage_ios.pop().zip(stages.last());
+        }
+        let runs: Vec<_> = stages
+            .iter()
+            .zip(stage_ios)
+            .map(|(command, stage_io)| {
+                let mut sub = state.clone();
+                async move {
+                    let result = self.run_command(&mut sub, &stage_io, command).await;
+                    drop(stage_io);
+                    status_of(result)
+                }
+            })
+            .collect();
+        let Some((last_io, last_command)) = last else {
+            return futures::future::join_all(runs).await;
+        };
+        let here = async {
+            let result = self.run_command(state, &last_io, last_command).await;
+            drop(last_io);
+            status_of(result)
+        };
+        let (mut statuses, last_status) = futures::join!(futures::future::join_all(runs), here);
+        statuses.push(last_status);
+        statuses
     }
 
     pub(crate) fn run_command<'f>(

@@ -112,7 +112,7 @@ const SPECS: &[Spec] = &[
     spec("huponexit", Shopt, false, Inert),
     spec("inherit_errexit", Shopt, false, Fixed),
     spec("interactive_comments", Shopt, true, Fixed),
-    spec("lastpipe", Shopt, false, Fixed),
+    spec("lastpipe", Shopt, false, Honoured),
     spec("lithist", Shopt, false, Inert),
     spec("localvar_inherit", Shopt, false, Fixed),
     spec("localvar_unset", Shopt, false, Fixed),
@@ -190,6 +190,7 @@ impl Options {
             "dotglob" => &mut self.dotglob,
             "extglob" => &mut self.extglob,
             "failglob" => &mut self.failglob,
+            "lastpipe" => &mut self.lastpipe,
             "nullglob" => &mut self.nullglob,
             _ => return None,
         })

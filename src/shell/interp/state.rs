@@ -368,6 +368,8 @@ pub(crate) struct Options {
     pub(crate) extglob: bool,
     /// `shopt -s failglob`: a pattern that matches nothing is an error.
     pub(crate) failglob: bool,
+    /// `shopt -s lastpipe`: a pipeline's last command runs in this shell.
+    pub(crate) lastpipe: bool,
     /// The options that only matter to a terminal, by their index in the option table, set
     /// when they differ from their default ([`super::options`]).
     pub(crate) flipped: u128,
