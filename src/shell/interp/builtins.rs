@@ -84,12 +84,12 @@ pub(crate) async fn run(
                 Ok(0)
             }
         }
-        Builtin::Exit => Err(Unwind::Exit(status_arg(state, args))),
+        Builtin::Exit => Err(Unwind::Exit(status_arg(state, io, name, args))),
         Builtin::Return if state.returnable == 0 => {
             io.report("sh: return: can only `return' from a function or sourced script\n");
             Ok(2)
         }
-        Builtin::Return => Err(Unwind::Return(status_arg(state, args))),
+        Builtin::Return => Err(Unwind::Return(status_arg(state, io, name, args))),
         Builtin::Break | Builtin::Continue => loop_control(state, io, name, builtin, args),
         Builtin::Wait => {
             state.jobs.wait().await;
@@ -277,10 +277,19 @@ async fn write(io: &Io, text: &str) -> Status {
     }
 }
 
-fn status_arg(state: &ShellState, args: &[String]) -> i32 {
-    args.first()
-        .and_then(|a| a.parse::<i64>().ok())
-        .map_or(state.last_status, |n| (n & 0xff) as i32)
+/// `exit [N]` and `return [N]`: N modulo 256, `$?` without it; one that is not a number is
+/// status 2, as bash's "numeric argument required".
+fn status_arg(state: &ShellState, io: &Io, name: &str, args: &[String]) -> i32 {
+    match args.first() {
+        None => state.last_status,
+        Some(text) => match text.trim().parse::<i64>() {
+            Ok(n) => (n & 0xff) as i32,
+            Err(_) => {
+                io.report(&format!("sh: {name}: {text}: numeric argument required\n"));
+                2
+            }
+        },
+    }
 }
 
 /// `break [N]` and `continue [N]`: outside a loop they do nothing (bash says so on stderr);

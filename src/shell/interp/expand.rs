@@ -145,9 +145,11 @@ impl Interp<'_> {
             let mut out = Vec::new();
             // The word's pieces so far are held while the rest expands.
             let mut held = self.budget.force(0);
+            let mut after_dollar = false;
             for piece in pieces {
                 self.check_limits()?;
                 let before = out.len();
+                let dollar_last = matches!(&piece.piece, WordPiece::Text(t) if t.ends_with('$'));
                 let literal = |text: String| {
                     Piece::Chunk(Chunk {
                         text,
@@ -156,6 +158,11 @@ impl Interp<'_> {
                     })
                 };
                 match piece.piece {
+                    // What brush-parser could not read as an expansion stays text, `$` then
+                    // `{…}`: bash calls `${a&}`, `${#x-d}`, `${#v:1:3}` bad substitutions.
+                    WordPiece::Text(text) if after_dollar && text.starts_with('{') => {
+                        return Err(self.fail_expansion(io, &format!("${text}: bad substitution")));
+                    }
                     WordPiece::Text(text) => out.push(literal(text)),
                     // Inside double quotes (`"${x:-'b'}"`) single quotes are characters.
                     WordPiece::SingleQuotedText(text) if quoted => {
@@ -202,6 +209,7 @@ impl Interp<'_> {
                         out.push(result_chunk(value.to_string(), quoted));
                     }
                 }
+                after_dollar = dollar_last;
                 let size = held.bytes().saturating_add(pieces_size(&out[before..]));
                 if held.resize(size).is_err() {
                     return Err(self.out_of_memory());

@@ -291,7 +291,9 @@ impl Interp<'_> {
                 offset,
                 length,
             } => {
-                let found = values(state, parameter, *indirect).unwrap_or_default();
+                let found = self
+                    .bound(state, io, parameter, values(state, parameter, *indirect))?
+                    .unwrap_or_default();
                 let offset_text = self.expand_string(state, io, &offset.value).await?;
                 let offset = arith::evaluate(&offset_text, state)
                     .map_err(|e| self.fail_expansion(io, &e))?;
