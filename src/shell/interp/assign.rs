@@ -46,6 +46,8 @@ pub(crate) enum Refused {
     ReadOnly(String),
     /// `declare -A a` of an indexed array, `declare -a m` of an associative one.
     Conversion(String, &'static str),
+    /// An index before the first element (`a[-1]=x` of an empty array).
+    BadSubscript(String),
 }
 
 impl std::fmt::Display for Refused {
@@ -53,6 +55,7 @@ impl std::fmt::Display for Refused {
         match self {
             Refused::ReadOnly(name) => write!(f, "{name}: readonly variable"),
             Refused::Conversion(name, what) => write!(f, "{name}: cannot convert {what}"),
+            Refused::BadSubscript(element) => write!(f, "{element}: bad array subscript"),
         }
     }
 }
@@ -196,7 +199,8 @@ pub(crate) fn assign(
             writable(state, name)?;
             let key = match arith::element_key(state, name, subscript) {
                 Ok(Some(key)) => key,
-                Ok(None) => return Ok(()),
+                // `a[-1]=x` of an empty array.
+                Ok(None) => return Err(Refused::BadSubscript(format!("{name}[{subscript}]"))),
                 // A subscript that does not evaluate names element 0.
                 Err(_) => Key::Index(0),
             };

@@ -336,7 +336,7 @@ fn loop_control(
 async fn cd(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
     let operands: Vec<&String> = args
         .iter()
-        .filter(|a| !matches!(a.as_str(), "-L" | "-P"))
+        .filter(|a| !matches!(a.as_str(), "-L" | "-P" | "--"))
         .collect();
     let (target, mut announce) = match operands.first().map(|s| s.as_str()) {
         None => (
@@ -345,14 +345,30 @@ async fn cd(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String
                 .map_or("/".to_string(), |v| v.scalar().to_string()),
             false,
         ),
-        Some("-") => (
-            state
-                .get("OLDPWD")
-                .map_or(state.cwd.clone(), |v| v.scalar().to_string()),
-            true,
-        ),
+        Some("-") => match state.get("OLDPWD") {
+            Some(old) => (old.scalar().to_string(), true),
+            None => {
+                io.report("sh: cd: OLDPWD not set\n");
+                return 1;
+            }
+        },
         Some(dir) => (dir.to_string(), false),
     };
+    // `dir/..` needs `dir` to be there, as the kernel's walk does.
+    if target.split('/').any(|part| part == "..") {
+        let mut walked = if target.starts_with('/') {
+            String::from("/")
+        } else {
+            state.cwd.clone()
+        };
+        for part in target.split('/').filter(|p| !p.is_empty() && *p != ".") {
+            if part == ".." && !interp.zones.is_dir(&walked) {
+                io.report(&format!("sh: cd: {target}: No such file or directory\n"));
+                return 1;
+            }
+            walked = normalize(&walked, part);
+        }
+    }
     let mut guest = normalize(&state.cwd, &target);
     // `shopt -s cdable_vars`: a name that is no directory may name a variable holding one.
     if !interp.zones.is_dir(&guest)
