@@ -194,31 +194,35 @@ fn declare_one(
     } else {
         None
     };
-    let existing = state
-        .declared(name)
-        .map(|v| (v.value.is_assoc(), (*v.value).clone()));
-    match (kind, &existing) {
-        (Some(true), Some((false, Value::Array(_)))) => {
+    // What the name holds now, by kind only (its value is copied only to convert a scalar).
+    let (indexed, assoc) = state.declared(name).map_or((false, false), |v| {
+        (matches!(*v.value, Value::Array(_)), v.value.is_assoc())
+    });
+    match kind {
+        Some(true) if indexed => {
             return Err(Refused::Conversion(
                 name.to_string(),
                 "indexed to associative array",
             ));
         }
-        (Some(false), Some((true, _))) => {
+        Some(false) if assoc => {
             return Err(Refused::Conversion(
                 name.to_string(),
                 "associative to indexed array",
             ));
         }
         // `x=1; declare -a x`: the scalar becomes element 0.
-        (Some(false), Some((false, Value::Scalar(text)))) if state.get(name).is_some() => {
-            let text = text.clone();
-            state.set(name, Value::Array(Array::from_values(vec![text])));
-        }
-        (Some(true), Some((false, Value::Scalar(text)))) if state.get(name).is_some() => {
-            let mut map = Assoc::default();
-            map.set("0".to_string(), text.clone());
-            state.set(name, Value::Assoc(map));
+        Some(to_assoc) if !indexed && !assoc => {
+            if let Some(text) = state.get(name).map(|v| v.scalar().to_string()) {
+                let value = if to_assoc {
+                    let mut map = Assoc::default();
+                    map.set("0".to_string(), text);
+                    Value::Assoc(map)
+                } else {
+                    Value::Array(Array::from_values(vec![text]))
+                };
+                state.set(name, value);
+            }
         }
         _ => {}
     }

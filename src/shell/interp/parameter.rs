@@ -107,17 +107,19 @@ impl Interp<'_> {
         };
         // `$@` and `${a[@]}` with no values are unset; with values, null when they join (by
         // spaces, or `$*` by IFS's first character) to nothing.
-        let ifs_first: String = state.ifs().chars().take(1).collect();
-        let is_null = |v: &Option<Vec<String>>, test: &ParameterTestType, p: &Parameter| match v {
+        let is_null = |state: &ShellState,
+                       v: &Option<Vec<String>>,
+                       test: &ParameterTestType,
+                       p: &Parameter| match v {
             None => true,
             Some(items) if is_all(p) && items.is_empty() => true,
             Some(items) if is_all(p) => {
-                let separator = if concatenates(p) {
-                    ifs_first.as_str()
+                let separator: String = if concatenates(p) {
+                    state.ifs().chars().take(1).collect()
                 } else {
-                    " "
+                    " ".to_string()
                 };
-                matches!(test, ParameterTestType::UnsetOrNull) && items.join(separator).is_empty()
+                matches!(test, ParameterTestType::UnsetOrNull) && items.join(&separator).is_empty()
             }
             Some(items) => {
                 matches!(test, ParameterTestType::UnsetOrNull) && items.iter().all(String::is_empty)
@@ -154,7 +156,7 @@ impl Interp<'_> {
                 alternative_value: text,
             } => {
                 let found = values(state, parameter, *indirect);
-                let null = is_null(&found, test_type, parameter);
+                let null = is_null(state, &found, test_type, parameter);
                 let text = text.as_deref();
                 match expr {
                     ParameterExpr::UseDefaultValues { .. } if null => {
