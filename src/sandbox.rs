@@ -373,10 +373,8 @@ impl Sandbox {
         let run = async {
             let status = interp.run_program(state, &io, program).await;
             // The shell ends with a one-line run, or with `exit`: its EXIT trap runs then.
-            if (whole_shell || matches!(status, Err(Unwind::Exit(_))))
-                && let Some(trap) = state.exit_trap.take()
-            {
-                let _ = interp.run_text(state, io.clone(), &trap).await;
+            if whole_shell || matches!(status, Err(Unwind::Exit(_))) {
+                interp.fire_exit(state, &io).await;
             }
             status
         };

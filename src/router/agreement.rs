@@ -73,9 +73,7 @@ fn interpreted(policy: &Policy, words: &[&str], stdin: &str) -> Vec<Vec<String>>
         .unwrap();
     runtime.block_on(async {
         let _ = interp.run_program(&mut state, &io, &program).await;
-        if let Some(trap) = state.exit_trap.take() {
-            let _ = interp.run_text(&mut state, io.clone(), &trap).await;
-        }
+        interp.fire_exit(&mut state, &io).await;
     });
     let (errors, _) = stderr.finish(1 << 20);
     // Only xargs -t and find -ok (which show each command on stderr) may write there.

@@ -138,6 +138,25 @@ fn runaway_lines_end_with_their_limit_and_leave_nothing_running() {
             LimitKind::ShellMemory,
         ),
         ("sleep 5 | cat", 124, LimitKind::WallClock),
+        // The directory stack and trap actions are the shell's tables, charged as they grow.
+        (
+            "v=x; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do v=$v$v; done; \
+             while :; do pushd -n \"$v\" > /dev/null; done",
+            137,
+            LimitKind::ShellMemory,
+        ),
+        (
+            "v=x; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do v=$v$v; done; \
+             while :; do v=$v$v; trap \"$v\" ERR; done",
+            137,
+            LimitKind::ShellMemory,
+        ),
+        // A DEBUG trap does not fire inside itself: the loop ends by its wall clock.
+        (
+            "f() { :; }; trap 'f' DEBUG; while :; do f; done",
+            124,
+            LimitKind::WallClock,
+        ),
     ];
     for (line, code, limit) in cases {
         let output = run(&sandbox, line);

@@ -33,11 +33,16 @@ pub(crate) async fn run(
         Builtin::True => Ok(0),
         Builtin::False => Ok(1),
         Builtin::Test => Ok(super::test_expr::test(interp, state, io, name, args)),
-        Builtin::Cd => Ok(cd(interp, state, io, args).await),
+        Builtin::Cd => Ok(super::dirs::cd(interp, state, io, args).await),
+        Builtin::Pushd => Ok(super::dirs::pushd(interp, state, io, args).await),
+        Builtin::Popd => Ok(super::dirs::popd(interp, state, io, args).await),
+        Builtin::Dirs => Ok(super::dirs::dirs(state, io, args).await),
         Builtin::Pwd => write(io, &format!("{}\n", state.cwd)).await,
         Builtin::Export | Builtin::Declare | Builtin::Local => {
             Ok(declare(state, io, Declarer::of(name), args).await)
         }
+        Builtin::Caller => Ok(super::calls::caller(state, io, args).await),
+        Builtin::Getopts => Ok(super::getopts::getopts(state, io, args)),
         Builtin::Let => Ok(let_arithmetic(interp, state, io, args)),
         Builtin::Shopt => Ok(super::set::shopt(state, io, args).await),
         Builtin::Unset => {
@@ -95,15 +100,21 @@ pub(crate) async fn run(
             state.jobs.wait().await;
             Ok(0)
         }
-        Builtin::Trap => Ok(trap(state, io, args)),
+        Builtin::Trap => Ok(super::traps::trap(state, io, args).await),
         Builtin::Alias => Ok(alias(state, io, args).await),
         Builtin::Unalias => Ok(unalias(state, io, args)),
         Builtin::Read => interp.read_builtin(state, io, args).await,
         Builtin::Mapfile => mapfile(interp, state, io, args).await,
-        Builtin::Eval => match commands::eval_text(args) {
-            Reading::ShellText(text) => interp.run_text(state, io.clone(), &text).await,
-            _ => interp.run_text(state, io.clone(), "").await,
-        },
+        Builtin::Eval => {
+            // eval's text counts its lines on from the eval's.
+            let base = std::mem::replace(&mut state.line_base, state.lineno.saturating_sub(1));
+            let status = match commands::eval_text(args) {
+                Reading::ShellText(text) => interp.run_text(state, io.clone(), &text).await,
+                _ => interp.run_text(state, io.clone(), "").await,
+            };
+            state.line_base = base;
+            status
+        }
         Builtin::Source => source(interp, state, io, args).await,
         Builtin::Shell => Ok(sh(interp, state, io, args).await),
         Builtin::Type => match type_options(args) {
@@ -239,37 +250,6 @@ fn unalias(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
     status
 }
 
-/// `trap CMD EXIT` (or `0`) sets the exit trap, `trap - EXIT` clears it; traps on signals
-/// are accepted and never fire (nothing signals a sandboxed line but its limits).
-fn trap(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
-    let args = match args.first() {
-        Some(first) if first == "--" => &args[1..],
-        _ => args,
-    };
-    let Some((action, conditions)) = args.split_first() else {
-        if let Some(command) = &state.exit_trap {
-            io.report(&format!("trap -- '{command}' EXIT\n"));
-        }
-        return 0;
-    };
-    for condition in conditions {
-        match condition.as_str() {
-            "EXIT" | "0" => {
-                state.exit_trap = (action != "-").then(|| action.clone());
-            }
-            "INT" | "TERM" | "HUP" | "QUIT" | "ERR" | "DEBUG" | "RETURN" | "PIPE" | "USR1"
-            | "USR2" | "SIGINT" | "SIGTERM" | "SIGHUP" => {}
-            other => {
-                io.report(&format!(
-                    "sh: trap: {other}: invalid signal specification\n"
-                ));
-                return 1;
-            }
-        }
-    }
-    0
-}
-
 async fn write(io: &Io, text: &str) -> Status {
     match io.stdout().write_all(text.as_bytes()).await {
         Ok(()) => Ok(0),
@@ -331,68 +311,6 @@ fn loop_control(
     } else {
         Unwind::Continue(count)
     })
-}
-
-async fn cd(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
-    let operands: Vec<&String> = args
-        .iter()
-        .filter(|a| !matches!(a.as_str(), "-L" | "-P" | "--"))
-        .collect();
-    let (target, mut announce) = match operands.first().map(|s| s.as_str()) {
-        None => (
-            state
-                .get("HOME")
-                .map_or("/".to_string(), |v| v.scalar().to_string()),
-            false,
-        ),
-        Some("-") => match state.get("OLDPWD") {
-            Some(old) => (old.scalar().to_string(), true),
-            None => {
-                io.report("sh: cd: OLDPWD not set\n");
-                return 1;
-            }
-        },
-        Some(dir) => (dir.to_string(), false),
-    };
-    // `dir/..` needs `dir` to be there, as the kernel's walk does.
-    if target.split('/').any(|part| part == "..") {
-        let mut walked = if target.starts_with('/') {
-            String::from("/")
-        } else {
-            state.cwd.clone()
-        };
-        for part in target.split('/').filter(|p| !p.is_empty() && *p != ".") {
-            if part == ".." && !interp.zones.is_dir(&walked) {
-                io.report(&format!("sh: cd: {target}: No such file or directory\n"));
-                return 1;
-            }
-            walked = normalize(&walked, part);
-        }
-    }
-    let mut guest = normalize(&state.cwd, &target);
-    // `shopt -s cdable_vars`: a name that is no directory may name a variable holding one.
-    if !interp.zones.is_dir(&guest)
-        && state.options.cdable_vars
-        && let Some(value) = state.get(&target).filter(|_| is_name(&target))
-    {
-        // bash prints where it went, as for `cd -`.
-        guest = normalize(&state.cwd, value.scalar());
-        announce = true;
-    }
-    if !interp.zones.is_dir(&guest) {
-        let reason = if interp.zones.metadata(&guest, true).is_ok() {
-            "Not a directory"
-        } else {
-            "No such file or directory"
-        };
-        io.report(&format!("sh: cd: {target}: {reason}\n"));
-        return 1;
-    }
-    state.set_cwd(&guest);
-    if announce {
-        let _ = io.stdout().write_all(format!("{guest}\n").as_bytes()).await;
-    }
-    0
 }
 
 /// `let EXPR…`: evaluates each; 1 when the last is 0.
@@ -517,7 +435,17 @@ async fn source(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[St
     let saved =
         (args.len() > 1).then(|| std::mem::replace(&mut state.positional, args[1..].to_vec()));
     state.returnable += 1;
+    super::calls::push(state, "source", Some(path));
+    let base = std::mem::replace(&mut state.line_base, 0);
     let result = interp.run_text(state, io.clone(), &text).await;
+    state.line_base = base;
+    if let Ok(status) = result {
+        state.last_status = status;
+    }
+    if matches!(result, Ok(_) | Err(Unwind::Return(_))) {
+        interp.fire_return(state, io).await;
+    }
+    super::calls::pop(state);
     state.returnable -= 1;
     if let Some(saved) = saved {
         state.positional = saved;
@@ -548,6 +476,8 @@ async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -
     let mut child = state.clone();
     child.subshell = false;
     child.functions.clear();
+    child.frames.clear();
+    child.line_base = 0;
     child.retain_vars(|v| v.exported);
     child.options = Default::default();
     let call = ShellCall::read(args);

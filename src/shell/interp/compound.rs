@@ -36,12 +36,14 @@ impl Interp<'_> {
             CompoundCommand::BraceGroup(group) => self.run_list(state, io, &group.list).await,
             CompoundCommand::Subshell(sub) => {
                 let mut inner = state.clone();
-                match self.run_list(&mut inner, io, &sub.list).await {
-                    Ok(status) | Err(Unwind::Exit(status)) | Err(Unwind::Abort(status)) => {
-                        Ok(status)
-                    }
-                    Err(other) => Err(other),
+                let result = self.run_list(&mut inner, io, &sub.list).await;
+                if let Ok(status) | Err(Unwind::Exit(status)) | Err(Unwind::Abort(status)) = result
+                {
+                    inner.last_status = status;
+                    self.fire_exit(&mut inner, io).await;
+                    return Ok(status);
                 }
+                result
             }
             CompoundCommand::IfClause(clause) => {
                 if self.run_condition(state, io, &clause.condition).await? == 0 {

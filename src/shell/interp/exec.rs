@@ -220,7 +220,11 @@ impl<'a> Interp<'a> {
         }
         let (sub_io, capture) = io.with_captured_stdout(limit);
         let mut sub = state.clone();
-        let status = status_of(self.run_text(&mut sub, sub_io, text).await);
+        // Its lines count on from the command's.
+        sub.line_base = state.lineno.saturating_sub(1);
+        let status = status_of(self.run_text(&mut sub, sub_io.clone(), text).await);
+        sub.last_status = status;
+        self.fire_exit(&mut sub, &sub_io).await;
         Ok((capture.text(limit), status))
     }
 
@@ -327,13 +331,15 @@ impl<'a> Interp<'a> {
             )
         );
         if status != 0
-            && state.options.errexit
             && !in_condition
             && state.conditions == 0
             && !pipeline.bang
             && !ignored_inside
         {
-            return Err(Unwind::Exit(status));
+            self.fire_err(state, io, status).await;
+            if state.options.errexit {
+                return Err(Unwind::Exit(status));
+            }
         }
         Ok(status)
     }

@@ -276,7 +276,11 @@ impl Interp<'_> {
             &self.zones,
             &state.cwd,
             &pattern_text,
-            state.options.dotglob,
+            pattern::GlobOptions {
+                dotglob: state.options.dotglob,
+                globstar: state.options.globstar,
+                nocase: state.options.nocaseglob,
+            },
             &self.budget,
         )
         .map_err(|stop| self.stopped_by(stop))?;

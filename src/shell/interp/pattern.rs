@@ -146,6 +146,17 @@ fn has_glob(component: &str) -> bool {
             .unwrap_or(true)
 }
 
+/// How pathname expansion reads its patterns (`shopt` options).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct GlobOptions {
+    /// `dotglob`: `*` matches names that start with a dot.
+    pub(crate) dotglob: bool,
+    /// `globstar`: `**` as a whole component matches any depth of directories.
+    pub(crate) globstar: bool,
+    /// `nocaseglob`: letters match either case.
+    pub(crate) nocase: bool,
+}
+
 /// Pathname expansion: the sorted paths in the zones matching `pattern` (relative patterns
 /// from `cwd`, and the matches relative too); empty when nothing matches. Each directory read
 /// looks at the line's limits, and the names read are taken from the budget's room.
@@ -153,54 +164,95 @@ pub(crate) fn glob(
     zones: &ZoneFs,
     cwd: &str,
     pattern: &str,
-    dotglob: bool,
+    options: GlobOptions,
     budget: &Budget,
 ) -> Result<Vec<String>, Stop> {
     let absolute = pattern.starts_with('/');
     let mut found: Vec<String> = vec![String::new()];
     let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
+    let mut kept = 0usize;
     for (index, component) in components.iter().enumerate() {
         let last = index + 1 == components.len();
+        let must_be_dir = !last || pattern.ends_with('/');
         let mut next = Vec::new();
-        let mut kept = 0usize;
-        for prefix in &found {
-            let shown = |name: &str| {
-                if prefix.is_empty() {
-                    if absolute {
-                        format!("/{name}")
-                    } else {
-                        name.to_string()
-                    }
+        let shown = |prefix: &str, name: &str| {
+            if prefix.is_empty() {
+                if absolute {
+                    format!("/{name}")
                 } else {
-                    format!("{prefix}/{name}")
+                    name.to_string()
                 }
-            };
-            let guest_dir = normalize(
+            } else {
+                format!("{prefix}/{name}")
+            }
+        };
+        let guest_dir = |prefix: &str| {
+            normalize(
                 cwd,
-                if prefix.is_empty() {
-                    if absolute { "/" } else { "." }
-                } else {
-                    prefix
+                match (prefix.is_empty(), absolute) {
+                    (false, _) => prefix,
+                    (true, true) => "/",
+                    (true, false) => ".",
                 },
-            );
-            if has_glob(component) {
-                let Some(regex) = body(component).and_then(|b| compile(&format!("^(?:{b})$")))
-                else {
-                    return Ok(Vec::new());
-                };
+            )
+        };
+        if options.globstar && *component == "**" {
+            for prefix in &found {
+                // No directory at all: the prefix itself (shown `a/` when last, as bash does).
+                if !last {
+                    next.push(prefix.clone());
+                } else if !prefix.is_empty() && !must_be_dir {
+                    next.push(format!("{prefix}/"));
+                }
+                let mut pending = vec![prefix.clone()];
+                while let Some(dir) = pending.pop() {
+                    budget.check()?;
+                    let names = zones.list(&guest_dir(&dir));
+                    let listed: usize = names.iter().map(|n| budget::string_cost(n)).sum();
+                    budget.room(listed.saturating_add(kept))?;
+                    for name in names {
+                        if name == "."
+                            || name == ".."
+                            || (name.starts_with('.') && !options.dotglob)
+                        {
+                            continue;
+                        }
+                        let path = shown(&dir, &name);
+                        let guest = normalize(cwd, &path);
+                        // Symbolic links to directories are listed, not walked (bash ≥ 4.3).
+                        let is_dir = zones.metadata(&guest, false).is_ok_and(|m| m.is_dir());
+                        if is_dir {
+                            pending.push(path.clone());
+                        }
+                        if is_dir || (last && !must_be_dir) {
+                            kept = kept.saturating_add(budget::string_cost(&path));
+                            next.push(path);
+                        }
+                        if next.len() > MAX_GLOB_MATCHES {
+                            return Ok(Vec::new());
+                        }
+                    }
+                }
+            }
+        } else if has_glob(component) {
+            let case = if options.nocase { "(?i)" } else { "" };
+            let Some(regex) = body(component).and_then(|b| compile(&format!("{case}^(?:{b})$")))
+            else {
+                return Ok(Vec::new());
+            };
+            for prefix in &found {
                 budget.check()?;
-                let mut names = zones.list(&guest_dir);
+                let mut names = zones.list(&guest_dir(prefix));
                 let listed: usize = names.iter().map(|n| budget::string_cost(n)).sum();
                 budget.room(listed.saturating_add(kept))?;
                 names.sort();
                 for name in names {
-                    let hidden_ok =
-                        component.starts_with('.') || (dotglob && name != "." && name != "..");
+                    let hidden_ok = component.starts_with('.')
+                        || (options.dotglob && name != "." && name != "..");
                     if (name.starts_with('.') && !hidden_ok) || !regex.is_match(&name) {
                         continue;
                     }
-                    let path = shown(&name);
-                    let must_be_dir = !last || pattern.ends_with('/');
+                    let path = shown(prefix, &name);
                     if !must_be_dir || zones.is_dir(&normalize(cwd, &path)) {
                         kept = kept.saturating_add(budget::string_cost(&path));
                         next.push(path);
@@ -209,18 +261,34 @@ pub(crate) fn glob(
                         return Ok(Vec::new());
                     }
                 }
-            } else {
-                let literal = component.replace('\\', "");
-                let path = shown(&literal);
-                next.push(path);
+            }
+        } else {
+            // A literal part matches only what is there, as the kernel's walk would find it.
+            let literal = component.replace('\\', "");
+            for prefix in &found {
+                let path = shown(prefix, &literal);
+                let guest = normalize(cwd, &path);
+                let there = if must_be_dir {
+                    zones.is_dir(&guest)
+                } else {
+                    zones.metadata(&guest, false).is_ok()
+                };
+                if there {
+                    next.push(path);
+                }
             }
         }
         found = next;
     }
     if pattern.ends_with('/') {
-        found.iter_mut().for_each(|p| p.push('/'));
+        found.iter_mut().for_each(|p| {
+            if !p.ends_with('/') {
+                p.push('/')
+            }
+        });
     }
     found.sort();
+    found.dedup();
     Ok(found)
 }
 

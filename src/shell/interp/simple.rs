@@ -10,6 +10,7 @@ use crate::line::{LimitKind, Stopped, ToolCall, exit};
 use crate::shell::commands::{self, Builtin, Refusal, is_tool};
 use crate::shell::script::{self, ScriptKind};
 use crate::zones::normalize;
+use brush_parser::ast::SourceLocation;
 use brush_parser::ast::{
     Assignment, CommandPrefixOrSuffixItem, FunctionBody, IoRedirect, SimpleCommand, Word,
 };
@@ -21,6 +22,10 @@ impl Interp<'_> {
         io: &Io,
         simple: &SimpleCommand,
     ) -> Status {
+        if let Some(span) = simple.location() {
+            super::calls::set_line(state, span.end.line);
+        }
+        self.fire_debug(state, io, simple).await;
         let mut made = Substitutions::default();
         let result = self.run_simple_made(state, io, simple, &mut made).await;
         if made.is_empty() {
@@ -283,12 +288,30 @@ impl Interp<'_> {
         // The caller's loops are not this function's to leave.
         let loops = std::mem::take(&mut state.loops);
         state.returnable += 1;
+        let traps = state
+            .traps
+            .enter_function(state.options.errtrace, state.options.functrace);
+        super::calls::push(state, &argv[0], None);
+        let base = std::mem::replace(&mut state.line_base, 0);
         let redirects = body.1.as_ref().map_or(&[][..], |r| &r.0[..]);
         let result = match self.redirected(state, io, redirects).await {
-            Ok(Some(io)) => self.run_compound(state, &io, &body.0).await,
+            Ok(Some(io)) => {
+                let result = self.run_compound(state, &io, &body.0).await;
+                // In the trap, `$?` is the last command's status (not `return N`'s).
+                if let Ok(status) = result {
+                    state.last_status = status;
+                }
+                if matches!(result, Ok(_) | Err(Unwind::Return(_))) {
+                    self.fire_return(state, &io).await;
+                }
+                result
+            }
             Ok(None) => Ok(1),
             Err(unwind) => Err(unwind),
         };
+        state.line_base = base;
+        super::calls::pop(state);
+        state.traps.leave_function(traps);
         state.loops = loops;
         state.returnable -= 1;
         for (name, old) in state.locals.pop().unwrap_or_default().into_iter().rev() {

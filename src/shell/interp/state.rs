@@ -370,6 +370,14 @@ pub(crate) struct Options {
     pub(crate) failglob: bool,
     /// `shopt -s lastpipe`: a pipeline's last command runs in this shell.
     pub(crate) lastpipe: bool,
+    /// `shopt -s globstar`: `**` matches any depth of directories.
+    pub(crate) globstar: bool,
+    /// `shopt -s nocaseglob`: pathname expansion ignores case.
+    pub(crate) nocaseglob: bool,
+    /// `set -E`: functions and subshells inherit the `ERR` trap.
+    pub(crate) errtrace: bool,
+    /// `set -T`: functions inherit the `DEBUG` and `RETURN` traps.
+    pub(crate) functrace: bool,
     /// The options that only matter to a terminal, by their index in the option table, set
     /// when they differ from their default ([`super::options`]).
     pub(crate) flipped: u128,
@@ -406,8 +414,17 @@ pub(crate) struct ShellState {
     /// How many function calls and sourced files enclose the running command: where `return`
     /// means something.
     pub(crate) returnable: usize,
-    /// `trap CMD EXIT`: run when the line (or the session's line) ends.
-    pub(crate) exit_trap: Option<String>,
+    /// `trap ACTION CONDITION…`.
+    pub(crate) traps: super::traps::Traps,
+    /// Where `getopts` stopped inside a bundled argument.
+    pub(crate) getopts: super::getopts::GetoptsPlace,
+    /// `pushd`'s stack below the working directory, top first.
+    pub(crate) dir_stack: Vec<String>,
+    /// The running command's line (`$LINENO`), and what `eval` text's lines count on from.
+    pub(crate) lineno: usize,
+    pub(crate) line_base: usize,
+    /// The functions and sourced files running, outermost first.
+    pub(crate) frames: Vec<super::calls::Frame>,
     /// Saved values to restore when each active function returns (for `local`).
     pub(crate) locals: Vec<Vec<(String, Option<Variable>)>>,
     /// The background jobs this shell started.
@@ -491,7 +508,14 @@ impl Clone for ShellState {
             subshell: true,
             loops: 0,
             returnable: self.returnable,
-            exit_trap: self.exit_trap.clone(),
+            traps: self
+                .traps
+                .for_subshell(self.options.errtrace, self.options.functrace),
+            getopts: self.getopts.clone(),
+            dir_stack: self.dir_stack.clone(),
+            lineno: self.lineno,
+            line_base: self.line_base,
+            frames: self.frames.clone(),
             locals: self.locals.clone(),
             jobs: Arc::default(),
             exec_io: self.exec_io.clone(),
@@ -523,7 +547,12 @@ impl ShellState {
             subshell: false,
             loops: 0,
             returnable: 0,
-            exit_trap: None,
+            traps: Default::default(),
+            getopts: Default::default(),
+            dir_stack: Vec::new(),
+            lineno: 0,
+            line_base: 0,
+            frames: Vec::new(),
             locals: Vec::new(),
             jobs: Arc::default(),
             exec_io: None,
@@ -556,7 +585,9 @@ impl ShellState {
             .map(|(k, v)| k.len() + v.len() + ENTRY_OVERHEAD)
             .sum();
         let positional: usize = self.positional.iter().map(|p| budget::string_cost(p)).sum();
-        names + functions + aliases + positional
+        let dir_stack: usize = self.dir_stack.iter().map(|d| budget::string_cost(d)).sum();
+        let frames = super::calls::frames_cost(&self.frames);
+        names + functions + aliases + positional + dir_stack + frames + self.traps.cost()
     }
 
     /// Charges the tables again after they changed (a function or alias defined, positional
