@@ -439,12 +439,7 @@ async fn source(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[St
     let base = std::mem::replace(&mut state.line_base, 0);
     let result = interp.run_text(state, io.clone(), &text).await;
     state.line_base = base;
-    if let Ok(status) = result {
-        state.last_status = status;
-    }
-    if matches!(result, Ok(_) | Err(Unwind::Return(_))) {
-        interp.fire_return(state, io).await;
-    }
+    interp.fire_return(state, io, &result).await;
     super::calls::pop(state);
     state.returnable -= 1;
     if let Some(saved) = saved {

@@ -36,8 +36,8 @@ pub(crate) async fn cd(
     };
     let mut target = target;
     // `shopt -s cdable_vars`: a name that is no directory may name a variable holding one.
-    if !interp.zones.is_dir(&normalize(&state.cwd, &target))
-        && state.options.cdable_vars
+    if state.options.cdable_vars
+        && !interp.zones.is_dir(&normalize(&state.cwd, &target))
         && let Some(value) = state.get(&target).filter(|_| is_name(&target))
     {
         // bash prints where it went, as for `cd -`.

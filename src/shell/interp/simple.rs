@@ -297,13 +297,7 @@ impl Interp<'_> {
         let result = match self.redirected(state, io, redirects).await {
             Ok(Some(io)) => {
                 let result = self.run_compound(state, &io, &body.0).await;
-                // In the trap, `$?` is the last command's status (not `return N`'s).
-                if let Ok(status) = result {
-                    state.last_status = status;
-                }
-                if matches!(result, Ok(_) | Err(Unwind::Return(_))) {
-                    self.fire_return(state, &io).await;
-                }
+                self.fire_return(state, &io, &result).await;
                 result
             }
             Ok(None) => Ok(1),

@@ -5,7 +5,7 @@
 //! Traps on signals are kept and listed but never fire: nothing signals a sandboxed line but
 //! its limits.
 
-use super::exec::{Interp, Io};
+use super::exec::{Interp, Io, Status, Unwind};
 use super::state::ShellState;
 use brush_parser::ast::SimpleCommand;
 
@@ -113,11 +113,16 @@ impl Traps {
         }
     }
 
+    /// Whether `condition`'s trap would run now: set, not empty (ignored), and no trap
+    /// running.
+    fn armed(&self, condition: u8) -> bool {
+        !self.running && self.get(condition).is_some_and(|a| !a.is_empty())
+    }
+
     fn firing(&self, condition: u8) -> Option<String> {
-        if self.running {
-            return None;
-        }
-        self.get(condition).filter(|a| !a.is_empty()).cloned()
+        self.armed(condition)
+            .then(|| self.get(condition).cloned())
+            .flatten()
     }
 }
 
@@ -277,14 +282,21 @@ impl Interp<'_> {
         io: &Io,
         command: &SimpleCommand,
     ) {
-        if state.traps.firing(DEBUG).is_some() {
+        if state.traps.armed(DEBUG) {
             state.set_scalar("BASH_COMMAND", command.to_string());
             self.fire(state, io, DEBUG).await;
         }
     }
 
-    /// A function or sourced file ended.
-    pub(crate) async fn fire_return(&self, state: &mut ShellState, io: &Io) {
+    /// A function's body or a sourced file ended with `result`: unless it was left by `exit`
+    /// or a stop, its `RETURN` trap runs, seeing the last command's status as `$?` (a
+    /// `return N` does not change it).
+    pub(crate) async fn fire_return(&self, state: &mut ShellState, io: &Io, result: &Status) {
+        match result {
+            Ok(status) => state.last_status = *status,
+            Err(Unwind::Return(_)) => {}
+            Err(_) => return,
+        }
         self.fire(state, io, RETURN).await;
     }
 
