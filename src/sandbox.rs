@@ -370,6 +370,8 @@ impl Sandbox {
             state.budget.clone(),
         );
         state.budget.start_line(deadline);
+        // Aliases defined by earlier lines apply from this line's start.
+        state.new_aliases.clear();
         let run = async {
             let status = interp.run_program(state, &io, program).await;
             // The shell ends with a one-line run, or with `exit`: its EXIT trap runs then.

@@ -44,6 +44,8 @@ crate::named_enum::named_enum! {
         Toolset = "toolset",
         /// A shell function of the line or session.
         Function = "function",
+        /// An alias of the line or session (its value is routed where it is defined).
+        Alias = "alias",
         /// A shell script in a zone (a shebang naming sh/bash, or none), run by the shell.
         Script = "script",
         /// A native program (python3, git, …) or executable file.

@@ -9,6 +9,7 @@ use super::wrappers::{self, Inner};
 use super::{CommandClass, Context, Route, RoutedCommand};
 use crate::policy::Policy;
 use crate::shell::interp::Budget;
+use crate::shell::parse::named_fd;
 use crate::shell::script::{self, ScriptKind};
 use crate::zones::{ScriptFiles, normalize};
 use brush_parser::ast::{
@@ -253,15 +254,20 @@ impl<'a> Walker<'a> {
                 CommandPrefixOrSuffixItem::AssignmentWord(assignment, _) => {
                     self.assignment(assignment)
                 }
+                // `{name}` of `{name}>file` is no word of the command.
+                CommandPrefixOrSuffixItem::Word(word) if named_fd(&word.value).is_some() => {}
                 CommandPrefixOrSuffixItem::Word(word) => texts.push(&word.value),
                 other => self.redirect_item(other),
             }
         }
-        if let Some(name) = &simple.word_or_name {
+        if let Some(name) = &simple.word_or_name
+            && named_fd(&name.value).is_none()
+        {
             texts.push(&name.value);
         }
         for item in simple.suffix.iter().flat_map(|s| s.0.iter()) {
             match item {
+                CommandPrefixOrSuffixItem::Word(word) if named_fd(&word.value).is_some() => {}
                 CommandPrefixOrSuffixItem::AssignmentWord(_, word)
                 | CommandPrefixOrSuffixItem::Word(word) => texts.push(&word.value),
                 other => self.redirect_item(other),
@@ -444,13 +450,15 @@ impl<'a> Walker<'a> {
             );
             return;
         };
+        let mut aliased = false;
         if start.shell_names {
-            if let Some(value) = self.names.aliases.get(&name).cloned()
-                && self.names.routed_aliases.insert(name.clone())
-            {
-                self.nested(&format!("alias {name}"), |walker| {
-                    walker.text(&value, false)
-                });
+            if let Some(value) = self.names.aliases.get(&name).cloned() {
+                aliased = true;
+                if self.names.routed_aliases.insert(name.clone()) {
+                    self.nested(&format!("alias {name}"), |walker| {
+                        walker.text(&value, false)
+                    });
+                }
             }
             if let Some(def) = self.names.functions.get(&name) {
                 let (body, certain) = (def.body.clone(), def.certain);
@@ -471,6 +479,19 @@ impl<'a> Walker<'a> {
                     return;
                 }
             }
+        }
+        if aliased {
+            // Under `shopt -s expand_aliases` its routed value runs; without it the name is
+            // looked up when it runs, and meets the deny rules there.
+            self.record(
+                &name,
+                Resolution::new(
+                    CommandClass::Alias,
+                    Route::Wasm,
+                    "shell alias (its value is routed where the alias is defined)",
+                ),
+            );
+            return;
         }
         let lookup = if name.contains('/') {
             match self.path(&name) {

@@ -2,7 +2,7 @@
 
 use super::ParseError;
 use brush_parser::ast::Program;
-use brush_parser::{ParserOptions, SourcePosition};
+use brush_parser::{ParserOptions, SourcePosition, Token};
 
 /// The parser options zonebox uses everywhere: bash syntax (as agents write it), with extglob.
 pub(crate) fn options() -> ParserOptions {
@@ -44,6 +44,16 @@ pub fn parse(line: &str) -> Result<Program, ParseError> {
             line: line.to_string(),
             position: 0,
             message: "empty command line: give a command to run".to_string(),
+            incomplete: false,
+        });
+    }
+    if line.contains(MARK) {
+        return Err(ParseError {
+            line: line.replace(MARK, "\u{fffd}"),
+            position: line.find(MARK).unwrap_or(0),
+            message: "the command line contains a \\x01 byte, which the zonebox shell reserves; \
+                      write it as $'\\x01'"
+                .to_string(),
             incomplete: false,
         });
     }
@@ -101,8 +111,12 @@ pub fn parse(line: &str) -> Result<Program, ParseError> {
     }
     let mut parser = brush_parser::Parser::new(line.as_bytes(), &options());
     // The parser recurses once per nesting level: give it room beyond the thread's stack.
-    let parsed =
-        guarded(|| stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || parser.parse_program()));
+    let parsed = guarded(|| {
+        stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || match rewritten(line) {
+            Some(tokens) => brush_parser::parse_tokens(&tokens, &options()),
+            None => parser.parse_program(),
+        })
+    });
     match parsed {
         Some(result) => result.map_err(|error| located(line, &error)),
         None => Err(ParseError {
@@ -117,6 +131,82 @@ pub fn parse(line: &str) -> Result<Program, ParseError> {
 }
 
 use crate::upstream::guarded;
+
+/// What marks the words the parser is handed for what brush-parser does not read: the name of
+/// a `for` that is a `select`, and a `{name}` before a redirect. A line holding it is refused.
+pub(crate) const MARK: char = '\u{1}';
+
+/// What the name of a `for` starts with when the loop is a `select`.
+pub(crate) const SELECT_MARK: char = MARK;
+
+/// The variable of a `{name}>file` redirect, when `word` is the marked word standing for it
+/// (it comes just before the redirect among the command's words).
+pub(crate) fn named_fd(word: &str) -> Option<&str> {
+    word.strip_prefix(MARK)
+}
+
+/// The line's tokens rewritten where brush-parser does not read bash (`None`: nothing to
+/// rewrite, or the line does not tokenize and the parser says why): each `select NAME` at a
+/// command's start becomes `for` with the name marked with [`SELECT_MARK`] (both loops have
+/// one shape), and each `{name}` glued to a redirect operator becomes the word [`MARK`]`name`.
+fn rewritten(line: &str) -> Option<Vec<Token>> {
+    if !line.contains("select") && !line.contains('{') {
+        return None;
+    }
+    let mut tokens =
+        brush_parser::uncached_tokenize_str(line, &options().tokenizer_options()).ok()?;
+    for at in 0..tokens.len() {
+        if let (Token::Word(word, word_at), Some(Token::Operator(op, op_at))) =
+            (&tokens[at], tokens.get(at + 1))
+            && op.starts_with(['<', '>'])
+            && word_at.end.index == op_at.start.index
+            && let Some(name) = word.strip_prefix('{').and_then(|w| w.strip_suffix('}'))
+            && is_plain_name(name)
+        {
+            let marked_word = format!("{MARK}{name}");
+            if let Token::Word(word, _) = &mut tokens[at] {
+                *word = marked_word;
+            }
+            continue;
+        }
+        let starts_command = at == 0 || starts_command_after(&tokens[at - 1]);
+        let is_select = matches!(&tokens[at], Token::Word(w, _) if w == "select");
+        let named = matches!(tokens.get(at + 1), Some(Token::Word(name, _)) if is_plain_name(name));
+        if !(starts_command && is_select && named) {
+            continue;
+        }
+        if let Token::Word(word, _) = &mut tokens[at] {
+            *word = "for".to_string();
+        }
+        if let Some(Token::Word(name, _)) = tokens.get_mut(at + 1) {
+            name.insert(0, SELECT_MARK);
+        }
+    }
+    // Once tokenized, the tokens are parsed as they are (not read a second time).
+    Some(tokens)
+}
+
+/// Whether a word after `token` starts a command (where a keyword is one).
+fn starts_command_after(token: &Token) -> bool {
+    match token {
+        Token::Operator(op, _) => matches!(
+            op.as_str(),
+            ";" | "&" | "&&" | "||" | "|" | "|&" | "\n" | "(" | ")" | ";;" | ";&" | ";;&"
+        ),
+        Token::Word(word, _) => matches!(
+            word.as_str(),
+            "do" | "then" | "else" | "elif" | "if" | "while" | "until" | "{" | "!" | "time"
+        ),
+    }
+}
+
+fn is_plain_name(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
 
 /// How deeply `( { [ $( $((`, compound commands (`if`, `while`, `until`, `for`, `case`,
 /// `select`) and `!` may nest in a line: brush-parser recurses once per level, on the host's
@@ -451,6 +541,14 @@ mod tests {
         assert!(parse(&fine).is_ok());
         // One long word is one token.
         assert!(parse(&format!("echo {}", "a".repeat(1 << 20))).is_ok());
+    }
+
+    #[test]
+    fn select_reads_as_a_marked_for_only_where_a_command_starts() {
+        let program = super::parse("select x in a b; do break; done").unwrap();
+        assert!(format!("{program:?}").contains("\\u{1}x"));
+        let program = super::parse("echo select x").unwrap();
+        assert!(!format!("{program:?}").contains("\\u{1}"));
     }
 
     #[test]

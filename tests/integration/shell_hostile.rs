@@ -91,6 +91,9 @@ fn malformed_and_huge_lines_are_clear_errors() {
         "echo \"unbalanced",
         "if true; then echo",
         "echo a\0b",
+        // The byte the shell marks its own rewrites with is refused, not taken for a mark.
+        "echo a\u{1}b",
+        "\u{1}fd>x",
         "echo $(echo",
         ")",
         "",
@@ -156,9 +159,23 @@ fn runaway_lines_end_with_their_limit_and_leave_nothing_running() {
             "f() { :; }; trap 'f' DEBUG; while :; do f; done",
             124,
             LimitKind::WallClock,
+        ), // `select` fed empty answers forever shows its menu forever: the wall clock ends it.
+        (
+            "yes '' | select x in a b; do :; done",
+            124,
+            LimitKind::WallClock,
+        ),
+        // Aliases expanding into each other fan out; each command checks the clock.
+        (
+            "shopt -s expand_aliases⏎alias x=':;:' w='x;x' v='w;w' u='v;v' t='u;u' s='t;t' \
+             r='s;s' q='r;r' p='q;q' o='p;p' n='o;o' m='n;n' l='m;m' k='l;l' j='k;k' i='j;j' \
+             h='i;i' g='h;h' f='g;g' e='f;f' d='e;e' c='d;d' b='c;c' a='b;b'⏎a",
+            124,
+            LimitKind::WallClock,
         ),
     ];
     for (line, code, limit) in cases {
+        let line = &line.replace('⏎', "\n");
         let output = run(&sandbox, line);
         assert_eq!(
             (output.exit_code, output.limit),
@@ -255,4 +272,47 @@ fn process_substitutions_stay_in_the_scratch_zone_within_the_limits() {
     session.run("diff <(echo x) <(echo x)").unwrap();
     let left = session.run("ls -a /tmp").unwrap();
     assert_eq!(left.stdout_text(), ".\n..\n");
+}
+
+#[test]
+fn references_descriptors_and_completion_words_stay_bounded() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    // A loop of name references is followed a bounded number of times: no hang, no crash.
+    let output = run(
+        &sandbox,
+        "declare -n a=b; declare -n b=a; echo \"[$a]\"; a=1; echo done",
+    );
+    assert!(output.stdout_text().ends_with("done\n"), "{output:?}");
+    // Named descriptors run out after 255 with a message, and the line goes on.
+    let output = run(
+        &sandbox,
+        "for i in $(seq 300); do exec {f}>/dev/null || { echo stop $i; break; }; done",
+    );
+    assert_eq!(output.stdout_text(), "stop 247\n");
+    assert!(output.stderr_text().contains("Too many open files"));
+    // A word list's command substitution is refused: the router never saw that command.
+    let output = run(&sandbox, "compgen -W '$(touch made)' x; echo $?; ls made");
+    assert_eq!(output.stdout_text(), "2\n");
+    assert!(
+        output
+            .stderr_text()
+            .contains("not run by the zonebox shell")
+    );
+    // One endless answer to `select` is read only as far as the shell's budget.
+    let small = host.sandbox_with(&TestLimits {
+        shell_memory_mib: 8,
+        timeout_secs: 20.0,
+        ..TestLimits::default()
+    });
+    let output = run(
+        &small,
+        "v=$(printf %01000000d 0); while :; do echo -n \"$v\"; done | select x in a; do :; done",
+    );
+    assert_eq!(
+        (output.exit_code, output.limit),
+        (137, Some(LimitKind::ShellMemory)),
+        "{}",
+        output.stderr_text()
+    );
 }

@@ -17,7 +17,7 @@ pub(crate) use find::{FIND_PLACEHOLDER, FindPlan, has_actions};
 pub(crate) use options::{Options, Reading};
 pub(crate) use shell::{ShellCall, ShellSource};
 pub(crate) use text::{after_double_dash, eval_text, source_file, trap_text};
-pub(crate) use tools::is_tool;
+pub(crate) use tools::{TOOL_NAMES, is_tool};
 pub(crate) use xargs::{XARGS_DEFAULT, XargsPlan};
 
 /// Who runs a command.
@@ -41,6 +41,8 @@ pub(crate) enum Builtin {
     Break,
     Caller,
     Cd,
+    /// `compgen`: completion words.
+    Compgen,
     /// `pushd`, `popd`, `dirs`: the directory stack.
     Pushd,
     Popd,
@@ -146,6 +148,7 @@ pub(crate) const COMMANDS: &[Command] = &[
     shell("break", Builtin::Break, Starts::Nothing),
     shell("caller", Builtin::Caller, Starts::Nothing),
     shell("cd", Builtin::Cd, Starts::Nothing),
+    shell("compgen", Builtin::Compgen, Starts::Nothing),
     shell("continue", Builtin::Continue, Starts::Nothing),
     shell("declare", Builtin::Declare, Starts::Nothing),
     shell("dirs", Builtin::Dirs, Starts::Nothing),

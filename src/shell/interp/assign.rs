@@ -48,6 +48,10 @@ pub(crate) enum Refused {
     Conversion(String, &'static str),
     /// An index before the first element (`a[-1]=x` of an empty array).
     BadSubscript(String),
+    /// `declare -n ref=1x`: a reference's value must name a variable.
+    ReferenceName(String),
+    /// `declare -n ref=ref`.
+    SelfReference(String),
 }
 
 impl std::fmt::Display for Refused {
@@ -56,6 +60,12 @@ impl std::fmt::Display for Refused {
             Refused::ReadOnly(name) => write!(f, "{name}: readonly variable"),
             Refused::Conversion(name, what) => write!(f, "{name}: cannot convert {what}"),
             Refused::BadSubscript(element) => write!(f, "{element}: bad array subscript"),
+            Refused::ReferenceName(value) => {
+                write!(f, "`{value}': invalid variable name for name reference")
+            }
+            Refused::SelfReference(name) => {
+                write!(f, "{name}: nameref variable self references not allowed")
+            }
         }
     }
 }

@@ -42,6 +42,7 @@ pub(crate) async fn run(
             Ok(declare(state, io, Declarer::of(name), args).await)
         }
         Builtin::Caller => Ok(super::calls::caller(state, io, args).await),
+        Builtin::Compgen => interp.compgen(state, io, args).await,
         Builtin::Getopts => Ok(super::getopts::getopts(state, io, args)),
         Builtin::Let => Ok(let_arithmetic(interp, state, io, args)),
         Builtin::Shopt => Ok(super::set::shopt(state, io, args).await),
@@ -69,6 +70,14 @@ pub(crate) async fn run(
                 {
                     // `unset NAME` with no such variable unsets the function.
                     state.recharge_tables();
+                } else if args.iter().any(|a| a == "-n") {
+                    // `unset -n ref`: the reference itself; a name that is no reference stays.
+                    if state
+                        .own_variable(name)
+                        .is_some_and(|v| v.attributes.nameref)
+                    {
+                        state.unset_own(name);
+                    }
                 } else {
                     state.unset(name);
                 }
@@ -221,6 +230,9 @@ async fn alias(state: &mut ShellState, io: &Io, args: &[String]) -> i32 {
         match arg.split_once('=') {
             Some((name, value)) => {
                 state.aliases.insert(name.to_string(), value.to_string());
+                let line = state.lineno;
+                state.new_aliases.retain(|(n, _)| n != name);
+                state.new_aliases.push((name.to_string(), line));
                 state.recharge_tables();
             }
             None => match state.aliases.get(arg) {
@@ -345,10 +357,11 @@ async fn mapfile(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
     let mut skip = 0usize;
     let mut origin: Option<usize> = None;
     let mut name = "MAPFILE".to_string();
+    let mut fd = 0usize;
     let mut index = 0;
     while let Some(arg) = args.get(index) {
         let option = arg.as_str();
-        if matches!(option, "-n" | "-s" | "-O") {
+        if matches!(option, "-n" | "-s" | "-O" | "-u") {
             index += 1;
             let Some(n) = args.get(index).and_then(|n| n.parse::<usize>().ok()) else {
                 io.report(&format!(
@@ -360,6 +373,7 @@ async fn mapfile(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
             match option {
                 "-n" => count = (n > 0).then_some(n),
                 "-s" => skip = n,
+                "-u" => fd = n,
                 _ => origin = Some(n),
             }
             index += 1;
@@ -371,7 +385,7 @@ async fn mapfile(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
                 index += 1;
                 delimiter = args.get(index).and_then(|d| d.bytes().next()).unwrap_or(0);
             }
-            "-u" | "-C" | "-c" => {
+            "-C" | "-c" => {
                 io.report(&format!(
                     "sh: mapfile: {option}: not supported by the zonebox shell\n"
                 ));
@@ -393,7 +407,13 @@ async fn mapfile(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
     }
     // The input and the array made of it are values of the shell: within the budget.
     let room = interp.budget.available() / 3;
-    let input = io.stdin().read_up_to(room.saturating_add(1)).await;
+    let Some(input) = io.input_at(fd) else {
+        io.report(&format!(
+            "sh: mapfile: {fd}: invalid file descriptor: Bad file descriptor\n"
+        ));
+        return Ok(1);
+    };
+    let input = input.read_up_to(room.saturating_add(1)).await;
     if input.len() > room {
         return Err(interp.out_of_memory());
     }

@@ -65,7 +65,7 @@ fn publish(state: &mut ShellState) {
     state.recharge_tables();
     if state.frames.is_empty() {
         for name in ["FUNCNAME", "BASH_LINENO", "BASH_SOURCE"] {
-            state.unset(name);
+            state.unset_own(name);
         }
         return;
     }

@@ -3,18 +3,19 @@
 
 use super::arith;
 use super::exec::{Interp, Io, Status, Unwind};
+use super::select::SELECT_MARK;
 use super::state::ShellState;
 use brush_parser::ast::{CaseItemPostAction, CompoundCommand};
 
 /// How a loop goes on after its body.
-enum AfterBody {
+pub(super) enum AfterBody {
     Next(i32),
     Continue,
     Break,
 }
 
 /// Applies `break N` / `continue N` to the loop the body ran in (passing what is left outwards).
-fn after_body(result: Status) -> Result<AfterBody, Unwind> {
+pub(super) fn after_body(result: Status) -> Result<AfterBody, Unwind> {
     match result {
         Ok(status) => Ok(AfterBody::Next(status)),
         Err(Unwind::Break(n)) if n > 1 => Err(Unwind::Break(n - 1)),
@@ -122,6 +123,23 @@ impl Interp<'_> {
         }
     }
 
+    /// One pass of a loop's body: once an `exec` in the loop changed the shell's own
+    /// descriptors (`exec {fd}>f`, `exec 3<f`), with those.
+    pub(super) async fn run_pass(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        list: &brush_parser::ast::CompoundList,
+        entry: u64,
+    ) -> Status {
+        if state.exec_changes != entry
+            && let Some(changed) = state.exec_io.clone()
+        {
+            return self.run_list(state, &changed, list).await;
+        }
+        self.run_list(state, io, list).await
+    }
+
     /// A `while`, `until`, `for` or `for ((…))` loop, run with the shell's loop count raised.
     async fn run_loop(
         &self,
@@ -129,6 +147,7 @@ impl Interp<'_> {
         io: &Io,
         compound: &CompoundCommand,
     ) -> Status {
+        let entry = state.exec_changes;
         match compound {
             CompoundCommand::WhileClause(clause) | CompoundCommand::UntilClause(clause) => {
                 let until = matches!(compound, CompoundCommand::UntilClause(_));
@@ -143,7 +162,7 @@ impl Interp<'_> {
                     if (test == 0) == until {
                         break;
                     }
-                    match after_body(self.run_list(state, io, &clause.1.list).await)? {
+                    match after_body(self.run_pass(state, io, &clause.1.list, entry).await)? {
                         AfterBody::Next(s) => status = s,
                         AfterBody::Continue => {}
                         AfterBody::Break => break,
@@ -152,21 +171,35 @@ impl Interp<'_> {
                 Ok(status)
             }
             CompoundCommand::ForClause(clause) => {
-                if !super::state::is_name(&clause.variable_name) {
-                    io.report(&format!(
-                        "sh: `{}': not a valid identifier\n",
-                        clause.variable_name
-                    ));
+                let (name, select) = match clause.variable_name.strip_prefix(SELECT_MARK) {
+                    Some(name) => (name, true),
+                    None => (clause.variable_name.as_str(), false),
+                };
+                if !super::state::is_name(name) {
+                    io.report(&format!("sh: `{name}': not a valid identifier\n"));
                     return Err(Unwind::Exit(1));
                 }
                 let values = match &clause.values {
                     Some(words) => self.expand_words(state, io, words).await?,
                     None => state.positional.clone(),
                 };
+                if select {
+                    return self
+                        .run_select(state, io, name, &values, &clause.body.list)
+                        .await;
+                }
                 let mut status = 0;
+                // A reference as the loop's name stands for each word in turn.
+                let references = state
+                    .own_variable(&clause.variable_name)
+                    .is_some_and(|v| v.attributes.nameref);
                 for value in values {
-                    state.set_scalar(&clause.variable_name, value);
-                    match after_body(self.run_list(state, io, &clause.body.list).await)? {
+                    if references {
+                        state.store(&clause.variable_name, super::state::Value::Scalar(value));
+                    } else {
+                        state.set_scalar(&clause.variable_name, value);
+                    }
+                    match after_body(self.run_pass(state, io, &clause.body.list, entry).await)? {
                         AfterBody::Next(s) => status = s,
                         AfterBody::Continue => {}
                         AfterBody::Break => break,
@@ -191,7 +224,7 @@ impl Interp<'_> {
                             break;
                         }
                     }
-                    match after_body(self.run_list(state, io, &clause.body.list).await)? {
+                    match after_body(self.run_pass(state, io, &clause.body.list, entry).await)? {
                         AfterBody::Next(s) => status = s,
                         AfterBody::Continue => {}
                         AfterBody::Break => break,

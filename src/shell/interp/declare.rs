@@ -1,11 +1,11 @@
 //! The declaration builtins — `declare`/`typeset`, `local`, `readonly`, `export` — and the
 //! listing they print with `-p` in bash's format (`declare -a a=([0]="x")`): they set
-//! attributes (`-a -A -i -l -u -r -x`), declare names without values, make a function's
+//! attributes (`-a -A -i -l -u -r -x -n`), declare names without values, make a function's
 //! variables local, and store their assignments as assignment statements do.
 
 use super::assign::{Assigned, Refused, assign_value};
 use super::exec::Io;
-use super::state::{Array, Assoc, Attributes, ShellState, Value, Variable, is_name};
+use super::state::{Array, Assoc, Attributes, ShellState, Value, Variable, element_name, is_name};
 use super::transform::double_quoted;
 
 /// Which declaration builtin runs: they differ in their defaults, not in their reading.
@@ -47,6 +47,7 @@ struct Flags {
     uppercase: Option<bool>,
     readonly: Option<bool>,
     exported: Option<bool>,
+    nameref: Option<bool>,
     global: bool,
     print: bool,
     functions: bool,
@@ -94,11 +95,7 @@ fn read_flags(declarer: Declarer, args: &[String]) -> Result<(Flags, Vec<String>
                 (_, 'f') => flags.functions = true,
                 (_, 'F') => flags.function_names = true,
                 (_, 't') => {}
-                (_, 'n') => {
-                    return Err(format!(
-                        "-{letter}: namerefs are not supported by the zonebox shell"
-                    ));
-                }
+                (_, 'n') => flags.nameref = Some(on),
                 (_, other) => return Err(format!("-{other}: invalid option")),
             }
         }
@@ -169,6 +166,9 @@ fn declare_one(
     value: Option<Assigned>,
     append: bool,
 ) -> Result<(), Refused> {
+    if let Some(on) = flags.nameref {
+        return declare_reference(state, flags, local, name, value, on);
+    }
     let changes_attributes = flags.integer.is_some()
         || flags.lowercase.is_some()
         || flags.uppercase.is_some()
@@ -178,15 +178,7 @@ fn declare_one(
     {
         return Err(Refused::ReadOnly(name.to_string()));
     }
-    if local
-        && !state
-            .locals
-            .last()
-            .is_some_and(|f| f.iter().any(|(n, _)| n == name))
-    {
-        state.make_local(name);
-        state.unset(name);
-    }
+    make_local(state, local, name);
     let kind = if flags.assoc {
         Some(true)
     } else if flags.indexed {
@@ -250,6 +242,26 @@ fn declare_one(
     if let Some(value) = value {
         assign_value(state, name, value, append, kind)?;
     }
+    finish(state, flags, name);
+    Ok(())
+}
+
+/// `local`, `declare` in a function: the name is saved to be restored when the function
+/// returns, then unset (the name itself, a reference too).
+fn make_local(state: &mut ShellState, local: bool, name: &str) {
+    if local
+        && !state
+            .locals
+            .last()
+            .is_some_and(|f| f.iter().any(|(n, _)| n == name))
+    {
+        state.make_local(name);
+        state.unset_own(name);
+    }
+}
+
+/// The attributes given last: `-r` once the value is in, `-x`/`+x`.
+fn finish(state: &mut ShellState, flags: &Flags, name: &str) {
     if flags.readonly.is_some() {
         state.change_attributes(name, Value::Scalar(String::new()), |a| {
             a.readonly = flags.readonly == Some(true)
@@ -258,12 +270,54 @@ fn declare_one(
     match flags.exported {
         Some(true) => state.export(name),
         Some(false) => {
-            if let Some(variable) = state.vars.get_mut(name) {
+            let target = state.target(name).to_string();
+            if let Some(variable) = state.vars.get_mut(&target) {
                 variable.exported = false;
             }
         }
         None => {}
     }
+}
+
+/// `declare -n ref[=var]` (`local -n`): the name itself becomes a reference whose value names
+/// the variable it stands for; `declare +n ref` makes it an ordinary variable again, holding
+/// that name.
+fn declare_reference(
+    state: &mut ShellState,
+    flags: &Flags,
+    local: bool,
+    name: &str,
+    value: Option<Assigned>,
+    on: bool,
+) -> Result<(), Refused> {
+    if state
+        .own_variable(name)
+        .is_some_and(|v| v.attributes.readonly)
+    {
+        return Err(Refused::ReadOnly(name.to_string()));
+    }
+    make_local(state, local, name);
+    let text = match value {
+        Some(Assigned::Text(text)) => Some(text),
+        // `declare -n r=(a b)`: bash keeps the literal's text as the name, which names nothing.
+        Some(Assigned::List(_)) => return Err(Refused::ReferenceName(format!("{name}=(…)"))),
+        None => None,
+    };
+    if on && let Some(text) = &text {
+        if text == name {
+            return Err(Refused::SelfReference(name.to_string()));
+        }
+        let names_variable =
+            is_name(text) || element_name(text).is_some_and(|(array, _)| is_name(array));
+        if !names_variable {
+            return Err(Refused::ReferenceName(text.clone()));
+        }
+    }
+    state.change_own_attributes(name, Value::Scalar(String::new()), |a| a.nameref = on);
+    if let Some(text) = text {
+        state.store(name, Value::Scalar(text));
+    }
+    finish(state, flags, name);
     Ok(())
 }
 
@@ -311,20 +365,27 @@ async fn print(
                         && (flags.readonly != Some(true) || v.attributes.readonly)
                         && (!flags.assoc || v.value.is_assoc())
                         && (!flags.indexed || matches!(*v.value, Value::Array(_)))
+                        && (flags.nameref != Some(true) || v.attributes.nameref)
                 }
             })
             .collect();
         all.sort_by(|a, b| a.0.cmp(b.0));
         for (name, variable) in all {
+            // `declare -x`, `declare -n`… list in `declare` lines, as `-p` does.
+            let filtered = flags.exported.is_some()
+                || flags.readonly.is_some()
+                || flags.nameref.is_some()
+                || flags.assoc
+                || flags.indexed;
             out.push_str(&declaration_line(
                 name,
                 variable,
-                flags.print || declarer != Declarer::Declare,
+                flags.print || filtered || declarer != Declarer::Declare,
             ));
         }
     } else {
         for name in names {
-            match state.declared(name) {
+            match state.own_variable(name) {
                 Some(variable) => out.push_str(&declaration_line(name, variable, true)),
                 None => {
                     io.report(&format!("sh: {}: {name}: not found\n", declarer.name()));

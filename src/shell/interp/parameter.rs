@@ -83,12 +83,16 @@ impl Interp<'_> {
             ParameterExpr::Parameter {
                 parameter,
                 indirect: true,
-            } => match indirect_target(state, parameter) {
-                Ok(target) => target,
-                Err(name) => {
-                    return Err(self.fail_expansion(io, &format!("{name}: invalid variable name")));
+            } if reference_name(state, parameter).is_none() => {
+                match indirect_target(state, parameter) {
+                    Ok(target) => target,
+                    Err(name) => {
+                        return Err(
+                            self.fail_expansion(io, &format!("{name}: invalid variable name"))
+                        );
+                    }
                 }
-            },
+            }
             _ => None,
         };
         // Every read copies the values: their bytes are taken from the budget's room first.
@@ -98,6 +102,10 @@ impl Interp<'_> {
             }
             if !indirect {
                 return parameter_values(state, p);
+            }
+            // `${!ref}` of a reference (`declare -n`) is the name it stands for.
+            if let Some(name) = reference_name(state, p) {
+                return Some(vec![name]);
             }
             let p = indirect_target(state, p).ok()??;
             if self.budget.room(parameter_cost(state, &p)).is_err() {
@@ -498,6 +506,16 @@ fn indirect_target(state: &ShellState, parameter: &Parameter) -> Result<Option<P
         .and_then(Result::ok)
         .map(Some)
         .ok_or(name)
+}
+
+/// The name a reference (`declare -n ref=var`) holds, when `parameter` is one.
+fn reference_name(state: &ShellState, parameter: &Parameter) -> Option<String> {
+    let Parameter::Named(name) = parameter else {
+        return None;
+    };
+    let variable = state.own_variable(name)?;
+    (variable.attributes.nameref && !variable.attributes.unset)
+        .then(|| variable.value.scalar().to_string())
 }
 
 fn parameter_name(parameter: &Parameter) -> String {

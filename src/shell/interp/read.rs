@@ -71,7 +71,7 @@ fn read_call(args: &[String]) -> Result<ReadCall, (String, i32)> {
                     call.fd = value
                         .parse::<usize>()
                         .ok()
-                        .filter(|fd| *fd <= 9)
+                        .filter(|fd| *fd <= super::redirect::MAX_FD)
                         .ok_or_else(|| {
                             (format!("{value}: invalid file descriptor specification"), 1)
                         })?

@@ -1,4 +1,4 @@
-//! Redirections: a command's file descriptors (0–9) and how `<`, `>`, `>>`, `<>`, `>|`, `&>`,
+//! Redirections: a command's file descriptors (0–255) and how `<`, `>`, `>>`, `<>`, `>|`, `&>`,
 //! `N>&M`, `N<&-`, here-documents and here-strings change them. Files are opened through the
 //! zones ([`ZoneFs`](crate::zones::ZoneFs)): a redirect into an `ro` zone or outside every zone
 //! fails as sh's would, and creates nothing.
@@ -12,7 +12,10 @@ use brush_parser::ast::{
 };
 
 /// The highest file descriptor a redirect may name.
-const MAX_FD: usize = 9;
+pub(crate) const MAX_FD: usize = 255;
+
+/// Where `{name}>file` looks for a free descriptor (bash's first).
+pub(crate) const FIRST_NAMED_FD: usize = 10;
 
 #[derive(Clone)]
 enum Endpoint {
@@ -20,39 +23,62 @@ enum Endpoint {
     Out(Output),
 }
 
-/// A command's open file descriptors.
+/// A command's open file descriptors, by number (at least 0, 1 and 2; more as redirects
+/// open them, up to [`MAX_FD`]).
 #[derive(Clone)]
 pub(crate) struct Fds {
-    slots: [Option<Endpoint>; MAX_FD + 1],
+    slots: Vec<Option<Endpoint>>,
 }
 
 impl Fds {
     pub(crate) fn new(stdin: Input, stdout: Output, stderr: Output) -> Fds {
-        let mut slots: [Option<Endpoint>; MAX_FD + 1] = Default::default();
-        slots[0] = Some(Endpoint::In(stdin));
-        slots[1] = Some(Endpoint::Out(stdout));
-        slots[2] = Some(Endpoint::Out(stderr));
+        let slots = vec![
+            Some(Endpoint::In(stdin)),
+            Some(Endpoint::Out(stdout)),
+            Some(Endpoint::Out(stderr)),
+        ];
         Fds { slots }
     }
 
     fn input(&self, fd: usize) -> Input {
-        match &self.slots[fd] {
+        match self.at(fd) {
             Some(Endpoint::In(input)) => input.clone(),
             _ => Input::empty(),
         }
     }
 
     fn output(&self, fd: usize) -> Output {
-        match &self.slots[fd] {
+        match self.at(fd) {
             Some(Endpoint::Out(output)) => output.clone(),
             _ => Output::null(),
         }
     }
 
+    fn at(&self, fd: usize) -> Option<&Endpoint> {
+        self.slots.get(fd).and_then(Option::as_ref)
+    }
+
+    /// Opens (or with `None` closes) descriptor `fd`, at most [`MAX_FD`].
+    fn put(&mut self, fd: usize, endpoint: Option<Endpoint>) {
+        if fd >= self.slots.len() {
+            if endpoint.is_none() {
+                return;
+            }
+            self.slots.resize(fd + 1, None);
+        }
+        self.slots[fd] = endpoint;
+    }
+
+    /// The lowest closed descriptor from [`FIRST_NAMED_FD`] not in `taken` (what `{name}>file`
+    /// opens), if one is left.
+    pub(crate) fn free_named_fd(&self, taken: &[usize]) -> Option<usize> {
+        (FIRST_NAMED_FD..=MAX_FD).find(|fd| self.at(*fd).is_none() && !taken.contains(fd))
+    }
+
     /// The input descriptor `fd` holds, if it holds one (`read -u FD`).
     pub(crate) fn input_at(&self, fd: usize) -> Option<Input> {
-        match self.slots.get(fd)? {
-            Some(Endpoint::In(input)) => Some(input.clone()),
+        match self.at(fd)? {
+            Endpoint::In(input) => Some(input.clone()),
             _ => None,
         }
     }
@@ -147,7 +173,7 @@ impl Interp<'_> {
                         .map(|line| line.trim_start_matches('\t'))
                         .collect();
                 }
-                io.slots[fd] = Some(Endpoint::In(Input::bytes(text)));
+                io.put(fd, Some(Endpoint::In(Input::bytes(text))));
                 Ok(Ok(()))
             }
             IoRedirect::HereString(fd, word) => {
@@ -156,13 +182,13 @@ impl Interp<'_> {
                     Err(message) => return Ok(Err(message)),
                 };
                 let text = self.expand_string(state, io, &word.value).await?;
-                io.slots[fd] = Some(Endpoint::In(Input::bytes(text + "\n")));
+                io.put(fd, Some(Endpoint::In(Input::bytes(text + "\n"))));
                 Ok(Ok(()))
             }
             IoRedirect::OutputAndError(word, append) => {
                 let path = self.expand_string(state, io, &word.value).await?;
                 if let Some(source) = device_fd(&state.cwd, &path) {
-                    return Ok(match io.slots.get(source).cloned().flatten() {
+                    return Ok(match io.at(source).cloned() {
                         Some(Endpoint::Out(output)) => {
                             io.set_stdout_and_stderr(output);
                             Ok(())
@@ -217,7 +243,7 @@ impl Interp<'_> {
             {
                 // `< <(cmd)`: the command's output is the input.
                 let bytes = self.substitution_output(state, io, subshell).await?;
-                io.slots[fd] = Some(Endpoint::In(Input::bytes(bytes)));
+                io.put(fd, Some(Endpoint::In(Input::bytes(bytes))));
                 return Ok(Ok(()));
             }
             IoFileRedirectTarget::ProcessSubstitution(..) => {
@@ -234,14 +260,14 @@ impl Interp<'_> {
         ) || matches!(target, IoFileRedirectTarget::Fd(_));
         if duplicating {
             if target_text == "-" {
-                io.slots[fd] = None;
+                io.put(fd, None);
                 return Ok(Ok(()));
             }
             if let Ok(source) = target_text.parse::<usize>() {
-                if source > MAX_FD || io.slots[source].is_none() {
+                let Some(endpoint) = io.at(source).cloned() else {
                     return Ok(Err(format!("{source}: Bad file descriptor")));
-                }
-                io.slots[fd] = io.slots[source].clone();
+                };
+                io.put(fd, Some(endpoint));
                 return Ok(Ok(()));
             }
             if matches!(kind, IoFileRedirectKind::DuplicateOutput) && fd == 1 {
@@ -257,10 +283,10 @@ impl Interp<'_> {
             return Ok(Err(format!("{target_text}: ambiguous redirect")));
         }
         if let Some(source) = device_fd(&state.cwd, &target_text) {
-            if source > MAX_FD || io.slots[source].is_none() {
+            let Some(endpoint) = io.at(source).cloned() else {
                 return Ok(Err(format!("{target_text}: Bad file descriptor")));
-            }
-            io.slots[fd] = io.slots[source].clone();
+            };
+            io.put(fd, Some(endpoint));
             return Ok(Ok(()));
         }
         let result = match kind {
@@ -282,7 +308,7 @@ impl Interp<'_> {
         };
         match result {
             Ok(endpoint) => {
-                io.slots[fd] = Some(endpoint);
+                io.put(fd, Some(endpoint));
                 Ok(Ok(()))
             }
             Err(message) => Ok(Err(message)),

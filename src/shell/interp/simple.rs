@@ -5,17 +5,101 @@
 use super::assign::{Refused, assign, assignment_name};
 use super::exec::{Interp, Io, Running, Status, Unwind, status_of};
 use super::process_sub::Substitutions;
+use super::redirect::MAX_FD;
 use super::state::ShellState;
 use crate::line::{LimitKind, Stopped, ToolCall, exit};
 use crate::shell::commands::{self, Builtin, Refusal, is_tool};
+use crate::shell::parse::named_fd;
 use crate::shell::script::{self, ScriptKind};
 use crate::zones::normalize;
 use brush_parser::ast::SourceLocation;
 use brush_parser::ast::{
-    Assignment, CommandPrefixOrSuffixItem, FunctionBody, IoRedirect, SimpleCommand, Word,
+    Assignment, CommandPrefixOrSuffixItem, FunctionBody, IoFileRedirectTarget, IoRedirect,
+    SimpleCommand, Word,
 };
 
+/// Under `shopt -s expand_aliases`, a command whose name is an alias (unquoted, not already
+/// being expanded): the alias's name and the command's text with the name replaced by its
+/// value, to be parsed and run in its place.
+fn alias_expansion(state: &ShellState, simple: &SimpleCommand) -> Option<(String, String)> {
+    if state.aliases.is_empty() {
+        return None;
+    }
+    let name = &simple.word_or_name.as_ref()?.value;
+    let plain = |c: char| !"\\'\"$`{}[]*?~=".contains(c);
+    let read_before_defined = state
+        .new_aliases
+        .iter()
+        .any(|(n, line)| n == name && *line >= state.lineno);
+    if !name.chars().all(plain)
+        || read_before_defined
+        || state.expanding_aliases.iter().any(|n| n == name)
+    {
+        return None;
+    }
+    let value = state
+        .aliases
+        .get(name)
+        .filter(|_| state.options.expand_aliases)?;
+    let mut text = String::new();
+    if let Some(prefix) = &simple.prefix {
+        text.push_str(&format!("{prefix} "));
+    }
+    text.push_str(value);
+    if let Some(suffix) = &simple.suffix {
+        text.push_str(&format!(" {suffix}"));
+    }
+    Some((name.clone(), text))
+}
+
 impl Interp<'_> {
+    /// `{name}>file`, `{name}<file`, `{name}>&-`: each such redirect given its descriptor — a
+    /// free one from 10 up, stored in `name`, or to close, the one `name` holds. `false` (after
+    /// a message) when none is free or `name` holds no descriptor.
+    fn name_descriptors(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        redirects: &mut [IoRedirect],
+        named: &[(usize, &str)],
+    ) -> bool {
+        let mut taken: Vec<usize> = Vec::new();
+        for (at, name) in named {
+            let closes = matches!(
+                &redirects[*at],
+                IoRedirect::File(_, _, IoFileRedirectTarget::Duplicate(word)) if word.value == "-"
+            );
+            let fd = if closes {
+                match state
+                    .get(name)
+                    .and_then(|v| v.scalar().parse::<usize>().ok())
+                {
+                    Some(fd) if fd <= MAX_FD => fd,
+                    _ => {
+                        io.report(&format!("sh: {name}: ambiguous redirect\n"));
+                        return false;
+                    }
+                }
+            } else {
+                let Some(fd) = io.free_named_fd(&taken) else {
+                    io.report("sh: redirection error: cannot duplicate fd: Too many open files\n");
+                    return false;
+                };
+                state.set_scalar(name, fd.to_string());
+                fd
+            };
+            taken.push(fd);
+            let number = Some(fd as i32);
+            match &mut redirects[*at] {
+                IoRedirect::File(n, _, _)
+                | IoRedirect::HereDocument(n, _)
+                | IoRedirect::HereString(n, _) => *n = number,
+                IoRedirect::OutputAndError(..) => {}
+            }
+        }
+        true
+    }
+
     pub(super) async fn run_simple(
         &self,
         state: &mut ShellState,
@@ -26,6 +110,15 @@ impl Interp<'_> {
             super::calls::set_line(state, span.end.line);
         }
         self.fire_debug(state, io, simple).await;
+        if let Some((name, text)) = alias_expansion(state, simple) {
+            state.expanding_aliases.push(name);
+            // The expansion stands on the command's own line.
+            let base = std::mem::replace(&mut state.line_base, state.lineno.saturating_sub(1));
+            let result = self.run_text(state, io.clone(), &text).await;
+            state.line_base = base;
+            state.expanding_aliases.pop();
+            return result;
+        }
         let mut made = Substitutions::default();
         let result = self.run_simple_made(state, io, simple, &mut made).await;
         if made.is_empty() {
@@ -59,12 +152,24 @@ impl Interp<'_> {
         });
         let mut declared: Vec<Option<&Assignment>> = Vec::new();
         let mut redirects: Vec<&IoRedirect> = Vec::new();
+        // `{name}>file`: the redirects (by their place in `redirects`) whose descriptor is
+        // chosen when they are made and stored in a variable.
+        let mut named: Vec<(usize, &str)> = Vec::new();
+        let mut pending_name: Option<&str> = None;
         for item in simple.prefix.iter().flat_map(|p| p.0.iter()) {
             match item {
                 CommandPrefixOrSuffixItem::AssignmentWord(assignment, _) => {
                     assignments.push(assignment);
                 }
-                CommandPrefixOrSuffixItem::IoRedirect(redirect) => redirects.push(redirect),
+                CommandPrefixOrSuffixItem::IoRedirect(redirect) => {
+                    if let Some(name) = pending_name.take() {
+                        named.push((redirects.len(), name));
+                    }
+                    redirects.push(redirect);
+                }
+                CommandPrefixOrSuffixItem::Word(word) if named_fd(&word.value).is_some() => {
+                    pending_name = named_fd(&word.value);
+                }
                 CommandPrefixOrSuffixItem::Word(word) => words.push(word.clone()),
                 CommandPrefixOrSuffixItem::ProcessSubstitution(kind, subshell) => {
                     if !self
@@ -77,13 +182,25 @@ impl Interp<'_> {
             }
         }
         declared.resize(words.len(), None);
-        if let Some(name) = &simple.word_or_name {
-            words.push(name.clone());
-            declared.push(None);
+        match &simple.word_or_name {
+            Some(name) if named_fd(&name.value).is_some() => pending_name = named_fd(&name.value),
+            Some(name) => {
+                words.push(name.clone());
+                declared.push(None);
+            }
+            None => {}
         }
         for item in simple.suffix.iter().flat_map(|s| s.0.iter()) {
             match item {
-                CommandPrefixOrSuffixItem::IoRedirect(redirect) => redirects.push(redirect),
+                CommandPrefixOrSuffixItem::IoRedirect(redirect) => {
+                    if let Some(name) = pending_name.take() {
+                        named.push((redirects.len(), name));
+                    }
+                    redirects.push(redirect);
+                }
+                CommandPrefixOrSuffixItem::Word(word) if named_fd(&word.value).is_some() => {
+                    pending_name = named_fd(&word.value);
+                }
                 CommandPrefixOrSuffixItem::Word(word) => {
                     words.push(word.clone());
                     declared.push(None);
@@ -120,7 +237,10 @@ impl Interp<'_> {
         } else {
             self.expand_words(state, io, &words).await?
         };
-        let redirects: Vec<IoRedirect> = redirects.into_iter().cloned().collect();
+        let mut redirects: Vec<IoRedirect> = redirects.into_iter().cloned().collect();
+        if !named.is_empty() && !self.name_descriptors(state, io, &mut redirects, &named) {
+            return Ok(1);
+        }
         if argv.len() == 1 && argv[0] == "exec" && !redirects.is_empty() {
             // `exec >file`, `exec 3<file`, `exec 3>&-`: the shell's own descriptors, for the
             // rest of the line (the lists that run it pick them up).
@@ -140,8 +260,10 @@ impl Interp<'_> {
             assignments
                 .iter()
                 .map(|a| {
-                    let name = assignment_name(a);
-                    (name.clone(), state.vars.get(&name).cloned())
+                    // A reference's assignment changes what it stands for: that is saved.
+                    let name = state.target(&assignment_name(a)).to_string();
+                    let saved = state.own_variable(&name).cloned();
+                    (name, saved)
                 })
                 .collect()
         };

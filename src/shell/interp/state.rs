@@ -293,6 +293,9 @@ pub(crate) struct Attributes {
     /// Declared (`declare x`, `local x`, `declare -A m`) but never given a value: reads see
     /// it unset, `declare -p` shows it, and its attributes hold for the first assignment.
     pub(crate) unset: bool,
+    /// `-n`: a name reference — its value names the variable that reads, assignments,
+    /// attributes and `unset` act on ([`ShellState::target`]).
+    pub(crate) nameref: bool,
 }
 
 impl Attributes {
@@ -302,6 +305,7 @@ impl Attributes {
             (matches!(value, Value::Array(_)), 'a'),
             (value.is_assoc(), 'A'),
             (self.integer, 'i'),
+            (self.nameref, 'n'),
             (self.readonly, 'r'),
             (exported, 'x'),
             (self.lowercase, 'l'),
@@ -364,6 +368,8 @@ pub(crate) struct Options {
     pub(crate) noexec: bool,
     /// `shopt -s cdable_vars`: `cd NAME` goes to `$NAME` when no directory NAME is there.
     pub(crate) cdable_vars: bool,
+    /// `shopt -s expand_aliases`: a command's name that is an alias is replaced by its value.
+    pub(crate) expand_aliases: bool,
     /// `shopt -s extglob`: listed only (the parser always reads `@(…)`, `!(…)`).
     pub(crate) extglob: bool,
     /// `shopt -s failglob`: a pattern that matches nothing is an error.
@@ -386,9 +392,15 @@ pub(crate) struct Options {
 pub(crate) struct ShellState {
     pub(crate) vars: HashMap<String, Variable>,
     pub(crate) functions: HashMap<String, Arc<FunctionBody>>,
-    /// `alias NAME=VALUE`: kept and listed, never expanded (as in `bash -c`); the router
-    /// routes their values.
+    /// `alias NAME=VALUE`: kept and listed, expanded only under `shopt -s expand_aliases`
+    /// (as in `bash -c`); the router routes their values where they are defined.
     pub(crate) aliases: HashMap<String, String>,
+    /// The aliases whose expansion is running: a name is not expanded inside its own
+    /// expansion (`alias ls='ls -l'`).
+    pub(crate) expanding_aliases: Vec<String>,
+    /// The aliases the running line defined, each with the line (`$LINENO`) it was defined
+    /// on: bash has read a line before it runs it, so they apply from the next line on.
+    pub(crate) new_aliases: Vec<(String, usize)>,
     /// `$0` and `$1…`.
     pub(crate) name: String,
     pub(crate) positional: Vec<String>,
@@ -488,6 +500,10 @@ fn name_cost(name: &str) -> usize {
 /// came from; the tree brush-parser makes of it is a few hundred bytes a command).
 const FUNCTION_COST: usize = 512;
 
+/// How many name references a name is followed through before the chain is taken as a loop
+/// (bash's limit).
+const NAMEREF_HOPS: usize = 8;
+
 impl Clone for ShellState {
     /// A subshell's or job's copy: the tables are copied (and charged, even past the budget:
     /// the interpreter ends the line at its next checkpoint), the values are shared.
@@ -497,6 +513,8 @@ impl Clone for ShellState {
             vars: self.vars.clone(),
             functions: self.functions.clone(),
             aliases: self.aliases.clone(),
+            expanding_aliases: self.expanding_aliases.clone(),
+            new_aliases: self.new_aliases.clone(),
             name: self.name.clone(),
             positional: self.positional.clone(),
             options: self.options,
@@ -536,6 +554,8 @@ impl ShellState {
             vars: HashMap::new(),
             functions: HashMap::new(),
             aliases: HashMap::new(),
+            expanding_aliases: Vec::new(),
+            new_aliases: Vec::new(),
             name: "sh".to_string(),
             positional: Vec::new(),
             options: Options::default(),
@@ -583,7 +603,12 @@ impl ShellState {
             .aliases
             .iter()
             .map(|(k, v)| k.len() + v.len() + ENTRY_OVERHEAD)
-            .sum();
+            .sum::<usize>()
+            + self
+                .new_aliases
+                .iter()
+                .map(|(k, _)| k.len() + ENTRY_OVERHEAD)
+                .sum::<usize>();
         let positional: usize = self.positional.iter().map(|p| budget::string_cost(p)).sum();
         let dir_stack: usize = self.dir_stack.iter().map(|d| budget::string_cost(d)).sum();
         let frames = super::calls::frames_cost(&self.frames);
@@ -600,9 +625,32 @@ impl ShellState {
         }
     }
 
+    /// The variable `name` stands for: itself, or the end of its chain of name references
+    /// (`declare -n ref=var`); a reference without a value stands for itself.
+    pub(crate) fn target<'a>(&'a self, name: &'a str) -> &'a str {
+        let mut current = name;
+        for _ in 0..NAMEREF_HOPS {
+            match self.vars.get(current) {
+                Some(v) if v.attributes.nameref && !v.attributes.unset => match &*v.value {
+                    Value::Scalar(next) if !next.is_empty() => current = next,
+                    _ => return current,
+                },
+                _ => return current,
+            }
+        }
+        current
+    }
+
+    /// [`Self::target`] as an owned name when it differs from `name` (what the methods that
+    /// change a variable act on).
+    fn followed(&self, name: &str) -> Option<String> {
+        let target = self.target(name);
+        (target != name).then(|| target.to_string())
+    }
+
     pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         self.vars
-            .get(name)
+            .get(self.target(name))
             .filter(|v| !v.attributes.unset)
             .map(|v| &*v.value)
     }
@@ -610,7 +658,7 @@ impl ShellState {
     /// A variable's attributes (of a declared one too).
     pub(crate) fn attributes(&self, name: &str) -> Attributes {
         self.vars
-            .get(name)
+            .get(self.target(name))
             .map(|v| v.attributes)
             .unwrap_or_default()
     }
@@ -622,8 +670,19 @@ impl ShellState {
         empty: Value,
         change: impl FnOnce(&mut Attributes),
     ) {
+        let owned = self.followed(name);
+        self.change_own_attributes(owned.as_deref().unwrap_or(name), empty, change);
+    }
+
+    /// [`Self::change_attributes`] of the name itself, a reference too (`declare -n`, `+n`).
+    pub(crate) fn change_own_attributes(
+        &mut self,
+        name: &str,
+        empty: Value,
+        change: impl FnOnce(&mut Attributes),
+    ) {
         if !self.vars.contains_key(name) {
-            self.set(name, empty);
+            self.store(name, empty);
             if let Some(variable) = self.vars.get_mut(name) {
                 variable.attributes.unset = true;
             }
@@ -640,12 +699,23 @@ impl ShellState {
 
     /// The value a variable holds even when only declared (an empty array of `declare -A m`).
     pub(crate) fn declared(&self, name: &str) -> Option<&Variable> {
+        self.vars.get(self.target(name))
+    }
+
+    /// The variable of the name itself, a reference too (what `declare -p ref` shows).
+    pub(crate) fn own_variable(&self, name: &str) -> Option<&Variable> {
         self.vars.get(name)
     }
 
     /// Stores a value; one that does not fit the memory budget is not stored, and the budget
     /// is marked (the line ends with `shell_memory`).
     pub(crate) fn set(&mut self, name: &str, value: Value) {
+        let owned = self.followed(name);
+        self.store(owned.as_deref().unwrap_or(name), value);
+    }
+
+    /// [`Self::set`] of the name itself, a reference too (`declare -n ref=var`, `for ref in`).
+    pub(crate) fn store(&mut self, name: &str, value: Value) {
         let cost = value.cost();
         let Ok(charge) = self.budget.charge(cost) else {
             return;
@@ -688,6 +758,8 @@ impl ShellState {
     /// `name[key]=text` (appending to the element with `append`): changed in place when no
     /// other shell shares the array; a scalar becomes element 0 of an indexed array.
     pub(crate) fn set_element(&mut self, name: &str, key: Key, text: String, append: bool) {
+        let owned = self.followed(name);
+        let name = owned.as_deref().unwrap_or(name);
         if let Some(variable) = self.vars.get_mut(name)
             && !matches!(*variable.value, Value::Scalar(_))
             && let Some((value, charge)) = Arc::get_mut(&mut variable.value.0)
@@ -724,11 +796,13 @@ impl ShellState {
         };
         let text = element_text(value.at(&key), text, append);
         value.put(key, text);
-        self.set(name, value);
+        self.store(name, value);
     }
 
     /// `unset 'a[key]'`: removes one element (a scalar is element 0).
     pub(crate) fn unset_element(&mut self, name: &str, key: &Key) {
+        let owned = self.followed(name);
+        let name = owned.as_deref().unwrap_or(name);
         let Some(value) = self.get(name) else {
             return;
         };
@@ -737,11 +811,13 @@ impl ShellState {
             value => Value::Array(value.to_array()),
         };
         if value.remove(key).is_some() {
-            self.set(name, value);
+            self.store(name, value);
         }
     }
 
     pub(crate) fn export(&mut self, name: &str) {
+        let owned = self.followed(name);
+        let name = owned.as_deref().unwrap_or(name);
         if !self.vars.contains_key(name) {
             self.set_scalar(name, String::new());
         }
@@ -758,6 +834,12 @@ impl ShellState {
     }
 
     pub(crate) fn unset(&mut self, name: &str) {
+        let owned = self.followed(name);
+        self.unset_own(owned.as_deref().unwrap_or(name));
+    }
+
+    /// [`Self::unset`] of the name itself, a reference too (`unset -n ref`, a local going).
+    pub(crate) fn unset_own(&mut self, name: &str) {
         if self.vars.remove(name).is_some() {
             self.names_bytes -= name_cost(name);
             let _ = self
@@ -817,7 +899,7 @@ impl ShellState {
                     }
                 }
             }
-            None => self.unset(&name),
+            None => self.unset_own(&name),
         }
     }
 

@@ -14,7 +14,7 @@ const KEYWORDS: &[&str] = &[
 
 /// Names bash runs as builtins, including those the toolset runs here (`echo`, `printf`,
 /// `kill`, …): scripts ask `type` to tell builtins from programs.
-const BASH_BUILTINS: &[&str] = &[
+pub(crate) const BASH_BUILTINS: &[&str] = &[
     ".",
     ":",
     "[",
@@ -92,10 +92,7 @@ fn kinds(state: &ShellState, name: &str, functions: bool) -> Vec<Kind> {
     let mut kinds = Vec::new();
     // Aliases are listed only where they expand (`shopt -s expand_aliases`, which this shell
     // refuses); `bash -c` does not report them either.
-    if state
-        .options
-        .get(super::options::Family::Shopt, "expand_aliases")
-        == Some(true)
+    if state.options.expand_aliases
         && let Some(value) = state.aliases.get(name)
     {
         kinds.push(Kind::Alias(value.clone()));
