@@ -38,6 +38,10 @@ impl Resolution {
 
 /// A plain command name (no `/`), not a function.
 pub(super) fn name(policy: &Policy, name: &str) -> Resolution {
+    if name.is_empty() {
+        // `''` runs nothing: the shell says "command not found" (127), as bash does.
+        return Resolution::new(CommandClass::Builtin, Route::Wasm, "an empty command name");
+    }
     let class = if is_builtin(name) {
         CommandClass::Builtin
     } else if is_tool(name) {
@@ -140,13 +144,6 @@ pub(super) fn dynamic(policy: &Policy, why: &str) -> Resolution {
 /// Names no policy may run: control characters (a newline smuggles a second command into a
 /// log line) and non-ASCII look-alikes (`pythоn3` with a Cyrillic о).
 fn malformed(name: &str) -> Option<Resolution> {
-    if name.is_empty() {
-        return Some(Resolution::denied(
-            CommandClass::Native,
-            "built-in rule",
-            "an empty command name".into(),
-        ));
-    }
     if let Some(c) = name.chars().find(|c| c.is_control()) {
         return Some(Resolution::denied(
             CommandClass::Native,

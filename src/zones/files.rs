@@ -61,6 +61,9 @@ pub(crate) fn describe(error: &io::Error) -> String {
     }
 }
 
+/// How many symbolic links [`ZoneFs::physical`] follows (Linux's own bound).
+const MAX_LINKS_FOLLOWED: usize = 40;
+
 /// Reads files of the zones for the router (scripts and shebang lines).
 pub(crate) trait ScriptFiles {
     /// The first `limit` bytes of the file at an absolute guest path, when a zone holds it.
@@ -183,6 +186,57 @@ impl ZoneFs {
             )));
         }
         Ok(bytes)
+    }
+
+    /// The guest path with its symbolic links resolved (`pwd -P`, `cd -P`), as far as the
+    /// zones hold them: a relative link's target from the link's directory, an absolute one
+    /// in the guest's view; at most [`MAX_LINKS_FOLLOWED`] links (a loop stops there).
+    pub(crate) fn physical(&self, guest: &str) -> String {
+        let mut resolved: Vec<String> = Vec::new();
+        let mut pending: std::collections::VecDeque<String> =
+            guest.split('/').map(str::to_string).collect();
+        let mut followed = 0;
+        while let Some(part) = pending.pop_front() {
+            match part.as_str() {
+                "" | "." => continue,
+                ".." => {
+                    resolved.pop();
+                    continue;
+                }
+                _ => {}
+            }
+            let candidate = format!("/{}", {
+                let mut parts = resolved.clone();
+                parts.push(part.clone());
+                parts.join("/")
+            });
+            let target = (followed < MAX_LINKS_FOLLOWED)
+                .then(|| self.link_target(&candidate))
+                .flatten();
+            match target {
+                Some(target) => {
+                    followed += 1;
+                    if target.starts_with('/') {
+                        resolved.clear();
+                    }
+                    for piece in target.split('/').rev() {
+                        pending.push_front(piece.to_string());
+                    }
+                }
+                None => resolved.push(part),
+            }
+        }
+        format!("/{}", resolved.join("/"))
+    }
+
+    /// What the symbolic link at a guest path holds, when it is one in a zone.
+    fn link_target(&self, guest: &str) -> Option<String> {
+        let (zone, rest) = self.locate(guest)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let target = zone.dir().ok()?.read_link(rest).ok()?;
+        Some(target.to_string_lossy().into_owned())
     }
 
     /// True when the guest path is a directory in a zone.

@@ -316,3 +316,74 @@ fn references_descriptors_and_completion_words_stay_bounded() {
         output.stderr_text()
     );
 }
+
+#[test]
+fn subscripts_run_only_code_the_router_saw() {
+    let host = Host::new();
+    let toml = host
+        .policy_toml(&TestLimits::default())
+        .replace("dynamic = \"wasm\"", "dynamic = \"deny\"");
+    let policy = zonebox::Policy::from_toml(&toml, "deny-dynamic policy").unwrap();
+    let strict = zonebox::Sandbox::builder(policy)
+        .cache_dir(crate::support::cache_dir())
+        .build()
+        .unwrap();
+    // A reference's subscript is text from a value: its command substitution never runs
+    // where the policy runs no dynamic code.
+    let output = run(
+        &strict,
+        "a=(x y); r='a[$(touch /out/made)]'\necho \"${!r}\"\necho next",
+    );
+    assert_eq!(output.stdout_text(), "next\n");
+    assert!(
+        output.stderr_text().contains("routing.dynamic"),
+        "{output:?}"
+    );
+    assert!(!host.out().join("made").exists());
+    // A subscript written in the line runs its substitution once (the router saw it), and an
+    // arithmetic one keeps its side effects: no copy of the shell is made per read.
+    let output = run(
+        &strict,
+        "a=(x y z); i=0; echo \"${a[$(echo 2)]}\" \"${a[i++]}\" \"${a[i++]}\" $i",
+    );
+    assert_eq!(output.stdout_text(), "z x y 2\n");
+    // A runaway subscript meets the line's limits like any other expansion.
+    let quick = host.sandbox_with(&TestLimits {
+        timeout_secs: 2.0,
+        ..TestLimits::default()
+    });
+    let output = run(&quick, "a=(1); echo \"${a[$(while :; do :; done)]}\"");
+    assert_eq!(
+        (output.exit_code, output.limit),
+        (124, Some(LimitKind::WallClock)),
+        "{}",
+        output.stderr_text()
+    );
+}
+
+#[test]
+fn links_to_absolute_paths_stay_inside_their_zone() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    // Within one zone an absolute target is written relative: the host sees a link that
+    // stays in the zone.
+    let output = run(
+        &sandbox,
+        "mkdir -p /out/real && ln -s /out/real /out/link && cd -P /out/link && pwd",
+    );
+    assert_eq!(output.stdout_text(), "/out/real\n", "{output:?}");
+    let written = std::fs::read_link(host.out().join("link")).unwrap();
+    assert_eq!(written, std::path::Path::new("real"));
+    // Across zones there is no host path to write: refused, nothing made.
+    let output = run(&sandbox, "ln -s /workspace /out/cross; echo $?");
+    assert_eq!(output.stdout_text(), "1\n");
+    assert!(!host.out().join("cross").exists());
+    assert!(std::fs::symlink_metadata(host.out().join("cross")).is_err());
+    // A loop of links ends after a bounded number of steps.
+    let output = run(
+        &sandbox,
+        "cd /out && ln -s b a && ln -s a b && cd -P a; echo $?; pwd -P",
+    );
+    assert_eq!(output.limit, None, "{output:?}");
+    assert!(output.stdout_text().starts_with("1\n"), "{output:?}");
+}

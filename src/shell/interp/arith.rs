@@ -77,6 +77,41 @@ pub(crate) const UNBOUND: &str = ": unbound variable";
 /// What an evaluation that a limit stopped returns; the caller sees the limit and reports it.
 pub(crate) const STOPPED: &str = "stopped by a limit";
 
+/// What bash refuses in an expression as written, before its expansions: a single quote
+/// outside a subscript (`$(('1' + 2))`; `m['k']` is a key) and a `#` after a blank (no
+/// comments in arithmetic; `16#ff` is a base).
+pub(crate) fn unquoted_error(written: &str) -> Option<String> {
+    // Substitutions have quoting of their own: such an expression is left to the evaluation.
+    if written.contains("$(") || written.contains("${") || written.contains('`') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut previous = ' ';
+    for (at, c) in written.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '\'' if depth == 0 => {
+                return Some(format!(
+                    "{}: syntax error: operand expected (error token is \"{}\")",
+                    written.trim(),
+                    &written[at..]
+                ));
+            }
+            '#' if previous.is_whitespace() => {
+                return Some(format!(
+                    "{}: syntax error: invalid arithmetic operator (error token is \"{}\")",
+                    written.trim(),
+                    &written[at..]
+                ));
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
 /// Evaluates an array subscript where the shell cannot be changed (an expansion's read): a
 /// plain number directly, anything else on a copy of the state (its assignments are dropped).
 pub(crate) fn evaluate_index(text: &str, state: &ShellState) -> Result<i64, String> {
@@ -359,6 +394,17 @@ impl Evaluator<'_> {
         self.state.is_assoc(name)
     }
 
+    /// An index of `name`, a negative one counted from one past its highest index.
+    fn index_from_end(&self, name: &str, index: i64) -> Result<usize, String> {
+        let index = if index < 0 {
+            let end = self.state.get(name).map_or(0, Value::to_end);
+            (end as i64).saturating_add(index)
+        } else {
+            index
+        };
+        usize::try_from(index).map_err(|_| format!("{name}: bad array subscript"))
+    }
+
     fn read(&mut self, target: &ArithmeticTarget) -> Result<i64, String> {
         // `set -u`: an unset variable read by arithmetic ends the shell, as `$x` does.
         if self.state.options.nounset {
@@ -388,11 +434,12 @@ impl Evaluator<'_> {
                 .to_string(),
             ArithmeticTarget::ArrayElement(name, index) => {
                 let index = self.eval(index)?;
+                // Before the first element reads as 0 (bash says so and goes on).
+                let Ok(index) = self.index_from_end(name, index) else {
+                    return Ok(0);
+                };
                 match self.state.get(name) {
-                    Some(Value::Array(items)) => usize::try_from(index)
-                        .ok()
-                        .and_then(|i| items.get(i).cloned())
-                        .unwrap_or_default(),
+                    Some(Value::Array(items)) => items.get(index).cloned().unwrap_or_default(),
                     Some(Value::Scalar(text)) if index == 0 => text.clone(),
                     _ => String::new(),
                 }
@@ -412,8 +459,8 @@ impl Evaluator<'_> {
                 self.state.set_element(name, key, value.to_string(), false);
             }
             ArithmeticTarget::ArrayElement(name, index) => {
-                let index = usize::try_from(self.eval(index)?)
-                    .map_err(|_| format!("{name}: bad array subscript"))?;
+                let index = self.eval(index)?;
+                let index = self.index_from_end(name, index)?;
                 self.state
                     .set_element(name, Key::Index(index), value.to_string(), false);
             }

@@ -52,6 +52,8 @@ pub(crate) enum Refused {
     ReferenceName(String),
     /// `declare -n ref=ref`.
     SelfReference(String),
+    /// `a[0]=(1 2)`: an element holds one text.
+    ListToElement(String),
 }
 
 impl std::fmt::Display for Refused {
@@ -65,6 +67,9 @@ impl std::fmt::Display for Refused {
             }
             Refused::SelfReference(name) => {
                 write!(f, "{name}: nameref variable self references not allowed")
+            }
+            Refused::ListToElement(element) => {
+                write!(f, "{element}: cannot assign list to array member")
             }
         }
     }
@@ -186,6 +191,27 @@ fn tilde_after_colons(state: &ShellState, text: &str) -> Option<String> {
     Some(parts.join(":"))
 }
 
+/// A word that looks like an assignment (`NAME=~/a:~/b`, plain text with a tilde) as bash
+/// gives it to a command: each `~` after the `=` or a `:` expanded.
+pub(crate) fn assignment_word_tildes(state: &ShellState, text: &str) -> Option<String> {
+    let (name, value) = text.split_once('=')?;
+    if !value.contains('~')
+        || !super::state::is_name(name)
+        || text.contains(['\'', '"', '\\', '$', '`', '*', '?', '[', '{'])
+    {
+        return None;
+    }
+    let home = state.get("HOME").map(|v| v.scalar().to_string())?;
+    let parts: Vec<String> = value
+        .split(':')
+        .map(|part| match part.strip_prefix('~') {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{home}{rest}"),
+            _ => part.to_string(),
+        })
+        .collect();
+    Some(format!("{name}={}", parts.join(":")))
+}
+
 /// The variable an assignment names.
 pub(crate) fn assignment_name(assignment: &Assignment) -> String {
     match &assignment.name {
@@ -216,7 +242,9 @@ pub(crate) fn assign(
             };
             let text = match value {
                 Assigned::Text(text) => text,
-                Assigned::List(items) => items.into_iter().map(|e| e.text).collect(),
+                Assigned::List(_) => {
+                    return Err(Refused::ListToElement(format!("{name}[{subscript}]")));
+                }
             };
             let old = state.get(name).and_then(|v| v.at(&key)).map(str::to_string);
             let text = converted(state, name, old.as_deref(), text, assignment.append);

@@ -37,7 +37,18 @@ pub(crate) async fn run(
         Builtin::Pushd => Ok(super::dirs::pushd(interp, state, io, args).await),
         Builtin::Popd => Ok(super::dirs::popd(interp, state, io, args).await),
         Builtin::Dirs => Ok(super::dirs::dirs(state, io, args).await),
-        Builtin::Pwd => write(io, &format!("{}\n", state.cwd)).await,
+        Builtin::Pwd => {
+            // `pwd -P`: the directory with its symbolic links resolved.
+            let physical = args
+                .iter()
+                .rev()
+                .find(|a| matches!(a.as_str(), "-P" | "-L"));
+            let cwd = match physical.map(String::as_str) {
+                Some("-P") => interp.zones.physical(&state.cwd),
+                _ => state.cwd.clone(),
+            };
+            write(io, &format!("{cwd}\n")).await
+        }
         Builtin::Export | Builtin::Declare | Builtin::Local => {
             Ok(declare(state, io, Declarer::of(name), args).await)
         }
@@ -78,7 +89,7 @@ pub(crate) async fn run(
                     {
                         state.unset_own(name);
                     }
-                } else {
+                } else if !state.unset_callers_local(name) {
                     state.unset(name);
                 }
             }
@@ -128,7 +139,7 @@ pub(crate) async fn run(
         Builtin::Shell => Ok(sh(interp, state, io, args).await),
         Builtin::Type => match type_options(args) {
             Ok((report, all, functions, names)) => {
-                Ok(report_names(state, io, names, report, all, functions).await)
+                Ok(report_names(state, &interp.zones, io, names, report, all, functions).await)
             }
             Err(message) => {
                 io.report(&format!("sh: type: {message}\n"));
@@ -205,7 +216,16 @@ async fn command(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[S
                 } else {
                     Report::Sentence
                 };
-                Ok(report_names(state, io, &args[at + 1..], report, false, true).await)
+                Ok(report_names(
+                    state,
+                    &interp.zones,
+                    io,
+                    &args[at + 1..],
+                    report,
+                    false,
+                    true,
+                )
+                .await)
             }
             None => Ok(0),
         },
@@ -444,7 +464,7 @@ async fn source(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[St
         io.report("sh: source: filename argument required\n");
         return Ok(2);
     };
-    let guest = normalize(&state.cwd, path);
+    let guest = sourced_file(interp, state, path);
     let text = match interp.zones.read_file(&guest, MAX_SCRIPT_BYTES) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(error) => {
@@ -471,6 +491,35 @@ async fn source(interp: &Interp<'_>, state: &mut ShellState, io: &Io, args: &[St
     }
 }
 
+/// The file `source NAME` reads: a name without `/` is looked for on `$PATH` first (regular
+/// files only), then in the working directory, as bash's `sourcepath` does. Where
+/// `routing.dynamic` runs no code the router has not read, only the working directory's file
+/// is read (the one the router read before the line ran).
+fn sourced_file(interp: &Interp<'_>, state: &ShellState, name: &str) -> String {
+    let here = normalize(&state.cwd, name);
+    if name.contains('/') || interp.policy.routing.dynamic == crate::policy::Fallback::Deny {
+        return here;
+    }
+    let path = state
+        .get("PATH")
+        .map(|v| v.scalar().to_string())
+        .unwrap_or_default();
+    path.split(':')
+        .map(|dir| {
+            normalize(
+                &state.cwd,
+                &format!("{}/{name}", if dir.is_empty() { "." } else { dir }),
+            )
+        })
+        .find(|candidate| {
+            interp
+                .zones
+                .metadata(candidate, true)
+                .is_ok_and(|m| m.is_file())
+        })
+        .unwrap_or(here)
+}
+
 /// bash's own long options (`bash --norc -c …`): how bash starts, nothing the child shell
 /// here reads.
 const BASH_LONG_OPTIONS: &[&str] = &[
@@ -489,6 +538,11 @@ const BASH_LONG_OPTIONS: &[&str] = &[
 /// its arguments read as the router reads them ([`ShellCall`]).
 async fn sh(interp: &Interp<'_>, state: &ShellState, io: &Io, args: &[String]) -> i32 {
     let mut child = state.clone();
+    // A shell started without `PWD` in its environment finds its directory physically.
+    if state.get("PWD").is_none() {
+        let physical = interp.zones.physical(&state.cwd);
+        child.cwd = physical;
+    }
     child.subshell = false;
     child.functions.clear();
     child.frames.clear();

@@ -303,11 +303,7 @@ impl Interp<'_> {
 
     /// `-G PATTERN`: the paths it matches.
     fn globbed(&self, state: &ShellState, glob: &str) -> Result<Vec<String>, Unwind> {
-        let options = pattern::GlobOptions {
-            dotglob: state.options.dotglob,
-            globstar: state.options.globstar,
-            nocase: state.options.nocaseglob,
-        };
+        let options = pattern::GlobOptions::of(&state.options);
         pattern::glob(&self.zones, &state.cwd, glob, options, &self.budget)
             .map_err(|stop| self.stopped_by(stop))
     }

@@ -72,6 +72,10 @@ impl Interp<'_> {
                 result
             }
             CompoundCommand::Arithmetic(command) => {
+                if let Some(message) = arith::unquoted_error(&command.expr.value) {
+                    io.report(&format!("sh: ((: {message}\n"));
+                    return Ok(1);
+                }
                 let text = self.expand_string(state, io, &command.expr.value).await?;
                 match arith::evaluate(&text, state) {
                     Ok(value) => Ok(i32::from(value == 0)),
@@ -209,6 +213,15 @@ impl Interp<'_> {
             }
             CompoundCommand::ArithmeticForClause(clause) => {
                 let eval = |state: &mut ShellState, text: &str| arith::evaluate(text, state);
+                let written = [&clause.initializer, &clause.condition, &clause.updater];
+                if let Some(message) = written
+                    .iter()
+                    .filter_map(|part| part.as_ref())
+                    .find_map(|part| arith::unquoted_error(&part.value))
+                {
+                    io.report(&format!("sh: ((: {message}\n"));
+                    return Ok(1);
+                }
                 if let Some(init) = &clause.initializer {
                     let text = self.expand_string(state, io, &init.value).await?;
                     eval(state, &text).map_err(|e| self.fail_expansion(io, &e))?;

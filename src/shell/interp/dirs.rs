@@ -18,6 +18,13 @@ pub(crate) async fn cd(
         .iter()
         .filter(|a| !matches!(a.as_str(), "-L" | "-P" | "--"))
         .collect();
+    if operands.len() > 1 {
+        io.report(
+            "sh: cd: too many arguments
+",
+        );
+        return 1;
+    }
     let (target, mut announce) = match operands.first().map(|s| s.as_str()) {
         None => (
             state
@@ -43,6 +50,16 @@ pub(crate) async fn cd(
         // bash prints where it went, as for `cd -`.
         target = value.scalar().to_string();
         announce = true;
+    }
+    // `cd -P`: the directory with its symbolic links resolved (the last of -L and -P wins).
+    let physical = args
+        .iter()
+        .take_while(|a| a.as_str() != "--")
+        .filter(|a| matches!(a.as_str(), "-L" | "-P"))
+        .last()
+        .is_some_and(|a| a == "-P");
+    if physical {
+        target = interp.zones.physical(&normalize(&state.cwd, &target));
     }
     if !enter(interp, state, io, "cd", &target) {
         return 1;

@@ -360,7 +360,18 @@ impl<'a> Interp<'a> {
         let started = Instant::now();
         let status = if pipeline.seq.len() == 1 {
             let status = self.run_command(state, io, &pipeline.seq[0]).await?;
-            state.set_pipestatus(&[status]);
+            // A compound command leaves PIPESTATUS to the commands inside it (a `case` that
+            // matched nothing leaves it as it was).
+            let compound = matches!(
+                &pipeline.seq[0],
+                Command::Compound(compound, _) if !matches!(
+                    compound,
+                    CompoundCommand::Subshell(_) | CompoundCommand::Arithmetic(_)
+                )
+            );
+            if !compound {
+                state.set_pipestatus(&[status]);
+            }
             status
         } else {
             let stages = self.reserve(pipeline.seq.len())?;
@@ -457,6 +468,11 @@ impl<'a> Interp<'a> {
                 Command::Compound(compound, redirects) => {
                     let redirects = redirects.as_ref().map_or(&[][..], |r| &r.0[..]);
                     let Some(io) = self.redirected(state, io, redirects).await? else {
+                        // The compound's own redirection failed: `set -e` holds for it, as
+                        // for a simple command (what fails inside a compound does not).
+                        if state.options.errexit && state.conditions == 0 {
+                            return Err(Unwind::Exit(1));
+                        }
                         return Ok(1);
                     };
                     self.run_compound(state, &io, compound).await

@@ -54,6 +54,13 @@ impl Interp<'_> {
                 brace_expand(&word.value, &self.budget).map_err(|_| self.out_of_memory())?;
             for text in texts {
                 self.room(held)?;
+                // `x=~/bin:~/lib` as an argument: tildes after `=` and `:` expand, as in
+                // an assignment.
+                if let Some(expanded) = super::assign::assignment_word_tildes(state, &text) {
+                    held = held.saturating_add(super::budget::string_cost(&expanded));
+                    fields.push(expanded);
+                    continue;
+                }
                 let pieces = self.expand_text(state, io, &text, false).await?;
                 let ifs = state.ifs();
                 let split = split_fields(pieces, &ifs, &self.budget, held)
@@ -95,6 +102,25 @@ impl Interp<'_> {
             .iter()
             .map(|p| match p {
                 Piece::Chunk(c) if c.quoted => pattern::escape(&c.text),
+                Piece::Chunk(c) => c.text.clone(),
+                Piece::FieldBreak => " ".to_string(),
+            })
+            .collect())
+    }
+
+    /// Expands the right side of `[[ x =~ re ]]`: quoted parts (and a tilde's expansion)
+    /// match literally.
+    pub(crate) async fn expand_regex(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        text: &str,
+    ) -> Result<String, Unwind> {
+        let pieces = self.expand_text(state, io, text, false).await?;
+        Ok(pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Chunk(c) if c.quoted => regex::escape(&c.text),
                 Piece::Chunk(c) => c.text.clone(),
                 Piece::FieldBreak => " ".to_string(),
             })
@@ -187,6 +213,10 @@ impl Interp<'_> {
                         }
                         out.extend(inner);
                     }
+                    // In double quotes (`"${x:-~}"`) a tilde is itself.
+                    WordPiece::TildeExpansion(tilde) if quoted => {
+                        out.push(quoted_chunk(tilde_text(&tilde)))
+                    }
                     WordPiece::TildeExpansion(tilde) => {
                         out.push(quoted_chunk(expand_tilde(state, &tilde)))
                     }
@@ -203,6 +233,9 @@ impl Interp<'_> {
                         out.push(result_chunk(text, quoted));
                     }
                     WordPiece::ArithmeticExpression(expr) => {
+                        if let Some(message) = arith::unquoted_error(&expr.value) {
+                            return Err(self.fail_expansion(io, &message));
+                        }
                         let text = self.expand_string(state, io, &expr.value).await?;
                         let value = arith::evaluate(&text, state)
                             .map_err(|e| self.fail_expansion(io, &e))?;
@@ -276,11 +309,7 @@ impl Interp<'_> {
             &self.zones,
             &state.cwd,
             &pattern_text,
-            pattern::GlobOptions {
-                dotglob: state.options.dotglob,
-                globstar: state.options.globstar,
-                nocase: state.options.nocaseglob,
-            },
+            pattern::GlobOptions::of(&state.options),
             &self.budget,
         )
         .map_err(|stop| self.stopped_by(stop))?;
@@ -429,7 +458,17 @@ pub(super) fn expand_tilde(state: &ShellState, tilde: &TildeExpr) -> String {
         TildeExpr::Home => var("HOME").unwrap_or_else(|| "~".to_string()),
         TildeExpr::WorkingDir => state.cwd.clone(),
         TildeExpr::OldWorkingDir => var("OLDPWD").unwrap_or_else(|| "~-".to_string()),
+        other => tilde_text(other),
+    }
+}
+
+/// A tilde prefix as it was written.
+fn tilde_text(tilde: &TildeExpr) -> String {
+    match tilde {
+        TildeExpr::Home => "~".to_string(),
         TildeExpr::UserHome(user) => format!("~{user}"),
+        TildeExpr::WorkingDir => "~+".to_string(),
+        TildeExpr::OldWorkingDir => "~-".to_string(),
         TildeExpr::NthDirFromTopOfDirStack { n, plus_used } => {
             format!("~{}{n}", if *plus_used { "+" } else { "" })
         }
@@ -439,10 +478,13 @@ pub(super) fn expand_tilde(state: &ShellState, tilde: &TildeExpr) -> String {
 
 /// `$@` or `${a[@]}` alone: a piece that expands to one field per value, or none.
 fn is_field_list(piece: &WordPiece) -> bool {
-    matches!(piece, WordPiece::ParameterExpansion(
-        ParameterExpr::Parameter { parameter, indirect: false }
-        | ParameterExpr::Transform { parameter, indirect: false, .. }
-    ) if is_all(parameter) && !concatenates(parameter))
+    let WordPiece::ParameterExpansion(expr) = piece else {
+        return false;
+    };
+    !matches!(expr, ParameterExpr::ParameterLength { .. })
+        && super::subscript::target(expr).is_some_and(|(parameter, indirect)| {
+            !indirect && is_all(parameter) && !concatenates(parameter)
+        })
 }
 
 /// The text of `$'…'` with its escapes applied.

@@ -26,6 +26,7 @@ mod select;
 mod set;
 mod simple;
 mod state;
+mod subscript;
 mod test_expr;
 mod transform;
 mod traps;

@@ -19,7 +19,8 @@ pub(crate) enum Family {
 /// What the shell does with an option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Effect {
-    /// The interpreter honours it (a field of [`Options`]).
+    /// The interpreter honours it (a field of [`Options`], or, for `globskipdots` and
+    /// `xpg_echo`, read by name with [`Options::get`]).
     Honoured,
     /// It only matters to an interactive shell or to messages: kept and listed.
     Inert,
@@ -102,7 +103,7 @@ const SPECS: &[Spec] = &[
     spec("failglob", Shopt, false, Honoured),
     spec("force_fignore", Shopt, true, Inert),
     spec("globasciiranges", Shopt, true, Fixed),
-    spec("globskipdots", Shopt, true, Fixed),
+    spec("globskipdots", Shopt, true, Honoured),
     spec("globstar", Shopt, false, Honoured),
     spec("gnu_errfmt", Shopt, false, Inert),
     spec("histappend", Shopt, false, Inert),
@@ -131,7 +132,7 @@ const SPECS: &[Spec] = &[
     spec("shift_verbose", Shopt, false, Inert),
     spec("sourcepath", Shopt, true, Fixed),
     spec("varredir_close", Shopt, false, Fixed),
-    spec("xpg_echo", Shopt, false, Fixed),
+    spec("xpg_echo", Shopt, false, Honoured),
 ];
 
 fn find(family: Family, name: &str) -> Option<(usize, &'static Spec)> {
@@ -283,10 +284,11 @@ mod tests {
         options.set(Family::Shopt, "autocd", true).unwrap();
         assert_eq!(options.get(Family::Shopt, "autocd"), Some(true));
         assert_eq!(
-            options.set(Family::Shopt, "xpg_echo", true),
+            options.set(Family::Shopt, "compat31", true),
             Err(OptionError::NotHonoured)
         );
-        options.set(Family::Shopt, "xpg_echo", false).unwrap();
+        options.set(Family::Shopt, "xpg_echo", true).unwrap();
+        assert_eq!(options.get(Family::Shopt, "xpg_echo"), Some(true));
         options.set(Family::Set, "errexit", true).unwrap();
         assert!(options.errexit);
         let names: Vec<&str> = options

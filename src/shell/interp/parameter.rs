@@ -8,8 +8,6 @@ use super::exec::{Interp, Io, Unwind};
 use super::expand::{Piece, concatenates, is_all, result_chunk};
 use super::pattern;
 use super::state::{Key, ShellState, Value};
-use crate::shell::parser_options as options;
-use crate::upstream::guarded;
 use brush_parser::word::{
     Parameter, ParameterExpr, ParameterTestType, SpecialParameter, SubstringMatchKind,
 };
@@ -57,6 +55,14 @@ impl Interp<'_> {
         text: &str,
         quoted: bool,
     ) -> Result<Vec<Piece>, Unwind> {
+        let within_quotes;
+        let text = match quoted {
+            true => {
+                within_quotes = as_in_double_quotes(text);
+                within_quotes.as_deref().unwrap_or(text)
+            }
+            false => text,
+        };
         let mut pieces = self.expand_text(state, io, text, quoted).await?;
         if !quoted {
             for piece in &mut pieces {
@@ -77,24 +83,9 @@ impl Interp<'_> {
         expr: &ParameterExpr,
         quoted: bool,
     ) -> Result<Vec<Piece>, Unwind> {
-        // `${!ref}`: the parameter `ref` names (`a[@]` keeps its fields); a name that is no
-        // parameter abandons the command, as bash's "invalid variable name".
-        let indirect_to = match expr {
-            ParameterExpr::Parameter {
-                parameter,
-                indirect: true,
-            } if reference_name(state, parameter).is_none() => {
-                match indirect_target(state, parameter) {
-                    Ok(target) => target,
-                    Err(name) => {
-                        return Err(
-                            self.fail_expansion(io, &format!("{name}: invalid variable name"))
-                        );
-                    }
-                }
-            }
-            _ => None,
-        };
+        // Subscripts evaluated once, and `${!ref}` replaced by the parameter `ref` names.
+        let resolved = self.resolved_expression(state, io, expr).await?;
+        let expr = resolved.as_ref().unwrap_or(expr);
         // Every read copies the values: their bytes are taken from the budget's room first.
         let values = |state: &ShellState, p: &Parameter, indirect: bool| {
             if self.budget.room(parameter_cost(state, p)).is_err() {
@@ -103,15 +94,9 @@ impl Interp<'_> {
             if !indirect {
                 return parameter_values(state, p);
             }
-            // `${!ref}` of a reference (`declare -n`) is the name it stands for.
-            if let Some(name) = reference_name(state, p) {
-                return Some(vec![name]);
-            }
-            let p = indirect_target(state, p).ok()??;
-            if self.budget.room(parameter_cost(state, &p)).is_err() {
-                return None;
-            }
-            parameter_values(state, &p)
+            // `${!ref}` of a reference (`declare -n`) is the name it stands for (any other
+            // `${!ref}` was replaced by what it names).
+            reference_name(state, p).map(|name| vec![name])
         };
         // `$@` and `${a[@]}` with no values are unset; with values, null when they join (by
         // spaces, or `$*` by IFS's first character) to nothing.
@@ -122,7 +107,9 @@ impl Interp<'_> {
             None => true,
             Some(items) if is_all(p) && items.is_empty() => true,
             Some(items) if is_all(p) => {
-                let separator: String = if concatenates(p) {
+                // `"${a[*]}"` joins by IFS's first character; unquoted, bash tests the
+                // values joined by spaces.
+                let separator: String = if concatenates(p) && quoted {
                     state.ifs().chars().take(1).collect()
                 } else {
                     " ".to_string()
@@ -318,18 +305,30 @@ impl Interp<'_> {
                     None => None,
                 };
                 if is_all(parameter) {
-                    // `${@:n}` counts `$0` as 0, so `${@:1}` is "$@".
-                    let positional = matches!(
-                        parameter,
-                        Parameter::Special(SpecialParameter::AllPositionalParameters { .. })
-                    );
-                    if positional {
-                        let with_name: Vec<String> =
-                            std::iter::once(state.name.clone()).chain(found).collect();
-                        Some(slice(&with_name, offset, length))
-                    } else {
-                        Some(slice(&found, offset, length))
+                    if let Some(length) = length.filter(|l| *l < 0) {
+                        return Err(
+                            self.fail_expansion(io, &format!("{length}: substring expression < 0"))
+                        );
                     }
+                    // Offsets count indices, not positions: `${@:n}` counts `$0` as 0 (so
+                    // `${@:1}` is "$@"), and a sparse array's gaps count.
+                    let indexed: Vec<(usize, String)> = match parameter {
+                        Parameter::Special(SpecialParameter::AllPositionalParameters {
+                            ..
+                        }) => std::iter::once(state.name.clone())
+                            .chain(found)
+                            .enumerate()
+                            .collect(),
+                        Parameter::NamedWithAllIndices { name, .. } => match state.get(name) {
+                            Some(Value::Array(items)) => items
+                                .indexed()
+                                .map(|(index, value)| (index, value.clone()))
+                                .collect(),
+                            _ => found.into_iter().enumerate().collect(),
+                        },
+                        _ => found.into_iter().enumerate().collect(),
+                    };
+                    Some(slice(indexed, offset, length))
                 } else {
                     let text = found.first().map_or("", String::as_str);
                     Some(vec![substring(text, offset, length)])
@@ -449,7 +448,11 @@ impl Interp<'_> {
         let keeps_fields = matches!(
             expr,
             ParameterExpr::Parameter { parameter, indirect: false } if unjoined(parameter)
-        ) || indirect_to.as_ref().is_some_and(unjoined)
+        ) || matches!(expr, ParameterExpr::UseDefaultValues { parameter, .. }
+            | ParameterExpr::AssignDefaultValues { parameter, .. }
+            | ParameterExpr::IndicateErrorIfNullOrUnset { parameter, .. }
+            | ParameterExpr::UseAlternativeValue { parameter, .. }
+            if unjoined(parameter))
             || matches!(expr, ParameterExpr::RemoveSmallestSuffixPattern { parameter, .. }
             | ParameterExpr::RemoveLargestSuffixPattern { parameter, .. }
             | ParameterExpr::RemoveSmallestPrefixPattern { parameter, .. }
@@ -489,23 +492,36 @@ impl Interp<'_> {
     }
 }
 
-/// The parameter `${!p}` names: `Ok(None)` when `p` is unset or empty, `Err(name)` when its
-/// value names no parameter (never given to the parser past 256 bytes or with expansions in
-/// it, which it could backtrack through).
-fn indirect_target(state: &ShellState, parameter: &Parameter) -> Result<Option<Parameter>, String> {
-    let name = parameter_values(state, parameter)
-        .and_then(|v| v.first().cloned())
-        .unwrap_or_default();
-    if name.is_empty() {
-        return Ok(None);
+/// The word of an operator inside double quotes (`"${u:-'$v'}"`, `"${u-\}}"`) read as bash
+/// reads it there: single quotes are plain characters (what they hold still expands) and
+/// `\}` is `}`. `None` when nothing changes, or when the word holds double quotes or
+/// substitutions, whose own quoting is left alone.
+fn as_in_double_quotes(text: &str) -> Option<String> {
+    if !text.contains(['\'', '\\'])
+        || text.contains('"')
+        || text.contains("$(")
+        || text.contains("${")
+        || text.contains('`')
+    {
+        return None;
     }
-    if name.len() > 256 || name.contains(['$', '{', '}', '(', '`']) {
-        return Err(name);
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => out.push_str("\"'\""),
+            '\\' => match chars.next() {
+                Some('}') => out.push('}'),
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            },
+            c => out.push(c),
+        }
     }
-    guarded(|| brush_parser::word::parse_parameter(&name, &options()))
-        .and_then(Result::ok)
-        .map(Some)
-        .ok_or(name)
+    Some(out)
 }
 
 /// The name a reference (`declare -n ref=var`) holds, when `parameter` is one.
@@ -518,7 +534,7 @@ fn reference_name(state: &ShellState, parameter: &Parameter) -> Option<String> {
         .then(|| variable.value.scalar().to_string())
 }
 
-fn parameter_name(parameter: &Parameter) -> String {
+pub(super) fn parameter_name(parameter: &Parameter) -> String {
     parameter
         .to_string()
         .trim_start_matches('$')
@@ -546,7 +562,7 @@ fn parameter_cost(state: &ShellState, parameter: &Parameter) -> usize {
 }
 
 /// A parameter's values: `None` when unset.
-fn parameter_values(state: &ShellState, parameter: &Parameter) -> Option<Vec<String>> {
+pub(super) fn parameter_values(state: &ShellState, parameter: &Parameter) -> Option<Vec<String>> {
     let one = |text: String| Some(vec![text]);
     match parameter {
         Parameter::Positional(0) => one(state.name.clone()),
@@ -562,12 +578,14 @@ fn parameter_values(state: &ShellState, parameter: &Parameter) -> Option<Vec<Str
             SpecialParameter::CurrentOptionFlags => {
                 // In bash's order; `h` and `B` are always on, `c`: commands from `-c`.
                 let o = state.options;
+                let verbose = o.get(super::options::Family::Set, "verbose") == Some(true);
                 let flags: String = [
                     (o.allexport, 'a'),
                     (o.errexit, 'e'),
                     (o.noglob, 'f'),
                     (true, 'h'),
                     (o.nounset, 'u'),
+                    (verbose, 'v'),
                     (o.xtrace, 'x'),
                     (true, 'B'),
                     (o.noclobber, 'C'),
@@ -630,9 +648,22 @@ fn span(count: i64, offset: i64, length: Option<i64>) -> std::ops::Range<usize> 
     start as usize..end.max(start) as usize
 }
 
-/// `${@:offset:length}` and `${a[@]:offset:length}`.
-fn slice(items: &[String], offset: i64, length: Option<i64>) -> Vec<String> {
-    items[span(items.len() as i64, offset, length)].to_vec()
+/// `${@:offset:length}` and `${a[@]:offset:length}` of values at their indices: from the
+/// first at or past `offset` (a negative one counts back from one past the last index, and
+/// selects nothing when it reaches before 0), `length` of them.
+fn slice(indexed: Vec<(usize, String)>, offset: i64, length: Option<i64>) -> Vec<String> {
+    let end = indexed.last().map_or(0, |(i, _)| *i as i64 + 1);
+    let start = if offset < 0 { end + offset } else { offset };
+    if start < 0 {
+        return Vec::new();
+    }
+    let take = length.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(0));
+    indexed
+        .into_iter()
+        .filter(|(i, _)| *i as i64 >= start)
+        .take(take)
+        .map(|(_, value)| value)
+        .collect()
 }
 
 /// `${x/p/r}` and its kinds: the result is built piece by piece, each piece taken from the

@@ -16,7 +16,7 @@ pub(crate) fn escape(text: &str) -> String {
     for c in text.chars() {
         if matches!(
             c,
-            '*' | '?' | '[' | ']' | '\\' | '(' | ')' | '|' | '!' | '+' | '@'
+            '*' | '?' | '[' | ']' | '\\' | '(' | ')' | '|' | '!' | '+' | '@' | '-'
         ) {
             out.push('\\');
         }
@@ -44,7 +44,38 @@ fn body(pattern: &str) -> Option<String> {
     if !tame(pattern) {
         return Some(regex::escape(pattern));
     }
-    guarded(|| brush_parser::pattern::pattern_to_regex_str(pattern, true))?.ok()
+    let pattern = leading_brackets_escaped(pattern);
+    guarded(|| brush_parser::pattern::pattern_to_regex_str(&pattern, true))?.ok()
+}
+
+/// `[]z]` and `[!]z]`: a `]` first in a bracket expression is one of its members (POSIX),
+/// which brush-parser reads as the bracket's end; it is given escaped.
+fn leading_brackets_escaped(pattern: &str) -> std::borrow::Cow<'_, str> {
+    if !pattern.contains("]") {
+        return std::borrow::Cow::Borrowed(pattern);
+    }
+    let mut out = String::with_capacity(pattern.len() + 2);
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        match c {
+            '\\' => out.extend(chars.next()),
+            '[' => {
+                let negated = chars.peek().is_some_and(|c| matches!(c, '!' | '^'));
+                if negated {
+                    out.extend(chars.next());
+                }
+                // bash reads `[^]]` and `[!]]` as no bracket expression at all.
+                let mut ahead = chars.clone();
+                if ahead.next() == Some(']') && !(negated && ahead.next() == Some(']')) {
+                    out.push_str("\\]");
+                    chars.next();
+                }
+            }
+            _ => {}
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn compile(regex: &str) -> Option<Regex> {
@@ -141,8 +172,9 @@ fn unescape(pattern: &str) -> String {
 }
 
 fn has_glob(component: &str) -> bool {
-    tame(component)
-        && guarded(|| brush_parser::pattern::pattern_has_glob_metacharacters(component, true))
+    let component = leading_brackets_escaped(component);
+    tame(&component)
+        && guarded(|| brush_parser::pattern::pattern_has_glob_metacharacters(&component, true))
             .unwrap_or(true)
 }
 
@@ -155,6 +187,21 @@ pub(crate) struct GlobOptions {
     pub(crate) globstar: bool,
     /// `nocaseglob`: letters match either case.
     pub(crate) nocase: bool,
+    /// `globskipdots` off: a pattern starting with `.` matches `.` and `..` too.
+    pub(crate) dot_entries: bool,
+}
+
+impl GlobOptions {
+    /// The glob options the shell's `shopt` options give.
+    pub(crate) fn of(options: &super::state::Options) -> GlobOptions {
+        use super::options::Family;
+        GlobOptions {
+            dotglob: options.dotglob,
+            globstar: options.globstar,
+            nocase: options.nocaseglob,
+            dot_entries: options.get(Family::Shopt, "globskipdots") == Some(false),
+        }
+    }
 }
 
 /// Pathname expansion: the sorted paths in the zones matching `pattern` (relative patterns
@@ -243,6 +290,9 @@ pub(crate) fn glob(
             for prefix in &found {
                 budget.check()?;
                 let mut names = zones.list(&guest_dir(prefix));
+                if options.dot_entries && component.starts_with('.') {
+                    names.extend([".".to_string(), "..".to_string()]);
+                }
                 let listed: usize = names.iter().map(|n| budget::string_cost(n)).sum();
                 budget.room(listed.saturating_add(kept))?;
                 names.sort();

@@ -21,6 +21,8 @@ pub(crate) const FIRST_NAMED_FD: usize = 10;
 enum Endpoint {
     In(Input),
     Out(Output),
+    /// `N<>file`: one open file read and written (the two share its offset).
+    Both(Input, Output),
 }
 
 /// A command's open file descriptors, by number (at least 0, 1 and 2; more as redirects
@@ -42,14 +44,14 @@ impl Fds {
 
     fn input(&self, fd: usize) -> Input {
         match self.at(fd) {
-            Some(Endpoint::In(input)) => input.clone(),
+            Some(Endpoint::In(input) | Endpoint::Both(input, _)) => input.clone(),
             _ => Input::empty(),
         }
     }
 
     fn output(&self, fd: usize) -> Output {
         match self.at(fd) {
-            Some(Endpoint::Out(output)) => output.clone(),
+            Some(Endpoint::Out(output) | Endpoint::Both(_, output)) => output.clone(),
             _ => Output::null(),
         }
     }
@@ -69,6 +71,13 @@ impl Fds {
         self.slots[fd] = endpoint;
     }
 
+    /// Takes descriptors `fds` as `from` holds them.
+    pub(crate) fn adopt(&mut self, from: &Fds, fds: &[usize]) {
+        for &fd in fds {
+            self.put(fd, from.at(fd).cloned());
+        }
+    }
+
     /// The lowest closed descriptor from [`FIRST_NAMED_FD`] not in `taken` (what `{name}>file`
     /// opens), if one is left.
     pub(crate) fn free_named_fd(&self, taken: &[usize]) -> Option<usize> {
@@ -78,8 +87,8 @@ impl Fds {
     /// The input descriptor `fd` holds, if it holds one (`read -u FD`).
     pub(crate) fn input_at(&self, fd: usize) -> Option<Input> {
         match self.at(fd)? {
-            Endpoint::In(input) => Some(input.clone()),
-            _ => None,
+            Endpoint::In(input) | Endpoint::Both(input, _) => Some(input.clone()),
+            Endpoint::Out(_) => None,
         }
     }
 
@@ -234,8 +243,16 @@ impl Interp<'_> {
             Err(message) => return Ok(Err(message)),
         };
         let target_text = match target {
+            // Split and globbed as a word, which must give one field (`> $two_words` and
+            // `>& "$@"` of two are errors, as bash's).
             IoFileRedirectTarget::Filename(word) | IoFileRedirectTarget::Duplicate(word) => {
-                self.expand_string(state, io, &word.value).await?
+                let mut fields = self
+                    .expand_words(state, io, std::slice::from_ref(word))
+                    .await?;
+                if fields.len() != 1 {
+                    return Ok(Err(format!("{}: ambiguous redirect", word.value)));
+                }
+                fields.remove(0)
             }
             IoFileRedirectTarget::Fd(n) => n.to_string(),
             IoFileRedirectTarget::ProcessSubstitution(ProcessSubstitutionKind::Read, subshell)
@@ -261,6 +278,20 @@ impl Interp<'_> {
         if duplicating {
             if target_text == "-" {
                 io.put(fd, None);
+                return Ok(Ok(()));
+            }
+            // `N>&M-`: M moved to N (and closed).
+            if let Some(source) = target_text
+                .strip_suffix('-')
+                .and_then(|t| t.parse::<usize>().ok())
+            {
+                let Some(endpoint) = io.at(source).cloned() else {
+                    return Ok(Err(format!("{source}: Bad file descriptor")));
+                };
+                io.put(fd, Some(endpoint));
+                if source != fd {
+                    io.put(source, None);
+                }
                 return Ok(Ok(()));
             }
             if let Ok(source) = target_text.parse::<usize>() {
@@ -293,7 +324,12 @@ impl Interp<'_> {
             IoFileRedirectKind::Read => self.open_input(state, &target_text).map(Endpoint::In),
             IoFileRedirectKind::ReadAndWrite => self
                 .open_file(state, &target_text, OpenFor::ReadWrite)
-                .map(|file| Endpoint::In(Input::file(file))),
+                .and_then(|file| {
+                    let writer = file
+                        .try_clone()
+                        .map_err(|error| format!("{target_text}: {error}"))?;
+                    Ok(Endpoint::Both(Input::file(file), Output::file(writer)))
+                }),
             IoFileRedirectKind::Append => self
                 .open_output(state, &target_text, OpenFor::Append)
                 .map(Endpoint::Out),

@@ -64,6 +64,11 @@ pub(crate) async fn set(state: &mut ShellState, io: &Io, args: &[String]) -> i32
             }
             return 0;
         }
+        if arg == "+" {
+            // A lone `+` is no option and no operand.
+            index += 1;
+            continue;
+        }
         let (on, letters) = match (arg.strip_prefix('-'), arg.strip_prefix('+')) {
             (Some(letters), _) if !letters.is_empty() => (true, letters),
             (_, Some(letters)) if !letters.is_empty() => (false, letters),

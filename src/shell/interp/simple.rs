@@ -2,7 +2,7 @@
 //! then the command itself — a function, a builtin, a script in a zone, or a toolset command
 //! handed to the line's [`crate::line::ToolRunner`] under the line's limits.
 
-use super::assign::{Refused, assign, assignment_name};
+use super::assign::{Assigned, Refused, assign, assignment_name};
 use super::exec::{Interp, Io, Running, Status, Unwind, status_of};
 use super::process_sub::Substitutions;
 use super::redirect::MAX_FD;
@@ -54,16 +54,17 @@ fn alias_expansion(state: &ShellState, simple: &SimpleCommand) -> Option<(String
 
 impl Interp<'_> {
     /// `{name}>file`, `{name}<file`, `{name}>&-`: each such redirect given its descriptor — a
-    /// free one from 10 up, stored in `name`, or to close, the one `name` holds. `false` (after
-    /// a message) when none is free or `name` holds no descriptor.
+    /// free one from 10 up, stored in `name`, or to close, the one `name` holds. The ones
+    /// opened; `None` (after a message) when none is free or `name` holds no descriptor.
     fn name_descriptors(
         &self,
         state: &mut ShellState,
         io: &Io,
         redirects: &mut [IoRedirect],
         named: &[(usize, &str)],
-    ) -> bool {
+    ) -> Option<Vec<usize>> {
         let mut taken: Vec<usize> = Vec::new();
+        let mut opened: Vec<usize> = Vec::new();
         for (at, name) in named {
             let closes = matches!(
                 &redirects[*at],
@@ -77,15 +78,16 @@ impl Interp<'_> {
                     Some(fd) if fd <= MAX_FD => fd,
                     _ => {
                         io.report(&format!("sh: {name}: ambiguous redirect\n"));
-                        return false;
+                        return None;
                     }
                 }
             } else {
                 let Some(fd) = io.free_named_fd(&taken) else {
                     io.report("sh: redirection error: cannot duplicate fd: Too many open files\n");
-                    return false;
+                    return None;
                 };
                 state.set_scalar(name, fd.to_string());
+                opened.push(fd);
                 fd
             };
             taken.push(fd);
@@ -97,7 +99,7 @@ impl Interp<'_> {
                 IoRedirect::OutputAndError(..) => {}
             }
         }
-        true
+        Some(opened)
     }
 
     pub(super) async fn run_simple(
@@ -238,8 +240,12 @@ impl Interp<'_> {
             self.expand_words(state, io, &words).await?
         };
         let mut redirects: Vec<IoRedirect> = redirects.into_iter().cloned().collect();
-        if !named.is_empty() && !self.name_descriptors(state, io, &mut redirects, &named) {
-            return Ok(1);
+        let mut opened_named = Vec::new();
+        if !named.is_empty() {
+            match self.name_descriptors(state, io, &mut redirects, &named) {
+                Some(opened) => opened_named = opened,
+                None => return Ok(1),
+            }
         }
         if argv.len() == 1 && argv[0] == "exec" && !redirects.is_empty() {
             // `exec >file`, `exec 3<file`, `exec 3>&-`: the shell's own descriptors, for the
@@ -273,7 +279,20 @@ impl Interp<'_> {
             }
         };
         for assignment in &assignments {
+            // `a[i++]=v`, `a[$(cmd)]=v`: the subscript is evaluated once, here.
+            let resolved = match self.resolved_assignment(state, io, assignment).await {
+                Ok(resolved) => resolved,
+                Err(unwind) => {
+                    restore(state, saved);
+                    return Err(unwind);
+                }
+            };
+            let assignment = resolved.as_ref().unwrap_or(assignment);
             let value = match self.assignment_value(state, io, assignment).await {
+                // `B=(b c) cmd`: the command's environment holds the literal's text.
+                Ok(Assigned::List(_)) if !argv.is_empty() => {
+                    Assigned::Text(assignment.value.to_string())
+                }
                 Ok(value) => value,
                 Err(unwind) => {
                     restore(state, saved);
@@ -288,10 +307,25 @@ impl Interp<'_> {
                 state.export(&assignment_name(assignment));
             }
         }
+        // The trace goes to the shell's stderr, before the command's redirections.
+        if state.options.xtrace && !argv.is_empty() {
+            let ps4 = state
+                .get("PS4")
+                .map_or("+ ".to_string(), |v| v.scalar().to_string());
+            io.report(&format!("{ps4}{}\n", argv.join(" ")));
+        }
+        let outer = io;
         let Some(io) = self.redirected(state, io, &redirects).await? else {
             restore(state, saved);
             return Ok(1);
         };
+        if !opened_named.is_empty() {
+            // `{name}>file` stays open after the command, as bash leaves it (until `{name}>&-`).
+            let mut shell = state.exec_io.clone().unwrap_or_else(|| outer.clone());
+            shell.adopt(&io, &opened_named);
+            state.exec_io = Some(shell);
+            state.exec_changes += 1;
+        }
         if argv.is_empty() {
             // A bare assignment's status is that of its last command substitution.
             return Ok(if state.last_status != state.last_status_before {
@@ -299,12 +333,6 @@ impl Interp<'_> {
             } else {
                 0
             });
-        }
-        if state.options.xtrace {
-            let ps4 = state
-                .get("PS4")
-                .map_or("+ ".to_string(), |v| v.scalar().to_string());
-            io.report(&format!("{ps4}{}\n", argv.join(" ")));
         }
         let result = self.run_argv(state, &io, argv).await;
         state.declarations.clear();
@@ -342,6 +370,14 @@ impl Interp<'_> {
             if !is_tool(tool) {
                 io.report(&format!("{name}: command not found\n"));
                 return Ok(exit::NOT_FOUND);
+            }
+            // `shopt -s xpg_echo`: echo reads escapes without `-e`.
+            if tool == "echo"
+                && state.options.get(super::options::Family::Shopt, "xpg_echo") == Some(true)
+            {
+                let mut argv = argv;
+                argv.insert(1, "-e".to_string());
+                return Ok(self.run_tool(state, io, &argv).await);
             }
             Ok(self.run_tool(state, io, &argv).await)
         })

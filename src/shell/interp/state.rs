@@ -29,6 +29,11 @@ impl Array {
         self.0.get(&index)
     }
 
+    /// The elements with their indices, in order.
+    pub(crate) fn indexed(&self) -> impl Iterator<Item = (usize, &String)> {
+        self.0.iter().map(|(index, value)| (*index, value))
+    }
+
     /// The indices set, in order (`${!a[@]}`).
     pub(crate) fn keys(&self) -> Vec<String> {
         self.0.keys().map(usize::to_string).collect()
@@ -586,7 +591,7 @@ impl ShellState {
             state.set_scalar(name, value.clone());
             state.export(name);
         }
-        for (name, value) in [("IFS", " \t\n"), ("PS4", "+ ")] {
+        for (name, value) in [("IFS", " \t\n"), ("PS4", "+ "), ("OPTIND", "1")] {
             if state.get(name).is_none() {
                 state.set_scalar(name, value);
             }
@@ -863,7 +868,13 @@ impl ShellState {
         let mut env: Vec<(String, String)> = self
             .vars
             .iter()
-            .filter(|(name, v)| v.exported && !v.attributes.unset && name.as_str() != "PWD")
+            // Arrays are not exported (bash has no way to).
+            .filter(|(name, v)| {
+                v.exported
+                    && !v.attributes.unset
+                    && matches!(*v.value, Value::Scalar(_))
+                    && name.as_str() != "PWD"
+            })
             .map(|(name, v)| (name.clone(), v.value.scalar().to_string()))
             .collect();
         env.push(("PWD".to_string(), self.cwd.clone()));
@@ -875,6 +886,7 @@ impl ShellState {
         let old = std::mem::replace(&mut self.cwd, cwd.to_string());
         if !old.is_empty() {
             self.set_scalar("OLDPWD", old);
+            self.export("OLDPWD");
         }
         self.set_scalar("PWD", cwd);
         self.export("PWD");
@@ -884,6 +896,29 @@ impl ShellState {
     pub(crate) fn set_pipestatus(&mut self, statuses: &[i32]) {
         let items = statuses.iter().map(i32::to_string).collect();
         self.set("PIPESTATUS", Value::Array(Array::from_values(items)));
+    }
+
+    /// `unset NAME` where NAME is local to a function that called the running one (bash's
+    /// dynamic scope): that local goes, and the value it hid is seen again. `false` when the
+    /// innermost local of NAME is the running function's own, or there is none.
+    pub(crate) fn unset_callers_local(&mut self, name: &str) -> bool {
+        let Some(innermost) = self
+            .locals
+            .iter()
+            .rposition(|frame| frame.iter().any(|(n, _)| n == name))
+        else {
+            return false;
+        };
+        if innermost + 1 == self.locals.len() {
+            return false;
+        }
+        let frame = &mut self.locals[innermost];
+        let Some(at) = frame.iter().position(|(n, _)| n == name) else {
+            return false;
+        };
+        let (name, saved) = frame.remove(at);
+        self.restore(name, saved);
+        true
     }
 
     /// Puts back a variable saved before a prefix assignment or a `local` (`None`: it was unset).

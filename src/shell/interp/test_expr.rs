@@ -3,14 +3,26 @@
 //! and `[` builtins, whose words are already expanded and whose integers are plain numbers.
 
 use super::arith;
-use super::exec::{Interp, Io, Status};
+use super::exec::{Interp, Io, Status, Unwind};
 use super::state::{Array, ShellState, Value};
 use crate::zones::normalize;
 use brush_parser::ast::{BinaryPredicate, ExtendedTestExpr, TestExpr, UnaryPredicate};
 use std::future::Future;
 use std::pin::Pin;
 
-type Evaluation<'f> = Pin<Box<dyn Future<Output = Result<bool, super::exec::Unwind>> + 'f>>;
+type Evaluation<'f> = Pin<Box<dyn Future<Output = Result<bool, Failed>> + 'f>>;
+
+/// Why a test gave no answer: an unwinding, or an expression that is an error (status 2).
+enum Failed {
+    Unwind(Unwind),
+    Invalid,
+}
+
+impl From<Unwind> for Failed {
+    fn from(unwind: Unwind) -> Failed {
+        Failed::Unwind(unwind)
+    }
+}
 
 /// Runs `[[ expr ]]`: 0 when true, 1 when false, 2 for a bad expression.
 pub(crate) async fn extended(
@@ -22,7 +34,8 @@ pub(crate) async fn extended(
     match evaluate(interp, state, io, expr).await {
         Ok(true) => Ok(0),
         Ok(false) => Ok(1),
-        Err(unwind) => Err(unwind),
+        Err(Failed::Invalid) => Ok(2),
+        Err(Failed::Unwind(unwind)) => Err(unwind),
     }
 }
 
@@ -56,8 +69,9 @@ fn evaluate<'f>(
                         matched == matches!(predicate, BinaryPredicate::StringExactlyMatchesPattern)
                     }
                     BinaryPredicate::StringMatchesRegex => {
-                        let pattern = interp.expand_string(state, io, &right.value).await?;
-                        regex_match(state, &left, &pattern)
+                        let pattern = interp.expand_regex(state, io, &right.value).await?;
+                        // A regex that does not compile: status 2, as bash's.
+                        regex_match(state, &left, &pattern).ok_or(Failed::Invalid)?
                     }
                     _ => {
                         let right = interp.expand_string(state, io, &right.value).await?;
@@ -69,13 +83,11 @@ fn evaluate<'f>(
     })
 }
 
-fn regex_match(state: &mut ShellState, text: &str, pattern: &str) -> bool {
-    let Ok(regex) = regex::RegexBuilder::new(pattern)
+fn regex_match(state: &mut ShellState, text: &str, pattern: &str) -> Option<bool> {
+    let regex = regex::RegexBuilder::new(pattern)
         .size_limit(1 << 22)
         .build()
-    else {
-        return false;
-    };
+        .ok()?;
     match regex.captures(text) {
         Some(captures) => {
             let groups = captures
@@ -83,11 +95,11 @@ fn regex_match(state: &mut ShellState, text: &str, pattern: &str) -> bool {
                 .map(|m| m.map_or(String::new(), |m| m.as_str().to_string()))
                 .collect();
             state.set("BASH_REMATCH", Value::Array(Array::from_values(groups)));
-            true
+            Some(true)
         }
         None => {
             state.set("BASH_REMATCH", Value::Array(Array::default()));
-            false
+            Some(false)
         }
     }
 }

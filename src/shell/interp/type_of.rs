@@ -1,10 +1,12 @@
 //! What a name is to the shell — `type [-tapPf] NAME…`, `command -v NAME…` and
 //! `command -V NAME…`: an alias, a keyword, a function, a builtin (bash's builtins, whether
-//! this shell or the toolset runs them), or a toolset command at `/bin/NAME`.
+//! this shell or the toolset runs them), a toolset command at `/bin/NAME`, or an executable
+//! file in a zone named by its path.
 
 use super::exec::Io;
 use super::state::ShellState;
 use crate::shell::commands::{is_builtin, is_tool};
+use crate::zones::{ZoneFs, normalize};
 
 /// bash's reserved words.
 const KEYWORDS: &[&str] = &[
@@ -88,7 +90,7 @@ enum Kind {
 }
 
 /// Every kind a name has (`type -a`), in bash's order.
-fn kinds(state: &ShellState, name: &str, functions: bool) -> Vec<Kind> {
+fn kinds(state: &ShellState, zones: &ZoneFs, name: &str, functions: bool) -> Vec<Kind> {
     let mut kinds = Vec::new();
     // Aliases are listed only where they expand (`shopt -s expand_aliases`, which this shell
     // refuses); `bash -c` does not report them either.
@@ -108,10 +110,26 @@ fn kinds(state: &ShellState, name: &str, functions: bool) -> Vec<Kind> {
     }
     if is_tool(name) {
         kinds.push(Kind::File(format!("/bin/{name}")));
-    } else if name.contains('/') && is_tool(name.rsplit('/').next().unwrap_or_default()) {
+    } else if name.contains('/') && is_program_file(state, zones, name) {
         kinds.push(Kind::File(name.to_string()));
     }
     kinds
+}
+
+/// A path that names a program: a toolset command's own path (`/bin/NAME`, `/usr/bin/NAME`),
+/// or an executable regular file in a zone (not a directory).
+fn is_program_file(state: &ShellState, zones: &ZoneFs, path: &str) -> bool {
+    use cap_std::fs::PermissionsExt;
+    let guest = normalize(&state.cwd, path);
+    if let Some(tool) = guest
+        .strip_prefix("/bin/")
+        .or_else(|| guest.strip_prefix("/usr/bin/"))
+    {
+        return is_tool(tool);
+    }
+    zones
+        .metadata(&guest, true)
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// How `type` (or `command -v` / `-V`) reports names.
@@ -153,6 +171,7 @@ pub(crate) fn type_options(args: &[String]) -> Result<(Report, bool, bool, &[Str
 /// Reports each name; 1 when any is not found (`command -v`: when none is found).
 pub(crate) async fn report_names(
     state: &ShellState,
+    zones: &ZoneFs,
     io: &Io,
     names: &[String],
     report: Report,
@@ -163,7 +182,7 @@ pub(crate) async fn report_names(
     let mut status = 0;
     let mut found_any = false;
     for name in names {
-        let mut kinds = kinds(state, name, functions);
+        let mut kinds = kinds(state, zones, name, functions);
         if let Report::Path { force: true } = report {
             kinds.retain(|k| matches!(k, Kind::File(_)));
         }

@@ -7,6 +7,7 @@ use crate::common::fsops::Targets;
 use crate::common::io::{describe, outf, warn};
 use std::ffi::OsString;
 use std::fs;
+use std::path::{Component, Path, PathBuf};
 
 pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     let mut parser = args::parser(argv);
@@ -37,6 +38,12 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         if force && fs::symlink_metadata(&link).is_ok_and(|m| !m.is_dir()) {
             let _ = fs::remove_file(&link);
         }
+        // An absolute target in the link's own zone is written relative to the link, which
+        // resolves to the same file in the guest's view and on the host.
+        let source = match symbolic && source.is_absolute() {
+            true => relative_within_zone(&source, &link).unwrap_or(source),
+            false => source,
+        };
         let result = if symbolic {
             crate::common::fileinfo::symlink(&source, &link)
         } else {
@@ -56,7 +63,8 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
                     "hard link"
                 };
                 let hint = if symbolic && source.is_absolute() {
-                    " (the sandbox refuses links to absolute paths: use a relative target)"
+                    " (the sandbox makes links to absolute paths only within the link's own \
+                     zone: use a relative target)"
                 } else {
                     ""
                 };
@@ -73,4 +81,49 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         }
     }
     Ok(status)
+}
+
+/// `target` as seen from `link`'s directory, when both lie under the same top-level directory
+/// of the guest (one zone): `None` across zones, where no host path joins them.
+fn relative_within_zone(target: &Path, link: &Path) -> Option<PathBuf> {
+    let link = if link.is_absolute() {
+        link.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(link)
+    };
+    let link = lexical(&link);
+    let target = lexical(target);
+    let dir: Vec<Component> = link.parent()?.components().collect();
+    let to: Vec<Component> = target.components().collect();
+    let common = dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    // The root alone in common: the two are in different zones.
+    if common < 2 {
+        return None;
+    }
+    let mut relative = PathBuf::new();
+    for _ in common..dir.len() {
+        relative.push("..");
+    }
+    for part in &to[common..] {
+        relative.push(part);
+    }
+    if relative.as_os_str().is_empty() {
+        relative.push(".");
+    }
+    Some(relative)
+}
+
+/// A path with `.` and `..` resolved by its text.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -117,10 +117,25 @@ impl Printer {
         let text = match spec.conversion {
             b's' => cformat::text(&spec, arg.as_deref().unwrap_or("")),
             b'q' => cformat::text(&spec, &shell_quoted(arg.as_deref().unwrap_or(""))),
-            b'c' => cformat::text(
-                &spec,
-                &arg.unwrap_or_default().chars().take(1).collect::<String>(),
-            ),
+            b'c' => {
+                // bash's %c is the first byte, not the first character.
+                let first = arg.unwrap_or_default().bytes().next();
+                match first {
+                    Some(byte) if !byte.is_ascii() => {
+                        let padded = cformat::text(&spec, "X").into_bytes();
+                        let raw: Vec<u8> = padded
+                            .into_iter()
+                            .map(|b| if b == b'X' { byte } else { b })
+                            .collect();
+                        self.output.extend_from_slice(&raw);
+                        return false;
+                    }
+                    _ => cformat::text(
+                        &spec,
+                        &first.map(char::from).map(String::from).unwrap_or_default(),
+                    ),
+                }
+            }
             b'b' => {
                 let expanded = expand(arg.unwrap_or_default().as_bytes(), EscapeStyle::Echo);
                 let text = String::from_utf8_lossy(&expanded.bytes).into_owned();
@@ -130,7 +145,7 @@ impl Printer {
             }
             b'd' | b'i' | b'o' | b'u' | b'x' | b'X' => {
                 let value = self.integer(arg.as_deref().unwrap_or("0"));
-                cformat::integer(&spec, value)
+                cformat::integer(&spec, in_range(spec.conversion, value))
             }
             _ => {
                 let value = self.float(arg.as_deref().unwrap_or("0"));
@@ -180,6 +195,18 @@ impl Printer {
     }
 }
 
+/// A value past what C's 64-bit conversions hold, as bash's `strtoimax`/`strtoumax` give it:
+/// `%d` and `%i` stop at `i64`'s ends; the unsigned ones at `u64::MAX` (a negative within
+/// range wraps, as C's unsigned arithmetic does).
+fn in_range(conversion: u8, value: i128) -> i128 {
+    let unsigned_max = i128::from(u64::MAX);
+    match conversion {
+        b'd' | b'i' => value.clamp(i128::from(i64::MIN), i128::from(i64::MAX)),
+        _ if value > unsigned_max || value < -unsigned_max => unsigned_max,
+        _ => value,
+    }
+}
+
 /// A leading quote means the character's code: `printf %d "'A"` prints 65.
 fn char_constant(text: &str) -> Option<u32> {
     let rest = text.strip_prefix(['\'', '"'])?;
@@ -190,7 +217,11 @@ fn parse_integer(text: &str) -> Option<i128> {
     if let Some(code) = char_constant(text) {
         return Some(i128::from(code));
     }
-    let trimmed = text.trim();
+    // bash reads an empty argument as 0, and allows blanks before the number, not after.
+    if text.is_empty() {
+        return Some(0);
+    }
+    let trimmed = text.trim_start();
     let (negative, digits) = match trimmed.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, trimmed.strip_prefix('+').unwrap_or(trimmed)),
