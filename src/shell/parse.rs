@@ -139,6 +139,10 @@ pub(crate) const MARK: char = '\u{1}';
 /// What the name of a `for` starts with when the loop is a `select`.
 pub(crate) const SELECT_MARK: char = MARK;
 
+/// What the name of a `for` starts with when its `in` has no words (`for i in ; do`, which
+/// brush-parser reads as `for i; do`, over the positional parameters).
+pub(crate) const EMPTY_LIST_MARK: &str = "\u{1}\u{1}";
+
 /// The variable of a `{name}>file` redirect, when `word` is the marked word standing for it
 /// (it comes just before the redirect among the command's words).
 pub(crate) fn named_fd(word: &str) -> Option<&str> {
@@ -148,14 +152,28 @@ pub(crate) fn named_fd(word: &str) -> Option<&str> {
 /// The line's tokens rewritten where brush-parser does not read bash (`None`: nothing to
 /// rewrite, or the line does not tokenize and the parser says why): each `select NAME` at a
 /// command's start becomes `for` with the name marked with [`SELECT_MARK`] (both loops have
-/// one shape), and each `{name}` glued to a redirect operator becomes the word [`MARK`]`name`.
+/// one shape), each `{name}` glued to a redirect operator becomes the word [`MARK`]`name`,
+/// and `for NAME in ;` loses its `in`, the name marked with [`EMPTY_LIST_MARK`].
 fn rewritten(line: &str) -> Option<Vec<Token>> {
-    if !line.contains("select") && !line.contains('{') {
+    if !line.contains("select") && !line.contains('{') && !line.contains(" in") {
         return None;
     }
     let mut tokens =
         brush_parser::uncached_tokenize_str(line, &options().tokenizer_options()).ok()?;
+    let mut dropped = Vec::new();
     for at in 0..tokens.len() {
+        if matches!(&tokens[at], Token::Word(w, _) if w == "for")
+            && (at == 0 || starts_command_after(&tokens[at - 1]))
+            && matches!(tokens.get(at + 1), Some(Token::Word(name, _)) if is_plain_name(name))
+            && matches!(tokens.get(at + 2), Some(Token::Word(w, _)) if w == "in")
+            && matches!(tokens.get(at + 3), Some(Token::Operator(op, _)) if op == ";" || op == "\n")
+        {
+            if let Some(Token::Word(name, _)) = tokens.get_mut(at + 1) {
+                name.insert_str(0, EMPTY_LIST_MARK);
+            }
+            dropped.push(at + 2);
+            continue;
+        }
         if let (Token::Word(word, word_at), Some(Token::Operator(op, op_at))) =
             (&tokens[at], tokens.get(at + 1))
             && op.starts_with(['<', '>'])
@@ -181,6 +199,9 @@ fn rewritten(line: &str) -> Option<Vec<Token>> {
         if let Some(Token::Word(name, _)) = tokens.get_mut(at + 1) {
             name.insert(0, SELECT_MARK);
         }
+    }
+    for at in dropped.into_iter().rev() {
+        tokens.remove(at);
     }
     // Once tokenized, the tokens are parsed as they are (not read a second time).
     Some(tokens)

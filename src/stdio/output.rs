@@ -38,6 +38,11 @@ impl Output {
         Output(Arc::new(Sink::Pipe(writer)))
     }
 
+    /// True for a pipe that refused a write because its reader had gone (SIGPIPE's case).
+    pub(crate) fn refused_a_write(&self) -> bool {
+        matches!(&*self.0, Sink::Pipe(writer) if writer.refused_a_write())
+    }
+
     pub(crate) fn file(file: File) -> Output {
         Output(Arc::new(Sink::File(Mutex::new(file))))
     }

@@ -16,6 +16,8 @@ struct State {
     buffer: VecDeque<u8>,
     writer_open: bool,
     reader_open: bool,
+    /// A write was refused because the reader had gone (what SIGPIPE would have ended).
+    refused_write: bool,
     reader_waker: Option<Waker>,
     writer_waker: Option<Waker>,
 }
@@ -44,6 +46,7 @@ pub(crate) fn pipe() -> (PipeWriter, PipeReader) {
         buffer: VecDeque::new(),
         writer_open: true,
         reader_open: true,
+        refused_write: false,
         reader_waker: None,
         writer_waker: None,
     })));
@@ -56,10 +59,16 @@ fn broken_pipe() -> io::Error {
 }
 
 impl PipeWriter {
+    /// True when a write was refused because the read end had gone.
+    pub(crate) fn refused_a_write(&self) -> bool {
+        self.0.lock().refused_write
+    }
+
     /// Ready when the buffer has room (with how much) or the reader is gone (an error).
     pub(crate) fn poll_room(&self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
         let mut state = self.0.lock();
         if !state.reader_open {
+            state.refused_write = true;
             return Poll::Ready(Err(broken_pipe()));
         }
         let room = PIPE_CAPACITY.saturating_sub(state.buffer.len());
@@ -72,8 +81,9 @@ impl PipeWriter {
 
     /// How much can be written now without waiting; an error when the reader is gone.
     pub(crate) fn room(&self) -> io::Result<usize> {
-        let state = self.0.lock();
+        let mut state = self.0.lock();
         if !state.reader_open {
+            state.refused_write = true;
             return Err(broken_pipe());
         }
         Ok(PIPE_CAPACITY.saturating_sub(state.buffer.len()))
@@ -83,6 +93,7 @@ impl PipeWriter {
     pub(crate) fn push(&self, bytes: &[u8]) -> io::Result<()> {
         let mut state = self.0.lock();
         if !state.reader_open {
+            state.refused_write = true;
             return Err(broken_pipe());
         }
         state.buffer.extend(bytes);

@@ -129,11 +129,34 @@ pub(crate) fn element_index(
     subscript: &str,
 ) -> Result<Option<usize>, String> {
     let index = evaluate_index(subscript, state)?;
+    Ok(counted_from_end(state, name, index))
+}
+
+/// [`element_index`] evaluated on the shell itself, its assignments kept (the keys of an
+/// array literal: `a=([i++]=x [i++]=y)`).
+pub(crate) fn element_index_in(
+    state: &mut ShellState,
+    name: &str,
+    subscript: &str,
+) -> Result<Option<usize>, String> {
+    let index = match parse_number(subscript.trim()) {
+        Some(n) => n,
+        None => {
+            let text = with_parameters(subscript, state).into_owned();
+            evaluate(&text, state)?
+        }
+    };
+    Ok(counted_from_end(state, name, index))
+}
+
+/// An index of `name`, a negative one counted from one past its highest index; `None` when it
+/// reaches before 0.
+fn counted_from_end(state: &ShellState, name: &str, index: i64) -> Option<usize> {
     if index >= 0 {
-        return Ok(usize::try_from(index).ok());
+        return usize::try_from(index).ok();
     }
     let end = state.get(name).map_or(0, Value::to_end);
-    Ok(usize::try_from(end as i64 + index).ok())
+    usize::try_from(end as i64 + index).ok()
 }
 
 /// The element `name[subscript]` names: a key of an associative array (the subscript's text,
@@ -396,13 +419,8 @@ impl Evaluator<'_> {
 
     /// An index of `name`, a negative one counted from one past its highest index.
     fn index_from_end(&self, name: &str, index: i64) -> Result<usize, String> {
-        let index = if index < 0 {
-            let end = self.state.get(name).map_or(0, Value::to_end);
-            (end as i64).saturating_add(index)
-        } else {
-            index
-        };
-        usize::try_from(index).map_err(|_| format!("{name}: bad array subscript"))
+        counted_from_end(self.state, name, index)
+            .ok_or_else(|| format!("{name}: bad array subscript"))
     }
 
     fn read(&mut self, target: &ArithmeticTarget) -> Result<i64, String> {

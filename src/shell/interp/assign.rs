@@ -110,6 +110,19 @@ impl Interp<'_> {
         io: &Io,
         assignment: &Assignment,
     ) -> Result<Assigned, Unwind> {
+        let assoc = state.is_assoc(&assignment_name(assignment));
+        self.assignment_value_of(state, io, assignment, assoc).await
+    }
+
+    /// [`Self::assignment_value`] for a variable that is (or, by `declare -A`, becomes) an
+    /// associative array when `assoc`.
+    async fn assignment_value_of(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        assignment: &Assignment,
+        assoc: bool,
+    ) -> Result<Assigned, Unwind> {
         let items = match &assignment.value {
             AssignmentValue::Scalar(word) => {
                 if let Some(text) = tilde_after_colons(state, &word.value) {
@@ -128,11 +141,23 @@ impl Interp<'_> {
                 None => keyed_element(&word.value),
             };
             match keyed {
-                Some((key, append, value)) => elements.push(Element {
-                    key: Some(key.to_string()),
-                    text: self.expand_string(state, io, value).await?,
-                    append,
-                }),
+                Some((key, append, value)) => {
+                    // `[k]=~:~` expands its tildes as an assignment does; an associative
+                    // array's value keeps them (bash's own difference).
+                    let text = match (assoc, tilde_after_colons(state, value)) {
+                        (false, Some(text)) => text,
+                        (true, _) if value.starts_with('~') => {
+                            self.expand_string(state, io, &format!("\"\"{value}"))
+                                .await?
+                        }
+                        _ => self.expand_string(state, io, value).await?,
+                    };
+                    elements.push(Element {
+                        key: Some(key.to_string()),
+                        text,
+                        append,
+                    })
+                }
                 None => {
                     let fields = self
                         .expand_words(state, io, std::slice::from_ref(word))
@@ -150,19 +175,24 @@ impl Interp<'_> {
 
     /// An argument of a declaration builtin that is an assignment (`local a=(1 '2 3')`,
     /// `export E=$w`, `declare s+=x`): evaluated as an assignment (no field splitting, arrays
-    /// kept), handed to the builtin as `NAME=VALUE` with the value beside it.
+    /// kept), handed to the builtin as `NAME=VALUE` with the value beside it; `declares_assoc`
+    /// when the builtin's options hold `-A`.
     pub(crate) async fn declaration(
         &self,
         state: &mut ShellState,
         io: &Io,
         assignment: &Assignment,
+        declares_assoc: bool,
     ) -> Result<String, Unwind> {
         let AssignmentName::VariableName(name) = &assignment.name else {
             // `declare a[1]=x`: as text.
             let text = assignment.to_string();
             return self.expand_string(state, io, &text).await;
         };
-        let value = self.assignment_value(state, io, assignment).await?;
+        let assoc = declares_assoc || state.is_assoc(name);
+        let value = self
+            .assignment_value_of(state, io, assignment, assoc)
+            .await?;
         let text = format!("{name}={}", value.text());
         state.declarations.push(super::state::Declaration {
             text: text.clone(),
@@ -382,7 +412,7 @@ pub(crate) fn assign_value(
             state.set(name, Value::Array(items));
             for element in elements {
                 if let Some(subscript) = &element.key {
-                    match arith::element_index(state, name, subscript) {
+                    match arith::element_index_in(state, name, subscript) {
                         Ok(Some(index)) => next = index,
                         _ => continue,
                     }

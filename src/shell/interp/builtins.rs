@@ -65,9 +65,29 @@ pub(crate) async fn run(
                 } else if let Some((array, index)) =
                     element_name(name).filter(|(array, _)| is_name(array))
                 {
+                    // A declared variable that is no array has only element 0.
+                    let scalar = state
+                        .declared(array)
+                        .is_some_and(|v| matches!(*v.value, Value::Scalar(_)));
+                    if scalar {
+                        let unquoted = index.trim_matches(['"', '\'']);
+                        match super::arith::evaluate_index(unquoted, state) {
+                            Ok(0) => state.unset(array),
+                            Ok(_) => {
+                                io.report(&format!("sh: unset: {array}: not an array variable\n"));
+                                status = 1;
+                            }
+                            Err(message) => io.report(&format!("sh: unset: {message}\n")),
+                        }
+                        continue;
+                    }
                     match super::arith::element_key(state, array, index) {
                         Ok(Some(key)) => state.unset_element(array, &key),
-                        Ok(None) => {}
+                        // Before the first element (`unset 'a[-9]'`).
+                        Ok(None) => {
+                            io.report(&format!("sh: unset: [{index}]: bad array subscript\n"));
+                            status = 1;
+                        }
                         Err(message) => io.report(&format!("sh: unset: {message}\n")),
                     }
                 } else if state.attributes(name).readonly {

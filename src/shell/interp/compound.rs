@@ -5,6 +5,7 @@ use super::arith;
 use super::exec::{Interp, Io, Status, Unwind};
 use super::select::SELECT_MARK;
 use super::state::ShellState;
+use crate::shell::parse::EMPTY_LIST_MARK;
 use brush_parser::ast::{CaseItemPostAction, CompoundCommand};
 
 /// How a loop goes on after its body.
@@ -175,9 +176,13 @@ impl Interp<'_> {
                 Ok(status)
             }
             CompoundCommand::ForClause(clause) => {
-                let (name, select) = match clause.variable_name.strip_prefix(SELECT_MARK) {
-                    Some(name) => (name, true),
-                    None => (clause.variable_name.as_str(), false),
+                let written = clause.variable_name.as_str();
+                let (name, select, no_words) = match written.strip_prefix(EMPTY_LIST_MARK) {
+                    Some(name) => (name, false, true),
+                    None => match written.strip_prefix(SELECT_MARK) {
+                        Some(name) => (name, true, false),
+                        None => (written, false, false),
+                    },
                 };
                 if !super::state::is_name(name) {
                     io.report(&format!("sh: `{name}': not a valid identifier\n"));
@@ -185,6 +190,7 @@ impl Interp<'_> {
                 }
                 let values = match &clause.values {
                     Some(words) => self.expand_words(state, io, words).await?,
+                    None if no_words => Vec::new(),
                     None => state.positional.clone(),
                 };
                 if select {

@@ -66,6 +66,9 @@ pub(crate) enum Unwind {
 /// A command's status, or an unwinding in progress.
 pub(crate) type Status = Result<i32, Unwind>;
 
+/// The status of a pipeline stage that wrote after its reader had gone (128 + SIGPIPE).
+const SIGPIPE_STATUS: i32 = 141;
+
 /// The status a subshell, stage or child shell ends with: `exit N` and `return N` give N; a
 /// `break` or `continue` with no loop around it ends it with 0.
 pub(crate) fn status_of(result: Status) -> i32 {
@@ -433,8 +436,16 @@ impl<'a> Interp<'a> {
                 let mut sub = state.clone();
                 async move {
                     let result = self.run_command(&mut sub, &stage_io, command).await;
+                    let status = status_of(result);
+                    // A stage that failed after a write into a pipe whose reader had gone is
+                    // what SIGPIPE kills: bash reports 141 (the toolset's exits stop at 125).
+                    let status = if status != 0 && stage_io.stdout().refused_a_write() {
+                        SIGPIPE_STATUS
+                    } else {
+                        status
+                    };
                     drop(stage_io);
-                    status_of(result)
+                    status
                 }
             })
             .collect();

@@ -400,8 +400,11 @@ pub(super) fn split_fields(
     let mut closed_by_blank = false;
     for piece in pieces {
         match piece {
+            // An unquoted empty value between breaks is no field (`$@` of `'' ''`).
             Piece::FieldBreak => {
-                fields.push(current.take().unwrap_or_default());
+                if let Some(done) = current.take() {
+                    fields.push(done);
+                }
                 closed_by_blank = false;
                 check(&fields)?;
             }

@@ -84,6 +84,8 @@ impl Interp<'_> {
         quoted: bool,
     ) -> Result<Vec<Piece>, Unwind> {
         // Subscripts evaluated once, and `${!ref}` replaced by the parameter `ref` names.
+        let by_reference = super::subscript::target(expr)
+            .is_some_and(|(p, indirect)| indirect && reference_name(state, p).is_none());
         let resolved = self.resolved_expression(state, io, expr).await?;
         let expr = resolved.as_ref().unwrap_or(expr);
         // Every read copies the values: their bytes are taken from the budget's room first.
@@ -106,6 +108,8 @@ impl Interp<'_> {
                        p: &Parameter| match v {
             None => true,
             Some(items) if is_all(p) && items.is_empty() => true,
+            // `${!ref:-x}` with `ref='a[@]'`: bash tests only that `a` has elements.
+            Some(_) if is_all(p) && by_reference => false,
             Some(items) if is_all(p) => {
                 // `"${a[*]}"` joins by IFS's first character; unquoted, bash tests the
                 // values joined by spaces.

@@ -225,9 +225,20 @@ impl Interp<'_> {
         state.last_status_before = state.last_status;
         let argv = if declared.iter().any(Option::is_some) {
             let mut argv = Vec::with_capacity(words.len());
+            // `declare -A m=(…)`: the literal is read as the associative array it becomes.
+            let declares_assoc = words.iter().zip(&declared).any(|(word, assignment)| {
+                assignment.is_none()
+                    && word
+                        .value
+                        .strip_prefix('-')
+                        .is_some_and(|flags| flags.contains('A'))
+            });
             for (word, assignment) in words.iter().zip(&declared) {
                 if let Some(assignment) = assignment {
-                    argv.push(self.declaration(state, io, assignment).await?);
+                    argv.push(
+                        self.declaration(state, io, assignment, declares_assoc)
+                            .await?,
+                    );
                 } else {
                     argv.extend(
                         self.expand_words(state, io, std::slice::from_ref(word))
@@ -334,7 +345,16 @@ impl Interp<'_> {
                 0
             });
         }
+        // A function sees its prefix assignments as a scope of their own: `unset` in it
+        // uncovers the value they hid, as it does a caller's local.
+        let scoped = !saved.is_empty() && state.functions.contains_key(&argv[0]);
+        if scoped {
+            state.locals.push(saved.clone());
+        }
         let result = self.run_argv(state, &io, argv).await;
+        if scoped {
+            state.locals.pop();
+        }
         state.declarations.clear();
         restore(state, saved);
         result

@@ -643,7 +643,12 @@ impl ShellState {
                 _ => return current,
             }
         }
-        current
+        // Still a reference after as many hops: a loop (`declare -n a=b b=a`), which names
+        // nothing (bash warns "circular name reference" and reads it as empty).
+        match self.vars.get(current) {
+            Some(v) if v.attributes.nameref && !v.attributes.unset => "",
+            _ => current,
+        }
     }
 
     /// [`Self::target`] as an owned name when it differs from `name` (what the methods that
@@ -721,6 +726,10 @@ impl ShellState {
 
     /// [`Self::set`] of the name itself, a reference too (`declare -n ref=var`, `for ref in`).
     pub(crate) fn store(&mut self, name: &str, value: Value) {
+        // A loop of references names nothing to store into.
+        if name.is_empty() {
+            return;
+        }
         let cost = value.cost();
         let Ok(charge) = self.budget.charge(cost) else {
             return;

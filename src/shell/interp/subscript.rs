@@ -28,6 +28,15 @@ impl Interp<'_> {
             return Ok(subscript.to_string());
         }
         let expands = subscript.contains(['$', '`', '\'', '"', '\\']);
+        // A subscript has no tilde expansion (`a[~+]` is an arithmetic error).
+        let guarded;
+        let subscript = match expands && subscript.starts_with('~') {
+            true => {
+                guarded = format!("\"\"{subscript}");
+                guarded.as_str()
+            }
+            false => subscript,
+        };
         if state.is_assoc(name) {
             if !expands {
                 return Ok(subscript.to_string());
@@ -47,11 +56,7 @@ impl Interp<'_> {
         }
         match arith::evaluate(&text, state) {
             Ok(index) => Ok(index.to_string()),
-            Err(message) if message == arith::STOPPED || message.ends_with(arith::UNBOUND) => {
-                Err(self.fail_expansion(io, &message))
-            }
-            // The readers report it (or read element 0) as they did before.
-            Err(_) => Ok(text),
+            Err(message) => Err(self.fail_expansion(io, &message)),
         }
     }
 

@@ -3,8 +3,10 @@
 /// Where the escapes come from: they differ only in how octal is spelled.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum EscapeStyle {
-    /// `echo -e` and `printf %b`: octal is `\0NNN` (and `\NNN` for %b).
+    /// `echo -e` as bash's builtin reads it: octal is only `\0NNN` (`\1` stays as written).
     Echo,
+    /// `printf %b`: octal is `\0NNN` or `\NNN`.
+    Argument,
     /// A printf format: octal is `\NNN`.
     Format,
 }
@@ -58,11 +60,12 @@ pub fn expand(text: &[u8], style: EscapeStyle) -> Expanded {
                     None => bytes.extend_from_slice(&[b'\\', next]),
                 }
             }
-            b'0' if style == EscapeStyle::Echo => {
+            b'0' if style != EscapeStyle::Format => {
                 let (value, used) = digits(&text[i..], 8, 3);
                 bytes.push(value as u8);
                 i += used;
             }
+            b'1'..=b'7' if style == EscapeStyle::Echo => bytes.extend_from_slice(&[b'\\', next]),
             b'0'..=b'7' => {
                 let (value, used) = digits(&text[i - 1..], 8, 3);
                 bytes.push(value as u8);

@@ -93,6 +93,7 @@ pub struct ZoneSpace {
 
 /// Every zone of the run, in the policy's order.
 pub fn zones() -> Vec<ZoneSpace> {
+    #[cfg_attr(not(target_os = "wasi"), allow(unused_mut))]
     let mut zones = Vec::new();
     #[cfg(target_os = "wasi")]
     for index in 0.. {

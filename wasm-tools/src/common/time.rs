@@ -1,4 +1,5 @@
-//! Calendar arithmetic in UTC (the sandbox has no time zone database): civil dates from Unix time.
+//! Calendar arithmetic: civil dates from Unix time, and the local time zone `TZ` names (from the
+//! IANA database compiled into the toolset; the guest has no /usr/share/zoneinfo).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -132,5 +133,44 @@ mod tests {
         assert_eq!(parse_date("2024-03-01 12:30"), Some(1_709_296_200));
         assert_eq!(parse_date("@42"), Some(42));
         assert_eq!(parse_date("2024-13-01"), None);
+    }
+}
+
+/// A time zone at one moment: its offset east of UTC and its abbreviation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone {
+    pub offset_seconds: i64,
+    pub abbreviation: String,
+}
+
+impl Zone {
+    pub fn utc() -> Zone {
+        Zone {
+            offset_seconds: 0,
+            abbreviation: "UTC".to_string(),
+        }
+    }
+}
+
+/// The zone `TZ` names at `seconds` (an IANA name, with or without a leading `:`, or a POSIX
+/// rule such as `EST5EDT`); UTC when `TZ` is unset, empty or names nothing, as glibc reads it.
+pub fn local_zone(seconds: i64) -> Zone {
+    let Ok(name) = std::env::var("TZ") else {
+        return Zone::utc();
+    };
+    let name = name.strip_prefix(':').unwrap_or(&name);
+    if name.is_empty() {
+        return Zone::utc();
+    }
+    let zone = jiff::tz::db()
+        .get(name)
+        .or_else(|_| jiff::tz::TimeZone::posix(name));
+    let (Ok(zone), Ok(moment)) = (zone, jiff::Timestamp::from_second(seconds)) else {
+        return Zone::utc();
+    };
+    let info = zone.to_offset_info(moment);
+    Zone {
+        offset_seconds: i64::from(info.offset().seconds()),
+        abbreviation: info.abbreviation().to_string(),
     }
 }

@@ -1,5 +1,5 @@
-//! date: print the time (+FORMAT, -d STRING, -r FILE, -I[SPEC], -R, -u). The sandbox has no
-//! time-zone database: times are UTC whatever TZ says, and %Z prints UTC.
+//! date: print the time (+FORMAT, -d STRING, -r FILE, -I[SPEC], -R, -u) in the zone `TZ` names
+//! (UTC without it; `-d` dates are read as UTC).
 
 use crate::common::args::{self, Arg};
 use crate::common::io::{describe, out};
@@ -36,9 +36,10 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     let mut parser = args::parser(argv);
     let mut when: Option<(i64, u32)> = None;
     let mut format: Option<String> = None;
+    let mut utc = false;
     while let Some(arg) = parser.next()? {
         match arg {
-            Arg::Short('u') | Arg::Long("utc" | "universal") => {}
+            Arg::Short('u') | Arg::Long("utc" | "universal") => utc = true,
             Arg::Short('d') | Arg::Long("date") => {
                 let text = args::value_text(&mut parser)?;
                 when = Some((
@@ -65,10 +66,10 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
                 format = Some(
                     match spec.as_str() {
                         "date" => "%Y-%m-%d",
-                        "hours" => "%Y-%m-%dT%H+00:00",
-                        "minutes" => "%Y-%m-%dT%H:%M+00:00",
-                        "seconds" => "%Y-%m-%dT%H:%M:%S+00:00",
-                        "ns" => "%Y-%m-%dT%H:%M:%S,%N+00:00",
+                        "hours" => "%Y-%m-%dT%H%:z",
+                        "minutes" => "%Y-%m-%dT%H:%M%:z",
+                        "seconds" => "%Y-%m-%dT%H:%M:%S%:z",
+                        "ns" => "%Y-%m-%dT%H:%M:%S,%N%:z",
                         other => {
                             return Err(ToolError::operand(format!(
                                 "invalid argument '{other}' for '--iso-8601'"
@@ -79,7 +80,7 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
                 );
             }
             Arg::Short('R') | Arg::Long("rfc-email") => {
-                format = Some("%a, %d %b %Y %H:%M:%S +0000".into())
+                format = Some("%a, %d %b %Y %H:%M:%S %z".into())
             }
             Arg::Short('s') | Arg::Long("set") => {
                 return Err(ToolError::usage(
@@ -103,8 +104,20 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         (now.as_secs() as i64, now.subsec_nanos())
     });
     let format = format.unwrap_or_else(|| "%a %b %e %H:%M:%S %Z %Y".into());
-    out(format!("{}\n", strftime(&format, seconds, nanos)).as_bytes())?;
+    let zone = if utc {
+        time::Zone::utc()
+    } else {
+        time::local_zone(seconds)
+    };
+    out(format!("{}\n", strftime_in(&format, seconds, nanos, &zone)).as_bytes())?;
     Ok(0)
+}
+
+/// An offset east of UTC as `+hhmm` (`+hh:mm` with `separator` ":").
+fn offset_text(offset_seconds: i64, separator: &str) -> String {
+    let sign = if offset_seconds < 0 { '-' } else { '+' };
+    let minutes = offset_seconds.unsigned_abs() / 60;
+    format!("{sign}{:02}{separator}{:02}", minutes / 60, minutes % 60)
 }
 
 /// `now`, `today`, `yesterday`, `tomorrow`, `N UNIT(s) ago`, `+N UNIT(s)`, or an absolute date.
@@ -179,6 +192,13 @@ fn iso_week(seconds: i64) -> (i64, i64) {
 
 /// GNU's conversions, with the `-` (no padding), `_` (space padding) and `0` flags.
 pub fn strftime(format: &str, seconds: i64, nanos: u32) -> String {
+    strftime_in(format, seconds, nanos, &time::Zone::utc())
+}
+
+/// [`strftime`] of the local time in `zone` (`%s` stays the Unix time).
+pub fn strftime_in(format: &str, epoch: i64, nanos: u32, zone: &time::Zone) -> String {
+    let seconds = epoch.saturating_add(zone.offset_seconds);
+    let strftime = |format: &str, _: i64, nanos: u32| strftime_in(format, epoch, nanos, zone);
     let c = time::civil(seconds);
     let chars: Vec<char> = format.chars().collect();
     let mut rendered = String::new();
@@ -239,7 +259,7 @@ pub fn strftime(format: &str, seconds: i64, nanos: u32) -> String {
             'P' => (if c.hour < 12 { "am" } else { "pm" }).into(),
             'r' => strftime("%I:%M:%S %p", seconds, nanos),
             'R' => strftime("%H:%M", seconds, nanos),
-            's' => seconds.to_string(),
+            's' => epoch.to_string(),
             'S' => number(i64::from(c.second), 2, '0'),
             't' => "\t".into(),
             'T' | 'X' => strftime("%H:%M:%S", seconds, nanos),
@@ -254,8 +274,12 @@ pub fn strftime(format: &str, seconds: i64, nanos: u32) -> String {
             ),
             'y' => number(c.year.rem_euclid(100), 2, '0'),
             'Y' => c.year.to_string(),
-            'z' => "+0000".into(),
-            'Z' => "UTC".into(),
+            'z' => offset_text(zone.offset_seconds, ""),
+            ':' if chars.get(i) == Some(&'z') => {
+                i += 1;
+                offset_text(zone.offset_seconds, ":")
+            }
+            'Z' => zone.abbreviation.clone(),
             '%' => "%".into(),
             other => format!("%{other}"),
         };

@@ -593,7 +593,7 @@ fn printf(format: &[u8], entry: &Entry<'_>) -> Vec<u8> {
             b'\\' if i + 1 < format.len() => {
                 let expanded = crate::common::escape::expand(
                     &format[i..i + 2],
-                    crate::common::escape::EscapeStyle::Echo,
+                    crate::common::escape::EscapeStyle::Argument,
                 );
                 rendered.extend_from_slice(&expanded.bytes);
                 i += 2;

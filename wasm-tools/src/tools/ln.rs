@@ -83,8 +83,8 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     Ok(status)
 }
 
-/// `target` as seen from `link`'s directory, when both lie under the same top-level directory
-/// of the guest (one zone): `None` across zones, where no host path joins them.
+/// `target` as seen from `link`'s directory, when the innermost zone holding the one holds the
+/// other: `None` across zones, where no host path joins them.
 fn relative_within_zone(target: &Path, link: &Path) -> Option<PathBuf> {
     let link = if link.is_absolute() {
         link.to_path_buf()
@@ -93,13 +93,22 @@ fn relative_within_zone(target: &Path, link: &Path) -> Option<PathBuf> {
     };
     let link = lexical(&link);
     let target = lexical(target);
+    let zones = crate::common::modes::zones();
+    let innermost = |path: &Path| {
+        zones
+            .iter()
+            .map(|zone| Path::new(&zone.guest))
+            .filter(|guest| path.starts_with(guest))
+            .max_by_key(|guest| guest.components().count())
+            .map(Path::to_path_buf)
+    };
+    let zone = innermost(link.parent()?)?;
+    if innermost(&target) != Some(zone) {
+        return None;
+    }
     let dir: Vec<Component> = link.parent()?.components().collect();
     let to: Vec<Component> = target.components().collect();
     let common = dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    // The root alone in common: the two are in different zones.
-    if common < 2 {
-        return None;
-    }
     let mut relative = PathBuf::new();
     for _ in common..dir.len() {
         relative.push("..");

@@ -57,6 +57,12 @@ impl Printer {
                     self.output.push(b'%');
                     i += 2;
                 }
+                b'%' if let Some((prefix, strftime, length)) =
+                    time_conversion(&format[i + 1..]) =>
+                {
+                    i += 1 + length;
+                    self.convert_time(&prefix, &strftime);
+                }
                 b'%' => match cformat::parse(&format[i + 1..]) {
                     Some(parsed) => {
                         i += 1 + parsed.length;
@@ -137,7 +143,7 @@ impl Printer {
                 }
             }
             b'b' => {
-                let expanded = expand(arg.unwrap_or_default().as_bytes(), EscapeStyle::Echo);
+                let expanded = expand(arg.unwrap_or_default().as_bytes(), EscapeStyle::Argument);
                 let text = String::from_utf8_lossy(&expanded.bytes).into_owned();
                 self.output
                     .extend_from_slice(cformat::text(&spec, &text).as_bytes());
@@ -154,6 +160,34 @@ impl Printer {
         };
         self.output.extend_from_slice(text.as_bytes());
         false
+    }
+
+    /// `%(FORMAT)T`: the argument (Unix seconds; none, `-1` or `-2`: now) as strftime's
+    /// FORMAT renders it in the zone `TZ` names, then padded and cut as `%s` would be.
+    fn convert_time(&mut self, prefix: &[u8], strftime: &str) {
+        let mut as_text = prefix.to_vec();
+        as_text.push(b's');
+        let Some(parsed) = cformat::parse(&as_text) else {
+            return;
+        };
+        let mut spec = parsed.spec;
+        spec.width = self.amount(parsed.width);
+        spec.precision = self.amount(parsed.precision);
+        let arg = self.take().unwrap_or_default();
+        let seconds = match arg.as_str() {
+            "" | "-1" | "-2" => crate::common::time::unix_seconds(std::time::SystemTime::now()),
+            text => self
+                .integer(text)
+                .clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64,
+        };
+        let zone = crate::common::time::local_zone(seconds);
+        let mut rendered = crate::tools::date::strftime_in(strftime, seconds, 0, &zone);
+        // bash renders into a buffer of 128 bytes and prints nothing when it is too small.
+        if rendered.len() >= 128 {
+            rendered.clear();
+        }
+        self.output
+            .extend_from_slice(cformat::text(&spec, &rendered).as_bytes());
     }
 
     fn integer(&mut self, text: &str) -> i128 {
@@ -193,6 +227,21 @@ impl Printer {
         warn(self.tool, format!("'{text}': expected a numeric value"));
         self.status = 1;
     }
+}
+
+/// `%[flags][width][.precision](FORMAT)T` after its `%`: the flags and amounts, the strftime
+/// format, and the bytes the conversion takes.
+fn time_conversion(format: &[u8]) -> Option<(Vec<u8>, String, usize)> {
+    let open = format.iter().position(|&b| b == b'(')?;
+    if !format[..open]
+        .iter()
+        .all(|b| b"-+ #0'.*".contains(b) || b.is_ascii_digit())
+    {
+        return None;
+    }
+    let close = open + format[open..].windows(2).position(|w| w == b")T")?;
+    let strftime = String::from_utf8_lossy(&format[open + 1..close]).into_owned();
+    Some((format[..open].to_vec(), strftime, close + 2))
 }
 
 /// A value past what C's 64-bit conversions hold, as bash's `strtoimax`/`strtoumax` give it:
