@@ -153,7 +153,7 @@ impl<'a> Walker<'a> {
             Command::Compound(compound, redirects) => {
                 self.compound(compound, certain);
                 for redirect in redirects.iter().flat_map(|r| r.0.iter()) {
-                    self.redirect(redirect);
+                    self.redirect(redirect, false);
                 }
             }
             Command::Function(definition) => {
@@ -171,7 +171,7 @@ impl<'a> Walker<'a> {
             Command::ExtendedTest(test, redirects) => {
                 self.test_expr(&test.expr);
                 for redirect in redirects.iter().flat_map(|r| r.0.iter()) {
-                    self.redirect(redirect);
+                    self.redirect(redirect, false);
                 }
             }
         }
@@ -289,7 +289,7 @@ impl<'a> Walker<'a> {
     /// A redirect or process substitution among a simple command's words.
     fn redirect_item(&mut self, item: &CommandPrefixOrSuffixItem) {
         match item {
-            CommandPrefixOrSuffixItem::IoRedirect(redirect) => self.redirect(redirect),
+            CommandPrefixOrSuffixItem::IoRedirect(redirect) => self.redirect(redirect, true),
             // `<(cmd)` and `>(cmd)` are commands of the line, in a subshell.
             CommandPrefixOrSuffixItem::ProcessSubstitution(_, subshell) => {
                 self.nested("process substitution", |walker| {
@@ -317,7 +317,9 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn redirect(&mut self, redirect: &IoRedirect) {
+    /// A redirect's words and commands; `in_simple` for a simple command's (where `> >(cmd)`
+    /// runs in the wasm shell).
+    fn redirect(&mut self, redirect: &IoRedirect, in_simple: bool) {
         match redirect {
             IoRedirect::File(_, _, target) => match target {
                 IoFileRedirectTarget::Filename(word) | IoFileRedirectTarget::Duplicate(word) => {
@@ -332,7 +334,27 @@ impl<'a> Walker<'a> {
                         walker.list(&subshell.list, false)
                     });
                 }
-                // `> >(cmd)`: the wasm shell refuses it.
+                // `> >(cmd)` of a simple command: the shell runs `cmd` on what was written.
+                IoFileRedirectTarget::ProcessSubstitution(
+                    ProcessSubstitutionKind::Write,
+                    subshell,
+                ) if in_simple
+                    && matches!(
+                        redirect,
+                        IoRedirect::File(
+                            _,
+                            IoFileRedirectKind::Write
+                                | IoFileRedirectKind::Append
+                                | IoFileRedirectKind::Clobber,
+                            _
+                        )
+                    ) =>
+                {
+                    self.nested("process substitution", |walker| {
+                        walker.list(&subshell.list, false)
+                    });
+                }
+                // Any other process substitution as a redirect: the wasm shell refuses it.
                 IoFileRedirectTarget::ProcessSubstitution(_, subshell) => {
                     self.shell_feature("process substitution as a redirect");
                     self.list(&subshell.list, false);
@@ -432,7 +454,7 @@ impl<'a> Walker<'a> {
         self.nested(&label, |walker| {
             walker.compound(&body.0, false);
             for redirect in body.1.iter().flat_map(|r| r.0.iter()) {
-                walker.redirect(redirect);
+                walker.redirect(redirect, false);
             }
         });
     }

@@ -245,6 +245,22 @@ fn process_substitutions_stay_in_the_scratch_zone_within_the_limits() {
         "{}",
         output.stderr_text()
     );
+    // As a redirect too (`> >(cmd)`): the file is in the scratch zone and gone afterwards, and
+    // a writer that never stops meets the line's wall clock.
+    let output = run(
+        &sandbox,
+        "echo hi > >(tr a-z A-Z); ls -a /tmp | grep -c substitution",
+    );
+    assert_eq!(output.stdout_text(), "HI\n0\n", "{}", output.stderr_text());
+    let output = run(&sandbox, "yes > >(head -c 1)");
+    assert_eq!(
+        (output.exit_code, output.limit),
+        (124, Some(LimitKind::WallClock)),
+        "{}",
+        output.stderr_text()
+    );
+    let output = run(&sandbox, "echo x > >(nosuchprogram); echo ran");
+    assert_eq!(output.exit_code, 126, "{}", output.stderr_text());
     // A substitution that never ends is stopped by the line's wall clock, not the host's memory.
     let output = run(&sandbox, "head -c 1 <(yes)");
     assert_eq!(

@@ -265,8 +265,9 @@ impl Interp<'_> {
             }
             IoFileRedirectTarget::ProcessSubstitution(..) => {
                 return Ok(Err(
-                    "process substitution as this redirect (`> >(…)`) is not supported by the \
-                     zonebox shell; pipe into the command instead"
+                    "process substitution as a redirect of a compound command or to read \
+                     (`{ …; } > >(…)`, `> <(…)`) is not supported by the zonebox shell; pipe \
+                     into the command instead"
                         .to_string(),
                 ));
             }
