@@ -30,6 +30,8 @@ fn writes_to_the_read_only_zone_fail_and_create_nothing() {
         "rm /workspace/hello.txt",
         "rm -rf /workspace/sub",
         "mv /workspace/hello.txt /out/stolen.txt",
+        "sed -i s/hello/bye/ /workspace/hello.txt",
+        "echo x >> /workspace/hello.txt",
     ] {
         let output = run(&sandbox, line);
         assert_ne!(
@@ -39,6 +41,28 @@ fn writes_to_the_read_only_zone_fail_and_create_nothing() {
             output.stderr_text()
         );
         assert!(!output.stderr.is_empty(), "{line} should say why");
+    }
+    // Writes are refused as a read-only mount refuses them (GNU's wording for `sed -i`).
+    for (line, says) in [
+        (
+            "touch /workspace/new.txt",
+            "cannot touch '/workspace/new.txt': Read-only file system",
+        ),
+        (
+            "sed -i s/hello/bye/ /workspace/hello.txt",
+            "sed: couldn't open temporary file /workspace/sed",
+        ),
+        (
+            "cp /workspace/hello.txt /workspace/c.txt",
+            "Read-only file system",
+        ),
+    ] {
+        let output = run(&sandbox, line);
+        assert!(output.stderr_text().contains(says), "{line}: {output:?}");
+        assert!(
+            output.stderr_text().contains("Read-only file system"),
+            "{line}"
+        );
     }
     assert_eq!(host.tree(), before, "the host tree is unchanged");
     assert_eq!(

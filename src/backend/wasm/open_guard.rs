@@ -4,7 +4,8 @@
 //! writer came, past the line's wall clock, and a device node would reach the host's hardware.
 //! The look asks wasmtime-wasi's own `path_filestat_get` (the same resolution beneath the same
 //! directory, symlinks followed as the open would follow them); anything else gets ENXIO ("No
-//! such device or address") and is never opened.
+//! such device or address") and is never opened. A write the zone's permissions refuse is
+//! reported as a read-only file system's.
 
 use super::engine::RunState;
 use crate::error::Error;
@@ -16,6 +17,15 @@ use wiggle::{GuestMemory, GuestPtr};
 const ERRNO_FAULT: i32 = 21;
 const ERRNO_INVAL: i32 = 28;
 const ERRNO_NXIO: i32 = 60;
+const ERRNO_PERM: i32 = 63;
+const ERRNO_ROFS: i32 = 69;
+const ERRNO_NOTCAPABLE: i32 = 76;
+
+/// `path_open`'s flags that ask to change a file: `O_CREAT`, `O_TRUNC`, the `fd_write` right,
+/// `O_APPEND`.
+const OFLAGS_CREATE_OR_TRUNCATE: i32 = 1 | 8;
+const RIGHT_FD_WRITE: i64 = 1 << 6;
+const FDFLAGS_APPEND: i32 = 1;
 
 /// The wasm parameters of `path_open`: dirfd, lookup flags, path pointer and length, open
 /// flags, base and inheriting rights, fd flags, where to write the new fd.
@@ -59,7 +69,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<RunState>) -> Result<(), Error> 
                 {
                     return Ok(ERRNO_NXIO);
                 }
-                preview1::path_open(
+                let opened = preview1::path_open(
                     &mut state.wasi,
                     &mut guest,
                     dirfd,
@@ -72,7 +82,17 @@ pub(crate) fn add_to_linker(linker: &mut Linker<RunState>) -> Result<(), Error> 
                     fdflags,
                     out,
                 )
-                .await
+                .await;
+                // A write refused for want of the zone's write permission is a write to a
+                // read-only zone (or the read-only root): "Read-only file system", as on a
+                // read-only mount, not WASI's bare "Operation not permitted".
+                let writes = oflags & OFLAGS_CREATE_OR_TRUNCATE != 0
+                    || base & RIGHT_FD_WRITE != 0
+                    || fdflags & FDFLAGS_APPEND != 0;
+                match opened {
+                    Ok(ERRNO_PERM | ERRNO_NOTCAPABLE) if writes => Ok(ERRNO_ROFS),
+                    other => other,
+                }
             })
         },
     );

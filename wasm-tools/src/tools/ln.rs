@@ -106,20 +106,7 @@ fn relative_within_zone(target: &Path, link: &Path) -> Option<PathBuf> {
     if innermost(&target) != Some(zone) {
         return None;
     }
-    let dir: Vec<Component> = link.parent()?.components().collect();
-    let to: Vec<Component> = target.components().collect();
-    let common = dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut relative = PathBuf::new();
-    for _ in common..dir.len() {
-        relative.push("..");
-    }
-    for part in &to[common..] {
-        relative.push(part);
-    }
-    if relative.as_os_str().is_empty() {
-        relative.push(".");
-    }
-    Some(relative)
+    Some(crate::tools::paths::relative(&target, link.parent()?))
 }
 
 /// A path with `.` and `..` resolved by its text.

@@ -72,12 +72,16 @@ pub fn realpath(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     let mut terminator = b'\n';
     let mut quiet = false;
     let mut names = Vec::new();
+    let mut relative_to: Option<String> = None;
+    let mut relative_base: Option<String> = None;
     while let Some(arg) = parser.next()? {
         match arg {
             Arg::Short('e') | Arg::Long("canonicalize-existing") => mode = Existence::All,
             Arg::Short('m') | Arg::Long("canonicalize-missing") => mode = Existence::Missing,
             Arg::Short('z') | Arg::Long("zero") => terminator = 0,
             Arg::Short('q') | Arg::Long("quiet") => quiet = true,
+            Arg::Long("relative-to") => relative_to = Some(args::value_text(&mut parser)?),
+            Arg::Long("relative-base") => relative_base = Some(args::value_text(&mut parser)?),
             Arg::Value(value) => names.push(args::text(value)),
             other => return Err(args::unknown(other)),
         }
@@ -85,11 +89,33 @@ pub fn realpath(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     if names.is_empty() {
         return Err(ToolError::operand("missing operand"));
     }
+    // The directories the paths are shown from, resolved as the paths are.
+    let resolve = |dir: &Option<String>| -> Result<Option<PathBuf>, ToolError> {
+        dir.as_ref()
+            .map(|dir| {
+                canonical(Path::new(dir), mode)
+                    .map_err(|error| ToolError::failure(format!("{dir}: {}", describe(&error))))
+            })
+            .transpose()
+    };
+    let base = resolve(&relative_base)?;
+    let mut to = resolve(&relative_to)?.or_else(|| base.clone());
+    // GNU: a --relative-to outside the --relative-base makes every path absolute.
+    if let (Some(dir), Some(base)) = (&to, &base)
+        && !dir.starts_with(base)
+    {
+        to = None;
+    }
     let mut status = 0;
     for name in &names {
         match canonical(Path::new(name), mode) {
             Ok(path) => {
-                out(path.display().to_string().as_bytes())?;
+                let shown = match (&to, &base) {
+                    (Some(dir), Some(base)) if path.starts_with(base) => relative(&path, dir),
+                    (Some(dir), None) => relative(&path, dir),
+                    _ => path,
+                };
+                out(shown.display().to_string().as_bytes())?;
                 out(&[terminator])?;
             }
             Err(error) => {
@@ -101,6 +127,25 @@ pub fn realpath(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         }
     }
     Ok(status)
+}
+
+/// `path` as reached from the directory `from` (both absolute and resolved): `..` up to
+/// their common ancestor, then down; `.` when they are the same.
+pub fn relative(path: &Path, from: &Path) -> PathBuf {
+    let to: Vec<_> = path.components().collect();
+    let start: Vec<_> = from.components().collect();
+    let common = to.iter().zip(&start).take_while(|(a, b)| a == b).count();
+    let mut shown = PathBuf::new();
+    for _ in common..start.len() {
+        shown.push("..");
+    }
+    for part in &to[common..] {
+        shown.push(part);
+    }
+    if shown.as_os_str().is_empty() {
+        shown.push(".");
+    }
+    shown
 }
 
 /// The absolute path with `.`, `..` and symbolic links resolved.

@@ -6,6 +6,7 @@ use crate::common::{ToolError, ToolResult};
 use regex::bytes::Regex;
 use std::collections::HashMap;
 use std::io::Read;
+use std::path::{Path, PathBuf};
 
 pub struct Settings {
     pub quiet: bool,
@@ -154,8 +155,7 @@ pub fn run(
                         io_error(format!("couldn't open file {backup}: {}", describe(&e)))
                     })?;
                 }
-                std::fs::write(name, std::mem::take(&mut machine.output))
-                    .map_err(|e| io_error(format!("couldn't edit {name}: {}", describe(&e))))?;
+                replace_in_place(name, &std::mem::take(&mut machine.output))?;
                 machine.missing_newline = false;
             }
             _ => {
@@ -168,6 +168,45 @@ pub fn run(
     }
     machine.flush_write_files(tool);
     Ok(machine.quit.filter(|_| status == 0).unwrap_or(status))
+}
+
+/// `sed -i`: the output goes to a temporary file beside `name`, which then replaces it (GNU's
+/// way, and its messages: a read-only zone is "couldn't open temporary file …").
+fn replace_in_place(name: &str, output: &[u8]) -> Result<(), ToolError> {
+    use std::io::Write;
+    let dir = match Path::new(name).parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let temporary = dir.join(format!("sed{:06x}", nanos & 0xff_ffff));
+    let shown = temporary.display().to_string();
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
+        .map_err(|e| {
+            io_error(format!(
+                "couldn't open temporary file {shown}: {}",
+                describe(&e)
+            ))
+        })?;
+    let written = file.write_all(output).and_then(|()| file.flush());
+    drop(file);
+    // The file keeps its permission bits (a script stays executable).
+    if let Ok(mode) = crate::common::modes::mode(Path::new(name)) {
+        let _ = crate::common::modes::set_mode(&temporary, mode & 0o7777);
+    }
+    if let Err(error) = written.and_then(|()| std::fs::rename(&temporary, name)) {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(io_error(format!(
+            "couldn't edit {name}: {}",
+            describe(&error)
+        )));
+    }
+    Ok(())
 }
 
 impl Machine<'_> {
