@@ -8,6 +8,7 @@ use super::arith;
 use super::exec::{Interp, Io, Unwind};
 use super::state::{Array, Assoc, Attributes, Key, ShellState, Value};
 use brush_parser::ast::{Assignment, AssignmentName, AssignmentValue};
+use std::collections::HashMap;
 
 /// An assignment's expanded value, before it meets the variable it is stored in.
 #[derive(Debug, Clone)]
@@ -388,6 +389,24 @@ pub(crate) fn assign_value(
                 state.set(name, Value::Assoc(map));
                 return Ok(());
             }
+            // `m=([k]+=v)`: `+=` appends to the value the array held before the literal
+            // (only those values are kept aside).
+            let mut before: HashMap<String, String> = HashMap::new();
+            if !append {
+                for element in elements.iter().filter(|e| e.append) {
+                    let Some(key) = element
+                        .key
+                        .as_deref()
+                        .and_then(|k| arith::assoc_key(k, state).ok())
+                    else {
+                        continue;
+                    };
+                    if let Some(value) = state.get(name).and_then(|v| v.at(&Key::Name(key.clone())))
+                    {
+                        before.insert(key, value.to_string());
+                    }
+                }
+            }
             state.set(name, Value::Assoc(map));
             for element in elements {
                 let Some(subscript) = element.key else {
@@ -397,7 +416,11 @@ pub(crate) fn assign_value(
                     return Ok(());
                 };
                 let key = Key::Name(key);
-                let old = state.get(name).and_then(|v| v.at(&key)).map(str::to_string);
+                let old = match (&key, append || !element.append) {
+                    (_, true) => state.get(name).and_then(|v| v.at(&key)).map(str::to_string),
+                    (Key::Name(text), false) => before.get(text).cloned(),
+                    (Key::Index(_), false) => None,
+                };
                 let text = converted(state, name, old.as_deref(), element.text, element.append);
                 state.set_element(name, key, text, false);
             }

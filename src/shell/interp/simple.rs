@@ -399,9 +399,21 @@ impl Interp<'_> {
         io: &'f Io,
         argv: Vec<String>,
     ) -> Running<'f> {
+        self.run_argv_looking(state, io, argv, true)
+    }
+
+    /// [`Self::run_argv`]; `functions` false for `command NAME`, which looks past a function
+    /// of that name (what NAME runs still sees the functions).
+    fn run_argv_looking<'f>(
+        &'f self,
+        state: &'f mut ShellState,
+        io: &'f Io,
+        argv: Vec<String>,
+        functions: bool,
+    ) -> Running<'f> {
         Box::pin(async move {
             let name = argv[0].as_str();
-            if let Some(body) = state.functions.get(name).cloned() {
+            if functions && let Some(body) = state.functions.get(name).cloned() {
                 return self.call_function(state, io, &body, argv).await;
             }
             // The router checked the line's names before it ran; names that only exist now
@@ -613,24 +625,21 @@ impl Interp<'_> {
         cwd: Option<String>,
     ) -> i32 {
         let mut child = state.clone();
+        child.functions.clear();
+        child.recharge_tables();
         if let Some(cwd) = cwd {
             child.set_cwd(&cwd);
         }
-        status_of(self.run_without_functions(&mut child, io, argv).await)
+        status_of(self.run_argv(&mut child, io, argv).await)
     }
 
-    /// Runs `argv` as `command` does: shell functions are not looked up.
+    /// Runs `argv` as `command` does: no shell function of that name is looked up.
     pub(crate) async fn run_without_functions(
         &self,
         state: &mut ShellState,
         io: &Io,
         argv: Vec<String>,
     ) -> Status {
-        let hidden = std::mem::take(&mut state.functions);
-        let result = self.run_argv(state, io, argv).await;
-        let defined_meanwhile = std::mem::replace(&mut state.functions, hidden);
-        state.functions.extend(defined_meanwhile);
-        state.recharge_tables();
-        result
+        self.run_argv_looking(state, io, argv, false).await
     }
 }
