@@ -211,6 +211,12 @@ fn tilde_after_colons(state: &ShellState, text: &str) -> Option<String> {
     if !text.contains(":~") || text.contains(['\'', '"', '\\', '$', '`']) {
         return None;
     }
+    colon_tildes_expanded(state, text)
+}
+
+/// `text` with the `~` starting each `:`-separated part expanded to `$HOME` (`None` when
+/// `HOME` is unset).
+fn colon_tildes_expanded(state: &ShellState, text: &str) -> Option<String> {
     let home = state.get("HOME").map(|v| v.scalar().to_string())?;
     let parts: Vec<String> = text
         .split(':')
@@ -232,15 +238,7 @@ pub(crate) fn assignment_word_tildes(state: &ShellState, text: &str) -> Option<S
     {
         return None;
     }
-    let home = state.get("HOME").map(|v| v.scalar().to_string())?;
-    let parts: Vec<String> = value
-        .split(':')
-        .map(|part| match part.strip_prefix('~') {
-            Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{home}{rest}"),
-            _ => part.to_string(),
-        })
-        .collect();
-    Some(format!("{name}={}", parts.join(":")))
+    Some(format!("{name}={}", colon_tildes_expanded(state, value)?))
 }
 
 /// The variable an assignment names.

@@ -97,15 +97,7 @@ impl Interp<'_> {
         io: &Io,
         text: &str,
     ) -> Result<String, Unwind> {
-        let pieces = self.expand_text(state, io, text, false).await?;
-        Ok(pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Chunk(c) if c.quoted => pattern::escape(&c.text),
-                Piece::Chunk(c) => c.text.clone(),
-                Piece::FieldBreak => " ".to_string(),
-            })
-            .collect())
+        self.expand_matching(state, io, text, pattern::escape).await
     }
 
     /// Expands the right side of `[[ x =~ re ]]`: quoted parts (and a tilde's expansion)
@@ -116,11 +108,22 @@ impl Interp<'_> {
         io: &Io,
         text: &str,
     ) -> Result<String, Unwind> {
+        self.expand_matching(state, io, text, regex::escape).await
+    }
+
+    /// A word expanded into a matcher's syntax, its quoted parts made literal by `literal`.
+    async fn expand_matching(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        text: &str,
+        literal: fn(&str) -> String,
+    ) -> Result<String, Unwind> {
         let pieces = self.expand_text(state, io, text, false).await?;
         Ok(pieces
             .iter()
             .map(|p| match p {
-                Piece::Chunk(c) if c.quoted => regex::escape(&c.text),
+                Piece::Chunk(c) if c.quoted => literal(&c.text),
                 Piece::Chunk(c) => c.text.clone(),
                 Piece::FieldBreak => " ".to_string(),
             })

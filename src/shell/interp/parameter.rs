@@ -529,7 +529,7 @@ fn as_in_double_quotes(text: &str) -> Option<String> {
 }
 
 /// The name a reference (`declare -n ref=var`) holds, when `parameter` is one.
-fn reference_name(state: &ShellState, parameter: &Parameter) -> Option<String> {
+pub(super) fn reference_name(state: &ShellState, parameter: &Parameter) -> Option<String> {
     let Parameter::Named(name) = parameter else {
         return None;
     };

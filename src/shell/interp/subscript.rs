@@ -91,8 +91,7 @@ impl Interp<'_> {
         let Some((parameter, indirect)) = target(expr) else {
             return Ok(None);
         };
-        let nameref = matches!(parameter, Parameter::Named(name)
-            if state.own_variable(name).is_some_and(|v| v.attributes.nameref && !v.attributes.unset));
+        let nameref = super::parameter::reference_name(state, parameter).is_some();
         let mut resolved = match (indirect, nameref) {
             (true, false) => Some(self.indirect_target(state, io, parameter).await?),
             _ => None,

@@ -18,6 +18,21 @@ pub enum Dialect {
 
 /// Translates one POSIX pattern into `regex` syntax.
 pub fn translate(pattern: &str, dialect: Dialect) -> Result<String, String> {
+    translate_reading(pattern, dialect, false)
+}
+
+/// [`translate`] as GNU sed reads a pattern: `\t \n \r \f \v` are read before the regex
+/// syntax, so inside a bracket expression too (`[ \t]` is a blank or a tab, where grep reads a
+/// backslash and a `t`).
+pub fn translate_for_sed(pattern: &str, dialect: Dialect) -> Result<String, String> {
+    translate_reading(pattern, dialect, true)
+}
+
+fn translate_reading(
+    pattern: &str,
+    dialect: Dialect,
+    bracket_escapes: bool,
+) -> Result<String, String> {
     if dialect == Dialect::Perl {
         return Ok(pattern.to_string());
     }
@@ -32,7 +47,7 @@ pub fn translate(pattern: &str, dialect: Dialect) -> Result<String, String> {
         at_start = false;
         match c {
             '[' => {
-                let (class, used) = bracket(&chars[i..])?;
+                let (class, used) = bracket(&chars[i..], bracket_escapes)?;
                 out.push_str(&class);
                 i += used;
                 continue;
@@ -178,8 +193,9 @@ fn finish_interval(body: &str, out: &mut String) -> Result<(), String> {
     Ok(())
 }
 
-/// A bracket expression: backslash is literal inside it, `]` first is literal, classes pass.
-fn bracket(chars: &[char]) -> Result<(String, usize), String> {
+/// A bracket expression: backslash is literal inside it (but for sed's `escapes`), `]` first
+/// is literal, classes pass.
+fn bracket(chars: &[char], escapes: bool) -> Result<(String, usize), String> {
     let mut out = String::from("[");
     let mut i = 1;
     if chars.get(i) == Some(&'^') {
@@ -204,6 +220,21 @@ fn bracket(chars: &[char]) -> Result<(String, usize), String> {
                     _ => name.chars().for_each(|c| push_class_char(&mut out, c)),
                 }
                 i += end + 4;
+                continue;
+            }
+        }
+        if escapes && c == '\\' {
+            let read = match chars.get(i + 1) {
+                Some('t') => Some('\t'),
+                Some('n') => Some('\n'),
+                Some('r') => Some('\r'),
+                Some('f') => Some('\u{c}'),
+                Some('v') => Some('\u{b}'),
+                _ => None,
+            };
+            if let Some(read) = read {
+                push_class_char(&mut out, read);
+                i += 2;
                 continue;
             }
         }
@@ -292,5 +323,14 @@ mod tests {
         assert_eq!(bre("[]a]"), "[\\]a]");
         assert_eq!(bre("[[:digit:]x]"), "[[:digit:]x]");
         assert!(translate("\\(a\\)\\1", Dialect::Basic).is_err());
+    }
+
+    #[test]
+    fn sed_reads_escapes_inside_brackets_first() {
+        let sed = |p: &str| translate_for_sed(p, Dialect::Basic).unwrap();
+        assert_eq!(sed("[ \\t]"), "[ \t]");
+        assert_eq!(sed("[]\\n]"), "[\\]\n]");
+        assert_eq!(sed("[[:space:]\\t]"), "[[:space:]\t]");
+        assert_eq!(bre("[\\t]"), "[\\\\t]");
     }
 }

@@ -317,8 +317,9 @@ impl Cursor<'_> {
     }
 
     fn compile(&self, raw: &[u8], ignore_case: bool) -> Parsed<Regex> {
-        let text = bracket_escapes(&String::from_utf8_lossy(raw));
-        let translated = posix_regex::translate(&text, self.dialect).map_err(|m| self.error(&m))?;
+        let text = String::from_utf8_lossy(raw);
+        let translated =
+            posix_regex::translate_for_sed(&text, self.dialect).map_err(|m| self.error(&m))?;
         RegexBuilder::new(&translated)
             .case_insensitive(ignore_case)
             .build()
@@ -555,82 +556,4 @@ impl Cursor<'_> {
 
 fn unescape(text: &[u8]) -> Vec<u8> {
     crate::common::escape::expand(text, crate::common::escape::EscapeStyle::Format).bytes
-}
-
-/// GNU sed reads `\t`, `\n`, `\r`, `\f` and `\v` in a regex before its syntax, so inside a
-/// bracket expression too (`[ \t]` is a blank or a tab; grep would read a backslash and `t`).
-fn bracket_escapes(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let mut inside = false;
-    while i < chars.len() {
-        let c = chars[i];
-        if !inside {
-            match c {
-                '\\' => {
-                    out.push(c);
-                    out.extend(chars.get(i + 1));
-                    i += 2;
-                    continue;
-                }
-                '[' => {
-                    inside = true;
-                    out.push(c);
-                    i += 1;
-                    // `]` first (after an optional `^`) is a member, not the end.
-                    if chars.get(i) == Some(&'^') {
-                        out.push('^');
-                        i += 1;
-                    }
-                    if chars.get(i) == Some(&']') {
-                        out.push(']');
-                        i += 1;
-                    }
-                    continue;
-                }
-                _ => {}
-            }
-        } else {
-            match (c, chars.get(i + 1)) {
-                ('[', Some(&kind)) if matches!(kind, ':' | '=' | '.') => {
-                    let close = [kind, ']'];
-                    if let Some(end) = chars[i + 2..].windows(2).position(|w| w == close) {
-                        out.extend(&chars[i..i + end + 4]);
-                        i += end + 4;
-                        continue;
-                    }
-                }
-                (']', _) => inside = false,
-                ('\\', Some(&next)) if matches!(next, 't' | 'n' | 'r' | 'f' | 'v') => {
-                    out.push(match next {
-                        't' => '\t',
-                        'n' => '\n',
-                        'r' => '\r',
-                        'f' => '\u{c}',
-                        _ => '\u{b}',
-                    });
-                    i += 2;
-                    continue;
-                }
-                _ => {}
-            }
-        }
-        out.push(c);
-        i += 1;
-    }
-    out
-}
-
-#[cfg(test)]
-mod bracket_escape_tests {
-    use super::bracket_escapes;
-
-    #[test]
-    fn escapes_inside_brackets_are_read_first() {
-        assert_eq!(bracket_escapes("[ \\t]+"), "[ \t]+");
-        assert_eq!(bracket_escapes("a\\tb[]\\n]"), "a\\tb[]\n]");
-        assert_eq!(bracket_escapes("[[:space:]\\t]"), "[[:space:]\t]");
-        assert_eq!(bracket_escapes("\\[\\t"), "\\[\\t");
-    }
 }
