@@ -378,7 +378,11 @@ fn out_of_range_number(line: &str) -> Option<usize> {
         let after = &line[at..];
         // File descriptors are 32-bit in the parser, brace ranges and `~N` 64-bit.
         let descriptor = before.ends_with(['&', '<', '>']) || after.starts_with(['<', '>']);
-        let range = before.ends_with(['{', '.', '~']) || after.starts_with(['.', '}']);
+        // A range's ends sit between `{` or `..` and `..` or `}`: a decimal fraction
+        // (`12345678901234567890.5`, for bc) is no range.
+        let range = (before.ends_with('{') && after.starts_with(".."))
+            || (before.ends_with("..") && (after.starts_with('}') || after.starts_with("..")))
+            || before.ends_with('~');
         if (descriptor && digits.parse::<i32>().is_err())
             || (range && digits.parse::<i64>().is_err())
         {
@@ -537,6 +541,8 @@ mod tests {
             assert!(error.message.contains("64 bits"), "{line}: {error}");
         }
         assert!(parse("echo 99999999999999999999999 {1..3}").is_ok());
+        assert!(parse("echo 'x=12345678901234567890.12345; x' | bc").is_ok());
+        assert!(parse("echo 12345678901234567890.5 .12345678901234567890").is_ok());
     }
 
     #[test]

@@ -484,6 +484,69 @@ fn awk_and_jq_survive_hostile_input() {
     assert_eq!(outside.stdout_text(), "0\n", "no host file is readable");
 }
 
+/// bc does arbitrary-precision arithmetic for any line an agent pipes in: sizes, exponents,
+/// recursion, nesting and binary input end with bc's own error (status 0, as GNU bc), never a
+/// trap, a limit or a panic.
+#[test]
+fn bc_survives_hostile_programs() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    let out = host.out();
+    let binary: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+    fs::write(out.join("binary.dat"), &binary).unwrap();
+    let deep = format!("echo '{}1{}' | bc", "(".repeat(5000), ")".repeat(5000));
+    let cases: Vec<(String, i32, &str)> = vec![
+        (
+            "echo 'scale=100000000; 1/3' | bc".into(),
+            0,
+            "number too long",
+        ),
+        ("echo '7^100000000000' | bc".into(), 0, "exponent too large"),
+        (
+            "echo 'define f(n) { return f(n+1) }; f(1)' | bc".into(),
+            0,
+            "recursion too deep",
+        ),
+        (deep, 0, "nesting deeper than"),
+        ("echo 'e(100000000)' | bc -l".into(), 0, "number too long"),
+        (
+            "echo 'j(1000000000, 1)' | bc -l".into(),
+            0,
+            "number too long",
+        ),
+        (
+            "echo 'a[16777215] = 1; a[16777215]; a[16777216] = 1' | bc".into(),
+            0,
+            "subscript out of bounds",
+        ),
+        (
+            "echo 'obase=99999999999999999999; ibase=-5' | bc".into(),
+            0,
+            "obase too large, set to 2147483647",
+        ),
+        ("bc /out/binary.dat".into(), 0, "illegal character"),
+        (
+            "bc /etc/passwd".into(),
+            1,
+            "File /etc/passwd is unavailable.",
+        ),
+        ("echo 'x = read()' | bc".into(), 0, "read(): no more input"),
+    ];
+    for (line, code, message) in &cases {
+        let output = run(&sandbox, line);
+        let shown = &line[..line.len().min(60)];
+        assert_eq!(output.exit_code, *code, "{shown}: {}", output.stderr_text());
+        assert_eq!(output.limit, None, "{shown}: met a limit");
+        assert!(
+            output.stderr_text().contains(message),
+            "{shown}: {}",
+            output.stderr_text()
+        );
+    }
+    let bounded = run(&sandbox, "echo 'a[16777215] = 1; a[16777215]' | bc");
+    assert_eq!(bounded.stdout_text(), "1\n");
+}
+
 #[test]
 fn tail_follow_prints_appended_lines_until_the_time_limit() {
     let host = Host::new();

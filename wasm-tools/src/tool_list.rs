@@ -9,6 +9,7 @@ tool_list! {
     "base32" => tools::checksum::encode, "encode or decode base32";
     "base64" => tools::checksum::encode, "encode or decode base64";
     "basename" => tools::basename::main, "strip directories and suffixes from names";
+    "bc" => tools::bc::main, "arbitrary-precision calculator language (-l math library)";
     "cat" => tools::cat::main, "concatenate files to standard output";
     "chgrp" => tools::chown::main, "change the group of files (the sandbox user's own)";
     "chmod" => tools::chmod::main, "change file permission bits (in read-write zones)";

@@ -33,6 +33,11 @@ pub const DEFAULT_INSTANCE_SLOTS: u32 = 1000;
 /// takes no page faults for them. Measured on `echo hi`: 158 µs with none kept, 115 µs with
 /// 256 KiB to 16 MiB kept; 2 MiB covers a small pipeline's tools.
 const KEEP_RESIDENT: usize = 2 << 20;
+/// The native stack one run's wasm may use (wasmtime's default is 512 KiB): the toolset's
+/// interpreters (bc, awk, jq) recurse per level of a program's nesting and calls, and honest
+/// programs go a few hundred levels deep. Each run's async stack (2 MiB, wasmtime's default)
+/// keeps the other half for host calls.
+const MAX_WASM_STACK: usize = 1 << 20;
 
 /// Engines alive in this process, by configuration.
 type EngineKey = (bool, CacheLocation, u32);
@@ -94,6 +99,7 @@ impl WasmEngine {
         config.epoch_interruption(true);
         config.consume_fuel(fuel_metered);
         config.cranelift_opt_level(OptLevel::Speed);
+        config.max_wasm_stack(MAX_WASM_STACK);
         // No wasm backtraces: every `exit` of a tool is an error value that would otherwise
         // walk the guest's stack, and a crash is reported by its trap alone.
         config.wasm_backtrace_max_frames(None);

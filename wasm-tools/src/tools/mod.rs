@@ -2,6 +2,7 @@
 
 pub mod awk;
 pub mod basename;
+pub mod bc;
 pub mod cat;
 pub mod checksum;
 pub mod chmod;
