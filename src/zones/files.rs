@@ -83,9 +83,12 @@ impl ScriptFiles for ZoneFs {
 
 impl ZoneFs {
     pub(crate) fn new(mounts: &ZoneMounts) -> ZoneFs {
-        ZoneFs {
-            zones: mounts.mounts.clone(),
-        }
+        ZoneFs::of(mounts.mounts.clone())
+    }
+
+    /// The zones a run's store holds (the same mounts, in preopen order).
+    pub(crate) fn of(zones: Arc<[Mount]>) -> ZoneFs {
+        ZoneFs { zones }
     }
 
     /// The innermost zone holding the normalised guest path, and the path inside it.
@@ -93,8 +96,21 @@ impl ZoneFs {
         innermost(&self.zones, guest)
     }
 
-    /// Opens a file for a redirect.
+    /// Opens a file for a redirect; a symbolic link into another zone is followed in the
+    /// guest's view.
     pub(crate) fn open(&self, guest: &str, how: OpenFor) -> io::Result<std::fs::File> {
+        match self.open_in_zone(guest, how) {
+            Err(error) if error.kind() == io::ErrorKind::PermissionDenied => {
+                match self.through_links(guest, true) {
+                    Some(resolved) => self.open_in_zone(&resolved, how),
+                    None => Err(error),
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn open_in_zone(&self, guest: &str, how: OpenFor) -> io::Result<std::fs::File> {
         if let Some(device) = host_device(guest) {
             // Writes to any of them are thrown away, as /dev/null's are.
             return match how {
@@ -136,9 +152,21 @@ impl ZoneFs {
         Ok(file)
     }
 
-    /// A guest path's metadata (symlinks followed, inside the zone only); `lstat` when not
-    /// `follow`.
+    /// A guest path's metadata (symlinks followed, into other zones in the guest's view);
+    /// `lstat` when not `follow`.
     pub(crate) fn metadata(&self, guest: &str, follow: bool) -> io::Result<cap_std::fs::Metadata> {
+        match self.metadata_in_zone(guest, follow) {
+            Err(error) if error.kind() == io::ErrorKind::PermissionDenied => {
+                match self.through_links(guest, follow) {
+                    Some(resolved) => self.metadata_in_zone(&resolved, follow),
+                    None => Err(error),
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn metadata_in_zone(&self, guest: &str, follow: bool) -> io::Result<cap_std::fs::Metadata> {
         let (zone, rest) = self.locate(guest).ok_or_else(not_found)?;
         // The devices the sandbox serves are what they are on the host (`test -c /dev/zero`).
         if zone.is_root_view()
@@ -192,6 +220,12 @@ impl ZoneFs {
     /// zones hold them: a relative link's target from the link's directory, an absolute one
     /// in the guest's view; at most [`MAX_LINKS_FOLLOWED`] links (a loop stops there).
     pub(crate) fn physical(&self, guest: &str) -> String {
+        self.resolved(guest, true)
+    }
+
+    /// The guest path with the symbolic links on its way resolved in the guest's view, the
+    /// last component's too when `follow_last`.
+    pub(crate) fn resolved(&self, guest: &str, follow_last: bool) -> String {
         let mut resolved: Vec<String> = Vec::new();
         let mut pending: std::collections::VecDeque<String> =
             guest.split('/').map(str::to_string).collect();
@@ -205,12 +239,13 @@ impl ZoneFs {
                 }
                 _ => {}
             }
+            let last = pending.iter().all(|p| p.is_empty() || p == ".");
             let candidate = format!("/{}", {
                 let mut parts = resolved.clone();
                 parts.push(part.clone());
                 parts.join("/")
             });
-            let target = (followed < MAX_LINKS_FOLLOWED)
+            let target = (followed < MAX_LINKS_FOLLOWED && (follow_last || !last))
                 .then(|| self.link_target(&candidate))
                 .flatten();
             match target {
@@ -229,47 +264,77 @@ impl ZoneFs {
         format!("/{}", resolved.join("/"))
     }
 
+    /// Where a guest path leads when a symbolic link on its way points across zones (an
+    /// absolute target, or `..` past a zone's root), which no single zone's `Dir` can follow:
+    /// the zone that holds the end in the guest's view (its index among the mounts) and the
+    /// path inside it. `None` when resolving changes nothing.
+    pub(crate) fn across_zones(&self, guest: &str, follow_last: bool) -> Option<(usize, String)> {
+        let normal = super::mounts::normalize("/", guest);
+        let resolved = self.resolved(&normal, follow_last);
+        if resolved == normal {
+            return None;
+        }
+        let (zone, inside) = self.locate(&resolved)?;
+        let index = self.zones.iter().position(|z| std::ptr::eq(z, zone))?;
+        Some((index, inside.to_string()))
+    }
+
+    /// The same path in the guest's view with its links across zones resolved, for a retry
+    /// after a zone's `Dir` refused to follow one.
+    fn through_links(&self, guest: &str, follow_last: bool) -> Option<String> {
+        let normal = super::mounts::normalize("/", guest);
+        let resolved = self.resolved(&normal, follow_last);
+        (resolved != normal).then_some(resolved)
+    }
+
     /// What the symbolic link at a guest path holds, when it is one in a zone.
     fn link_target(&self, guest: &str) -> Option<String> {
         let (zone, rest) = self.locate(guest)?;
         if rest.is_empty() {
             return None;
         }
-        let target = zone.dir().ok()?.read_link(rest).ok()?;
+        // The contents as written: an absolute target is a guest path (cap-std's `read_link`
+        // refuses those).
+        let target = zone.dir().ok()?.read_link_contents(rest).ok()?;
         Some(target.to_string_lossy().into_owned())
+    }
+
+    /// What the symbolic link at a guest path holds (the directories on its way resolved in
+    /// the guest's view), for a `readlink` WASI refuses because the target is absolute.
+    pub(crate) fn read_link(&self, guest: &str) -> Option<String> {
+        let normal = super::mounts::normalize("/", guest);
+        self.link_target(&self.resolved(&normal, false))
     }
 
     /// True when the guest path is a directory in a zone.
     pub(crate) fn is_dir(&self, guest: &str) -> bool {
-        let Some((zone, rest)) = self.locate(guest) else {
+        let Some((_, rest)) = self.locate(guest) else {
             return false;
         };
-        let Ok(dir) = zone.dir() else {
-            return false;
-        };
-        rest.is_empty() || dir.metadata(rest).is_ok_and(|m| m.is_dir())
+        rest.is_empty() || self.metadata(guest, true).is_ok_and(|m| m.is_dir())
     }
 
     /// The names in a guest directory (unsorted), for globbing; empty when unreadable.
     pub(crate) fn list(&self, guest: &str) -> Vec<String> {
-        let Some((zone, rest)) = self.locate(guest) else {
-            return Vec::new();
-        };
-        let Ok(root) = zone.dir() else {
-            return Vec::new();
-        };
-        let dir = if rest.is_empty() {
-            root.open_dir(".")
-        } else {
-            root.open_dir(rest)
-        };
-        let Ok(dir) = dir else { return Vec::new() };
-        let Ok(entries) = dir.entries() else {
-            return Vec::new();
-        };
-        entries
-            .filter_map(Result::ok)
-            .filter_map(|e| e.file_name().into_string().ok())
-            .collect()
+        match self.open_dir_in_zone(guest) {
+            Err(error) if error.kind() == io::ErrorKind::PermissionDenied => self
+                .through_links(guest, true)
+                .and_then(|resolved| self.open_dir_in_zone(&resolved).ok()),
+            other => other.ok(),
+        }
+        .and_then(|dir| dir.entries().ok())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    fn open_dir_in_zone(&self, guest: &str) -> io::Result<cap_std::fs::Dir> {
+        let (zone, rest) = self.locate(guest).ok_or_else(not_found)?;
+        zone.dir()?
+            .open_dir(if rest.is_empty() { "." } else { rest })
     }
 }

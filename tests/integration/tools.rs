@@ -19,7 +19,7 @@ const CASES: &[(&str, &str, i32)] = &[
     ("env ls", "dir\nlines.txt\ntabs.txt\nutf8.txt\n", 0),
     ("env -i X=1 env", "PWD=/workspace\nX=1\n", 0),
     ("yes --bogus", "", 2),
-    ("find dir -type f -exec cat {} \\;", "b\nccccc\n", 0),
+    ("find dir -type f -exec cat {} \\; | sort", "b\nccccc\n", 0),
     ("find . -exec cat {} \\; -print", "", 1),
     ("find . -perm 644", "", 2),
     ("grep -P '(?<=a)b' lines.txt", "", 2),
@@ -482,6 +482,48 @@ fn awk_and_jq_survive_hostile_input() {
         "awk 'BEGIN { while ((getline l < \"/etc/passwd\") > 0) n++; print n + 0 }'",
     );
     assert_eq!(outside.stdout_text(), "0\n", "no host file is readable");
+}
+
+/// find, grep -r, du, tar c and ls -U walk a directory in the host's directory order, as GNU's
+/// tools do (their lines then match GNU's line for line), whatever that order is here.
+#[test]
+fn walks_follow_the_host_directory_order() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    let many = host.out().join("many");
+    fs::create_dir(&many).unwrap();
+    for i in 0..40 {
+        fs::write(many.join(format!("f{i:02}-{}.txt", i * 7919 % 97)), "x\n").unwrap();
+    }
+    let host_order: Vec<String> = fs::read_dir(&many)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut sorted = host_order.clone();
+    sorted.sort();
+    let names = |line: &str, strip: &dyn Fn(&str) -> Option<String>| -> Vec<String> {
+        let output = run(&sandbox, line);
+        assert_eq!(output.exit_code, 0, "{line}: {}", output.stderr_text());
+        output.stdout_text().lines().filter_map(strip).collect()
+    };
+    let last_part = |line: &str| -> Option<String> {
+        let name = line.rsplit(['/', '\t']).next()?;
+        (name.starts_with('f') && name.ends_with(".txt")).then(|| name.to_string())
+    };
+    for line in [
+        "find /out/many -type f",
+        "grep -rl x /out/many",
+        "du -a /out/many",
+        "ls -U /out/many",
+        "tar cf - -C /out many | tar tf -",
+    ] {
+        assert_eq!(names(line, &last_part), host_order, "{line}");
+    }
+    assert_eq!(
+        names("ls /out/many", &last_part),
+        sorted,
+        "ls sorts by name"
+    );
 }
 
 /// bc does arbitrary-precision arithmetic for any line an agent pipes in: sizes, exponents,

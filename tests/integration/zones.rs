@@ -188,3 +188,63 @@ fn symlinks_that_point_outside_are_refused_for_reading_and_writing() {
         "links that stay inside a zone work"
     );
 }
+
+#[test]
+fn absolute_links_resolve_in_the_guest_view_across_zones() {
+    let host = Host::new();
+    let sandbox = host.sandbox();
+    let setup = run(
+        &sandbox,
+        "ln -s /workspace/hello.txt /out/l && ln -s /workspace/sub /out/d && \
+         ln -s /etc/passwd /out/p",
+    );
+    assert_eq!(setup.exit_code, 0, "{}", setup.stderr_text());
+    let cases: &[(&str, &str, i32)] = &[
+        ("cat /out/l", "hello from the workspace\n", 0),
+        ("cat < /out/l", "hello from the workspace\n", 0),
+        ("[ -f /out/l ] && echo file", "file\n", 0),
+        ("readlink /out/l", "/workspace/hello.txt\n", 0),
+        ("wc -l < /out/d/nested.txt", "3\n", 0),
+        ("ls /out/d", "nested.txt\n", 0),
+        ("echo /out/d/*", "/out/d/nested.txt\n", 0),
+        ("cd /out/d && pwd -P", "/workspace/sub\n", 0),
+        (
+            "cp /out/l /out/copy && cat /out/copy",
+            "hello from the workspace\n",
+            0,
+        ),
+        (
+            "ln -s /tmp/f /out/t && echo through > /out/t && cat /tmp/f",
+            "through\n",
+            0,
+        ),
+        ("cat /out/p", "", 1),
+    ];
+    for (line, stdout, code) in cases {
+        let output = run(&sandbox, line);
+        assert_eq!(
+            output.stdout_text(),
+            *stdout,
+            "{line}: {}",
+            output.stderr_text()
+        );
+        assert_eq!(output.exit_code, *code, "{line}: {}", output.stderr_text());
+    }
+    let refused = run(&sandbox, "echo x > /out/l");
+    assert!(
+        refused.stderr_text().contains("Read-only file system"),
+        "the ro zone behind the link stays read-only: {}",
+        refused.stderr_text()
+    );
+    let copy = run(&sandbox, "cp /out/copy /out/l");
+    assert_ne!(copy.exit_code, 0, "cp through the link into the ro zone");
+    assert_eq!(
+        fs::read_to_string(host.workspace().join("hello.txt")).unwrap(),
+        "hello from the workspace\n"
+    );
+    assert_eq!(
+        fs::read_link(host.out().join("l")).unwrap(),
+        std::path::Path::new("/workspace/hello.txt"),
+        "the link holds the guest path as written"
+    );
+}

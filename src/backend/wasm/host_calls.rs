@@ -1,6 +1,6 @@
 //! The host calls the toolset imports besides WASI (module `zonebox`): reading and setting a
-//! file's permission bits, and the zones with their file systems' sizes (for `df`), none of which
-//! WASI preview 1 can express. A guest path is resolved to its zone here and the file is reached
+//! file's permission bits, links to absolute guest paths, and the zones with their file systems'
+//! sizes (for `df`), none of which WASI preview 1 can express. A guest path is resolved to its zone here and the file is reached
 //! only through a cap-std `Dir` of that zone, so `..` and symbolic links cannot leave it; ro zones
 //! refuse changes.
 
@@ -14,6 +14,7 @@ use wasmtime::{Caller, Extern, Linker};
 // WASI errno values (preview 1), which the guest turns into io::Error as for any WASI call.
 const ERRNO_SUCCESS: i32 = 0;
 const ERRNO_ACCES: i32 = 2;
+const ERRNO_EXIST: i32 = 20;
 const ERRNO_FAULT: i32 = 21;
 const ERRNO_INVAL: i32 = 28;
 const ERRNO_IO: i32 = 29;
@@ -51,6 +52,27 @@ pub(crate) fn add_to_linker(linker: &mut Linker<RunState>) -> Result<(), Error> 
                 match mode_of(&caller.data().zones, &path) {
                     Ok(mode) => write_u32(&mut caller, out, mode),
                     Err(e) => errno(Err(e)),
+                }
+            },
+        )
+        .map_err(link_error)?;
+    linker
+        .func_wrap(
+            "zonebox",
+            "symlink",
+            |mut caller: Caller<'_, RunState>,
+             target: i32,
+             target_len: i32,
+             link: i32,
+             link_len: i32|
+             -> i32 {
+                let target = match guest_path(&mut caller, target, target_len) {
+                    Ok(target) => target,
+                    Err(code) => return code,
+                };
+                match guest_path(&mut caller, link, link_len) {
+                    Ok(link) => errno(absolute_symlink(&caller.data().zones, &target, &link)),
+                    Err(code) => code,
                 }
             },
         )
@@ -174,6 +196,25 @@ fn set_mode(zones: &[Mount], path: &str, mode: u32) -> Result<(), HostError> {
     Ok(())
 }
 
+/// `ln -s /absolute/target link`: WASI makes no link to an absolute path (its handle could not
+/// follow one), so this call writes it, in a writable zone, as the guest gave it. The guest's
+/// view resolves it later (a target in another zone is reached through that zone; one outside
+/// every zone stays unreachable); no host-side part of zonebox follows it on the host.
+fn absolute_symlink(zones: &[Mount], target: &str, link: &str) -> Result<(), HostError> {
+    if !target.starts_with('/') || target.contains('\0') {
+        return Err(HostError::Errno(ERRNO_INVAL));
+    }
+    let (zone, inside) = locate(zones, link).map_err(HostError::Errno)?;
+    if !zone.writable {
+        return Err(HostError::Errno(ERRNO_ROFS));
+    }
+    if inside.as_os_str().is_empty() {
+        return Err(HostError::Errno(ERRNO_EXIST));
+    }
+    zone.dir()?.symlink_contents(target, &inside)?;
+    Ok(())
+}
+
 fn mode_of(zones: &[Mount], path: &str) -> Result<u32, HostError> {
     let (zone, inside) = locate(zones, path).map_err(HostError::Errno)?;
     let dir = zone.dir()?;
@@ -201,6 +242,7 @@ fn errno(result: Result<(), HostError>) -> i32 {
             std::io::ErrorKind::PermissionDenied => ERRNO_ACCES,
             std::io::ErrorKind::NotADirectory => ERRNO_NOTDIR,
             std::io::ErrorKind::ReadOnlyFilesystem => ERRNO_ROFS,
+            std::io::ErrorKind::AlreadyExists => ERRNO_EXIST,
             _ => ERRNO_IO,
         },
     }

@@ -214,25 +214,29 @@ fn copy_directory(
     ok
 }
 
-/// The names in a directory, sorted by their bytes.
-pub fn sorted_entries(dir: &Path) -> io::Result<Vec<std::ffi::OsString>> {
-    let mut names = fs::read_dir(dir)?
+/// The names in a directory in the host's directory order, the order GNU's find, du, grep -r and
+/// tar walk in (it varies from one file system to another).
+pub fn entries(dir: &Path) -> io::Result<Vec<std::ffi::OsString>> {
+    fs::read_dir(dir)?
         .map(|entry| entry.map(|e| e.file_name()))
-        .collect::<io::Result<Vec<_>>>()?;
+        .collect()
+}
+
+/// The names in a directory, sorted by their bytes (diff -r and cp -r).
+pub fn sorted_entries(dir: &Path) -> io::Result<Vec<std::ffi::OsString>> {
+    let mut names = entries(dir)?;
     names.sort();
     Ok(names)
 }
 
 /// The names in a directory with their types as the listing gives them (no extra call per
-/// entry), sorted by their bytes.
-pub fn sorted_entries_with_types(
+/// entry), in the host's directory order.
+pub fn entries_with_types(
     dir: &Path,
 ) -> io::Result<Vec<(std::ffi::OsString, Option<fs::FileType>)>> {
-    let mut entries = fs::read_dir(dir)?
+    fs::read_dir(dir)?
         .map(|entry| entry.map(|e| (e.file_name(), e.file_type().ok())))
-        .collect::<io::Result<Vec<_>>>()?;
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(entries)
+        .collect()
 }
 
 fn is_newer(source: &Metadata, dest: &Metadata) -> bool {

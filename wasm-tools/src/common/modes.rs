@@ -1,5 +1,6 @@
 //! What WASI preview 1 cannot say, asked of the zonebox host calls on wasm (which confine every
-//! answer to the zones): file permission bits, and the zones with their file systems' sizes.
+//! answer to the zones): file permission bits, links to absolute guest paths, and the zones with
+//! their file systems' sizes.
 //! Natively (the toolset's unit tests) std answers the first.
 
 use std::io;
@@ -12,6 +13,12 @@ mod host {
         pub fn chmod(path: *const u8, len: usize, mode: u32) -> i32;
         pub fn mode(path: *const u8, len: usize, out: *mut u32) -> i32;
         pub fn zone(index: i32, out: *mut u8) -> i32;
+        pub fn symlink(
+            target: *const u8,
+            target_len: usize,
+            link: *const u8,
+            link_len: usize,
+        ) -> i32;
     }
 }
 
@@ -47,6 +54,22 @@ pub fn mode(path: &Path) -> io::Result<u32> {
         use std::os::unix::fs::PermissionsExt;
         check(0)?;
         Ok(std::fs::metadata(text)?.permissions().mode() & 0o7777)
+    }
+}
+
+/// Makes a symbolic link to an absolute guest path (which WASI refuses to make): the guest's
+/// view resolves it, into another zone too.
+pub fn absolute_symlink(target: &Path, link: &Path) -> io::Result<()> {
+    let link = absolute(link)?.to_string_lossy().into_owned();
+    let target = target.to_string_lossy().into_owned();
+    #[cfg(target_os = "wasi")]
+    {
+        // SAFETY: each pointer and length describe their string.
+        check(unsafe { host::symlink(target.as_ptr(), target.len(), link.as_ptr(), link.len()) })
+    }
+    #[cfg(not(target_os = "wasi"))]
+    {
+        std::os::unix::fs::symlink(target, link)
     }
 }
 

@@ -103,13 +103,13 @@ fn walk(
     let visible = options.max_depth.is_none_or(|max| depth <= max);
     let mut size = usage_of(options, &metadata);
     if metadata.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path)
+        // The host's directory order, as GNU du walks.
+        let entries: Vec<_> = std::fs::read_dir(path)
             .map_err(|e| {
                 ToolError::failure(format!("cannot read directory '{shown}': {}", describe(&e)))
             })?
             .filter_map(Result::ok)
             .collect();
-        entries.sort_by_key(|e| e.file_name());
         for entry in entries {
             let child = format!(
                 "{}/{}",

@@ -1,8 +1,9 @@
 //! find: walk trees and evaluate an expression on each file. Tests: -name -iname -path -ipath
 //! -wholename -type -size -mtime -mmin -newer -empty -true -false; actions: -print -print0
 //! -printf -delete -prune -quit; operators: ! -not -a -and -o -or ( ); options: -maxdepth
-//! -mindepth -depth. Directories are walked in name order. `-exec`, `-execdir` and `-ok` start
-//! other commands, which is the zonebox shell's work: they are refused with that reason.
+//! -mindepth -depth. Directories are walked in the host's directory order, as GNU find walks.
+//! `-exec`, `-execdir` and `-ok` start other commands, which is the zonebox shell's work: they
+//! are refused with that reason.
 
 use crate::common::glob;
 use crate::common::io::{describe, out, warn};
@@ -445,7 +446,7 @@ impl Walk<'_> {
             self.evaluate(expr, &entry, &mut effects)?;
         }
         if entry.is_dir() && depth < self.settings.max_depth && !effects.prune && !self.quit {
-            match crate::common::fsops::sorted_entries_with_types(Path::new(path)) {
+            match crate::common::fsops::entries_with_types(Path::new(path)) {
                 Ok(names) => {
                     for (name, child_kind) in names {
                         if self.quit {

@@ -267,9 +267,9 @@ impl Search<'_> {
         }
     }
 
-    /// Walks a directory in name order (GNU walks in directory order, which varies by machine).
+    /// Walks a directory in the host's directory order, as GNU grep does.
     fn directory(&mut self, path: &Path, shown: &str) -> Result<(), ToolError> {
-        let mut names = match crate::common::fsops::sorted_entries(path) {
+        let mut names = match crate::common::fsops::entries(path) {
             Ok(names) => names,
             Err(error) => {
                 self.complain(format!(

@@ -1,5 +1,8 @@
 //! ln: make links (-s symbolic; -f replaces, -n/-T treat the destination as a file, -t DIR, -v).
-//! Hard links work within one zone; across zones WASI refuses them.
+//! Hard links work within one zone; across zones WASI refuses them. A symbolic link to an
+//! absolute path is written relative when its target is in the link's own zone (it then
+//! resolves on the host too), else as given, through a zonebox host call (WASI makes no link to
+//! an absolute path): the guest's view resolves it, into another zone as well.
 
 use crate::common::ToolResult;
 use crate::common::args::{self, Arg};
@@ -44,7 +47,9 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             true => relative_within_zone(&source, &link).unwrap_or(source),
             false => source,
         };
-        let result = if symbolic {
+        let result = if symbolic && source.is_absolute() {
+            crate::common::modes::absolute_symlink(&source, &link)
+        } else if symbolic {
             crate::common::fileinfo::symlink(&source, &link)
         } else {
             fs::hard_link(&source, &link)
@@ -62,16 +67,10 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
                 } else {
                     "hard link"
                 };
-                let hint = if symbolic && source.is_absolute() {
-                    " (the sandbox makes links to absolute paths only within the link's own \
-                     zone: use a relative target)"
-                } else {
-                    ""
-                };
                 warn(
                     tool,
                     format!(
-                        "failed to create {kind} '{}': {}{hint}",
+                        "failed to create {kind} '{}': {}",
                         link.display(),
                         describe(&error)
                     ),

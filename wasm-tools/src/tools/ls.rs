@@ -1,4 +1,4 @@
-//! ls: list directory contents (-l -a -A -1 -d -R -r -t -S -h -F -p, --color=never).
+//! ls: list directory contents (-l -a -A -1 -d -R -r -t -S -U -f -h -F -p, --color=never).
 //! The sandbox has no owners or modes: -l shows the guest's fixed user and conventional modes.
 
 use crate::common::args::{self, Arg};
@@ -18,11 +18,21 @@ struct Options {
     directory: bool,
     recursive: bool,
     reverse: bool,
-    by_time: bool,
-    by_size: bool,
+    order: Order,
     human: bool,
     classify: bool,
     slash_dirs: bool,
+}
+
+/// How entries are listed; the last of `-t`, `-S`, `-U`/`-f` given wins, as in GNU ls.
+#[derive(Default, PartialEq)]
+enum Order {
+    #[default]
+    Name,
+    Time,
+    Size,
+    /// The host's directory order (`-U`, `-f`); operands in command-line order.
+    Directory,
 }
 
 struct Entry {
@@ -43,8 +53,14 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             Arg::Short('d') | Arg::Long("directory") => options.directory = true,
             Arg::Short('R') | Arg::Long("recursive") => options.recursive = true,
             Arg::Short('r') | Arg::Long("reverse") => options.reverse = true,
-            Arg::Short('t') => options.by_time = true,
-            Arg::Short('S') => options.by_size = true,
+            Arg::Short('t') => options.order = Order::Time,
+            Arg::Short('S') => options.order = Order::Size,
+            Arg::Short('U') => options.order = Order::Directory,
+            // GNU 9's -f: all entries, in directory order (-l and the rest still apply).
+            Arg::Short('f') => {
+                options.order = Order::Directory;
+                options.all = true;
+            }
             Arg::Short('h') | Arg::Long("human-readable") => options.human = true,
             Arg::Short('F') | Arg::Long("classify") => options.classify = true,
             Arg::Short('p') => options.slash_dirs = true,
@@ -102,9 +118,11 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         }
     }
     sort(&options, &mut files);
-    dirs.sort();
-    if options.reverse {
-        dirs.reverse();
+    if options.order != Order::Directory {
+        dirs.sort();
+        if options.reverse {
+            dirs.reverse();
+        }
     }
     let show_headers = options.recursive || files.len() + dirs.len() > 1;
     print_entries(&options, &files, false)?;
@@ -214,6 +232,9 @@ fn list_directory(
 }
 
 fn sort(options: &Options, entries: &mut [Entry]) {
+    if options.order == Order::Directory {
+        return;
+    }
     entries.sort_by(|a, b| a.name.cmp(&b.name));
     let modified = |e: &Entry| {
         e.metadata
@@ -222,10 +243,10 @@ fn sort(options: &Options, entries: &mut [Entry]) {
             .unwrap_or(SystemTime::UNIX_EPOCH)
     };
     let size = |e: &Entry| e.metadata.as_ref().map_or(0, Metadata::len);
-    if options.by_size {
-        entries.sort_by_key(|e| std::cmp::Reverse(size(e)));
-    } else if options.by_time {
-        entries.sort_by_key(|e| std::cmp::Reverse(modified(e)));
+    match options.order {
+        Order::Size => entries.sort_by_key(|e| std::cmp::Reverse(size(e))),
+        Order::Time => entries.sort_by_key(|e| std::cmp::Reverse(modified(e))),
+        Order::Name | Order::Directory => {}
     }
     if options.reverse {
         entries.reverse();

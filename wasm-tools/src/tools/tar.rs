@@ -378,7 +378,7 @@ fn create(tool: &'static str, options: &Options) -> ToolResult {
     Ok(status)
 }
 
-/// Adds a path (recursively for directories, in name order) under its name as written.
+/// Adds a path (recursively for directories, in directory order) under its name as written.
 fn add(
     builder: &mut tar::Builder<Vec<u8>>,
     source: &Path,
@@ -421,7 +421,8 @@ fn add(
         header.set_size(0);
         let dir_name = format!("{}/", name.trim_end_matches('/'));
         builder.append_data(&mut header, &dir_name, std::io::empty())?;
-        for child in crate::common::fsops::sorted_entries(source)? {
+        // The host's directory order, as GNU tar's default --sort=none.
+        for child in crate::common::fsops::entries(source)? {
             let child_name = format!("{}/{}", name.trim_end_matches('/'), child.to_string_lossy());
             add(builder, &source.join(&child), &child_name, options)?;
         }
