@@ -153,7 +153,7 @@ impl<'a> Walker<'a> {
             Command::Compound(compound, redirects) => {
                 self.compound(compound, certain);
                 for redirect in redirects.iter().flat_map(|r| r.0.iter()) {
-                    self.redirect(redirect, false);
+                    self.redirect(redirect, true);
                 }
             }
             Command::Function(definition) => {
@@ -317,9 +317,9 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// A redirect's words and commands; `in_simple` for a simple command's (where `> >(cmd)`
-    /// runs in the wasm shell).
-    fn redirect(&mut self, redirect: &IoRedirect, in_simple: bool) {
+    /// A redirect's words and commands; `writes_substitute` where `> >(cmd)` runs in the wasm
+    /// shell (a simple or compound command's redirects).
+    fn redirect(&mut self, redirect: &IoRedirect, writes_substitute: bool) {
         match redirect {
             IoRedirect::File(_, _, target) => match target {
                 IoFileRedirectTarget::Filename(word) | IoFileRedirectTarget::Duplicate(word) => {
@@ -334,11 +334,12 @@ impl<'a> Walker<'a> {
                         walker.list(&subshell.list, false)
                     });
                 }
-                // `> >(cmd)` of a simple command: the shell runs `cmd` on what was written.
+                // `> >(cmd)` of a simple or compound command: the shell runs `cmd` on what was
+                // written.
                 IoFileRedirectTarget::ProcessSubstitution(
                     ProcessSubstitutionKind::Write,
                     subshell,
-                ) if in_simple
+                ) if writes_substitute
                     && matches!(
                         redirect,
                         IoRedirect::File(

@@ -478,15 +478,34 @@ impl<'a> Interp<'a> {
                 Command::Simple(simple) => self.run_simple(state, io, simple).await,
                 Command::Compound(compound, redirects) => {
                     let redirects = redirects.as_ref().map_or(&[][..], |r| &r.0[..]);
-                    let Some(io) = self.redirected(state, io, redirects).await? else {
+                    // `{ …; } > >(cmd)`: the compound writes a file that `cmd` reads after it.
+                    let mut made = super::process_sub::Substitutions::default();
+                    let redirected = match self
+                        .substitute_write_redirects(state, io, redirects.iter(), &mut made)
+                        .await?
+                    {
+                        Some(redirects) => self.redirected(state, io, &redirects).await?,
+                        None => None,
+                    };
+                    let Some(inner) = redirected else {
                         // The compound's own redirection failed: `set -e` holds for it, as
                         // for a simple command (what fails inside a compound does not).
+                        self.finish_substitutions(state, io, made).await?;
                         if state.options.errexit && state.conditions == 0 {
                             return Err(Unwind::Exit(1));
                         }
                         return Ok(1);
                     };
-                    self.run_compound(state, &io, compound).await
+                    let result = self.run_compound(state, &inner, compound).await;
+                    if made.is_empty() {
+                        return result;
+                    }
+                    // What `cmd` prints goes where the compound's own output would have gone.
+                    let finished = self.finish_substitutions(state, io, made).await;
+                    match (result, finished) {
+                        (Err(unwind), _) | (Ok(_), Err(unwind)) => Err(unwind),
+                        (Ok(status), Ok(())) => Ok(status),
+                    }
                 }
                 Command::Function(definition) => {
                     let name = definition.fname.value.clone();

@@ -10,7 +10,9 @@ use super::state::ShellState;
 use crate::policy::ZoneMode;
 use crate::stdio::Input;
 use crate::zones::OpenFor;
-use brush_parser::ast::{ProcessSubstitutionKind, SubshellCommand};
+use brush_parser::ast::{
+    IoFileRedirectKind, IoFileRedirectTarget, IoRedirect, ProcessSubstitutionKind, SubshellCommand,
+};
 use std::io::Write;
 
 /// The files of one command's process substitutions, and the `>(…)` commands to run after it.
@@ -113,6 +115,50 @@ impl Interp<'_> {
                 Ok(false)
             }
         }
+    }
+
+    /// A command's redirects with each `> >(cmd)` (`2>> >(cmd)`, …) made a file in the scratch
+    /// zone, which `cmd` reads once the command has ended (as `>(cmd)` among words does);
+    /// `None` after a message when one cannot be made.
+    pub(super) async fn substitute_write_redirects<'c>(
+        &self,
+        state: &mut ShellState,
+        io: &Io,
+        redirects: impl Iterator<Item = &'c IoRedirect>,
+        made: &mut Substitutions<'c>,
+    ) -> Result<Option<Vec<IoRedirect>>, Unwind> {
+        let mut rewritten = Vec::new();
+        for redirect in redirects {
+            if let IoRedirect::File(
+                fd,
+                kind @ (IoFileRedirectKind::Write
+                | IoFileRedirectKind::Append
+                | IoFileRedirectKind::Clobber),
+                IoFileRedirectTarget::ProcessSubstitution(
+                    substitution @ ProcessSubstitutionKind::Write,
+                    subshell,
+                ),
+            ) = redirect
+            {
+                match self
+                    .process_substitution(state, io, substitution, subshell, made)
+                    .await?
+                {
+                    Ok(path) => rewritten.push(IoRedirect::File(
+                        *fd,
+                        kind.clone(),
+                        IoFileRedirectTarget::Filename(path.into()),
+                    )),
+                    Err(message) => {
+                        io.report(&format!("sh: {message}\n"));
+                        return Ok(None);
+                    }
+                }
+            } else {
+                rewritten.push(redirect.clone());
+            }
+        }
+        Ok(Some(rewritten))
     }
 
     /// After the command: each `>(…)` reads what was written for it; then the files go.

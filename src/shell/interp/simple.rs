@@ -14,8 +14,8 @@ use crate::shell::script::{self, ScriptKind};
 use crate::zones::normalize;
 use brush_parser::ast::SourceLocation;
 use brush_parser::ast::{
-    Assignment, CommandPrefixOrSuffixItem, FunctionBody, IoFileRedirectKind, IoFileRedirectTarget,
-    IoRedirect, ProcessSubstitutionKind, SimpleCommand, Word,
+    Assignment, CommandPrefixOrSuffixItem, FunctionBody, IoFileRedirectTarget, IoRedirect,
+    SimpleCommand, Word,
 };
 
 /// Under `shopt -s expand_aliases`, a command whose name is an alias (unquoted, not already
@@ -250,39 +250,12 @@ impl Interp<'_> {
         } else {
             self.expand_words(state, io, &words).await?
         };
-        // `> >(cmd)`, `2>> >(cmd)`: the command writes a file in the scratch zone, which `cmd`
-        // reads when the command has ended (as `>(cmd)` among the words does).
-        let mut substituted: Vec<(usize, String)> = Vec::new();
-        for (at, redirect) in redirects.iter().enumerate() {
-            if let IoRedirect::File(
-                _,
-                IoFileRedirectKind::Write
-                | IoFileRedirectKind::Append
-                | IoFileRedirectKind::Clobber,
-                IoFileRedirectTarget::ProcessSubstitution(
-                    kind @ ProcessSubstitutionKind::Write,
-                    subshell,
-                ),
-            ) = redirect
-            {
-                match self
-                    .process_substitution(state, io, kind, subshell, made)
-                    .await?
-                {
-                    Ok(path) => substituted.push((at, path)),
-                    Err(message) => {
-                        io.report(&format!("sh: {message}\n"));
-                        return Ok(1);
-                    }
-                }
-            }
-        }
-        let mut redirects: Vec<IoRedirect> = redirects.into_iter().cloned().collect();
-        for (at, path) in substituted {
-            if let IoRedirect::File(_, _, target) = &mut redirects[at] {
-                *target = IoFileRedirectTarget::Filename(path.into());
-            }
-        }
+        let Some(mut redirects) = self
+            .substitute_write_redirects(state, io, redirects.iter().copied(), made)
+            .await?
+        else {
+            return Ok(1);
+        };
         let mut opened_named = Vec::new();
         if !named.is_empty() {
             match self.name_descriptors(state, io, &mut redirects, &named) {
