@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and dispatch. Exit codes: the command's own
 //! status for `run`; 2 for a bad flag, policy or command line; 125 when zonebox itself fails.
 
+mod out;
 mod policy_cmd;
 mod progress;
 mod route;

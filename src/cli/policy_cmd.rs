@@ -23,7 +23,7 @@ pub(crate) fn run(command: PolicyCommand) -> anyhow::Result<ExitCode> {
         overrides,
     };
     let policy = choice.load()?;
-    println!("# {}: valid", file.display());
-    print!("{}", policy.to_toml());
+    super::out::print(&format!("# {}: valid\n", file.display()))?;
+    super::out::print(&policy.to_toml())?;
     Ok(ExitCode::SUCCESS)
 }

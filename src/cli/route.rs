@@ -31,11 +31,11 @@ pub(crate) fn run(args: RouteArgs) -> anyhow::Result<ExitCode> {
     let policy = args.policy.load()?;
     let decision = zonebox::router::route_line(&policy, &args.line)?;
     if args.json {
-        println!("{}", serde_json::to_string(&decision)?);
+        super::out::print(&format!("{}\n", serde_json::to_string(&decision)?))?;
     } else {
-        print!("{decision}");
+        super::out::print(&decision.to_string())?;
         if let Some(message) = decision.denial_message() {
-            println!("{message}");
+            super::out::print(&format!("{message}\n"))?;
         }
     }
     Ok(match decision.route {

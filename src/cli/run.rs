@@ -70,7 +70,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             limit: output.limit,
             decision: output.decision.as_ref(),
         };
-        println!("{}", serde_json::to_string(&json)?);
+        super::out::print(&format!("{}\n", serde_json::to_string(&json)?))?;
     } else {
         // A closed stdout (e.g. `| head`) is not zonebox's failure: ignore write errors here.
         let _ = std::io::stdout().write_all(&output.stdout);

@@ -14,9 +14,9 @@ pub(crate) fn run(args: ToolsArgs) -> anyhow::Result<ExitCode> {
     let sandbox = progress::sandbox(zonebox::Policy::default_policy()?)?;
     for tool in sandbox.tools()? {
         if args.long {
-            println!("{:<10} {}", tool.name, tool.summary);
+            super::out::print(&format!("{:<10} {}\n", tool.name, tool.summary))?;
         } else {
-            println!("{}", tool.name);
+            super::out::print(&format!("{}\n", tool.name))?;
         }
     }
     Ok(ExitCode::SUCCESS)

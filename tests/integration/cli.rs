@@ -368,6 +368,43 @@ fn native_commands_are_denied_with_126_and_names_found_at_run_time_exit_127() {
     assert_eq!(text(&output.stderr), "python3: command not found\n");
 }
 
+/// A reader that goes away (`zonebox tools | grep -q x`, `| head -1`) ends zonebox's output
+/// quietly: no panic, status 0.
+#[test]
+fn a_closed_stdout_is_a_normal_end() {
+    use std::io::Read;
+    let host = Host::new();
+    for args in [
+        vec!["tools", "--long"],
+        vec!["route", "ls -la"],
+        vec![
+            "policy",
+            "check",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/policies/default.toml"),
+        ],
+        vec!["run", "--json", "seq 100000"],
+    ] {
+        let mut child = zonebox(&host.workspace())
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end at once: every write zonebox makes meets a broken pipe.
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(status.success(), "{args:?}: {status:?} {stderr}");
+    }
+}
+
 #[test]
 fn tools_lists_the_toolset_one_a_line() {
     let host = Host::new();
