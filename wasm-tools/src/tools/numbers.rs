@@ -71,7 +71,9 @@ fn prime_factors(mut n: u128) -> Vec<u128> {
 }
 
 fn is_small_prime(p: u128) -> bool {
-    (2..p).take_while(|d| d * d <= p).all(|d| !p.is_multiple_of(d))
+    (2..p)
+        .take_while(|d| d * d <= p)
+        .all(|d| !p.is_multiple_of(d))
 }
 
 fn add_mod(a: u128, b: u128, m: u128) -> u128 {

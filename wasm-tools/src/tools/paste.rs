@@ -26,8 +26,43 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         }
     }
     let files = crate::common::io::inputs_or_stdin(files);
+    // Standard input named more than once (`paste - - -`) is one stream the `-` columns take
+    // lines from in turn (in serial mode the first takes it all), as GNU's.
+    let stdin_columns = files.iter().filter(|name| *name == "-").count();
+    let mut stdin_lines: Option<Vec<Vec<u8>>> = None;
+    let mut stdin_seen = 0;
     let mut columns = Vec::new();
     for name in &files {
+        if name == "-" && stdin_columns > 1 {
+            if stdin_lines.is_none() {
+                let mut input = open_input("-")?;
+                let lines = records(&mut input, terminator)?;
+                stdin_lines = Some(
+                    lines
+                        .iter()
+                        .map(|l| chomp(l, terminator).to_vec())
+                        .collect(),
+                );
+            }
+            let lines = stdin_lines.as_deref().unwrap_or_default();
+            let column: Vec<Vec<u8>> = if serial {
+                if stdin_seen == 0 {
+                    lines.to_vec()
+                } else {
+                    Vec::new()
+                }
+            } else {
+                lines
+                    .iter()
+                    .skip(stdin_seen)
+                    .step_by(stdin_columns)
+                    .cloned()
+                    .collect()
+            };
+            stdin_seen += 1;
+            columns.push(column);
+            continue;
+        }
         match open_input(name)
             .map_err(ToolError::from)
             .and_then(|mut input| records(&mut input, terminator))

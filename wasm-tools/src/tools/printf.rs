@@ -103,22 +103,34 @@ impl Printer {
         false
     }
 
-    fn amount(&mut self, amount: Amount) -> Option<usize> {
+    /// A width or precision, taken from the next argument for `*` (which may be negative).
+    fn amount(&mut self, amount: Amount) -> Option<i128> {
         match amount {
             Amount::None => None,
-            Amount::Given(n) => Some(n),
+            Amount::Given(n) => Some(n as i128),
             Amount::FromArgument => {
                 let arg = self.take().unwrap_or_default();
-                Some(self.integer(&arg).clamp(0, 1 << 20) as usize)
+                Some(self.integer(&arg).clamp(-(1 << 20), 1 << 20))
             }
         }
     }
 
+    /// The conversion's width and precision: a negative `*` width left-justifies, a negative
+    /// `*` precision is none at all.
+    fn sized(&mut self, parsed: cformat::Parsed) -> cformat::Spec {
+        let mut spec = parsed.spec;
+        let width = self.amount(parsed.width);
+        spec.left |= width.is_some_and(|w| w < 0);
+        spec.width = width.map(|w| w.unsigned_abs() as usize);
+        spec.precision = self
+            .amount(parsed.precision)
+            .and_then(|p| usize::try_from(p).ok());
+        spec
+    }
+
     /// Writes one conversion; returns true when a `%b` argument held `\c`.
     fn convert(&mut self, parsed: cformat::Parsed) -> bool {
-        let mut spec = parsed.spec;
-        spec.width = self.amount(parsed.width);
-        spec.precision = self.amount(parsed.precision);
+        let mut spec = self.sized(parsed);
         let arg = self.take();
         let text = match spec.conversion {
             b's' => cformat::text(&spec, arg.as_deref().unwrap_or("")),
@@ -170,9 +182,7 @@ impl Printer {
         let Some(parsed) = cformat::parse(&as_text) else {
             return;
         };
-        let mut spec = parsed.spec;
-        spec.width = self.amount(parsed.width);
-        spec.precision = self.amount(parsed.precision);
+        let spec = self.sized(parsed);
         let arg = self.take().unwrap_or_default();
         let seconds = match arg.as_str() {
             "" | "-1" | "-2" => crate::common::time::unix_seconds(std::time::SystemTime::now()),

@@ -1,4 +1,4 @@
-//! sort: sort lines (-b -d -f -g -h -i -n -r -V, -k KEYDEF, -t SEP, -u, -s, -c, -C, -o FILE,
+//! sort: sort lines (-b -d -f -g -h -i -M -n -r -V, -k KEYDEF, -t SEP, -u, -s, -c, -C, -o FILE,
 //! -z, -m) the way GNU sort does in the C locale, last-resort comparison included. As in GNU,
 //! trouble (a bad key, an unreadable file) exits 2 and disorder found by -c exits 1.
 
@@ -16,6 +16,7 @@ struct Order {
     fold: bool,
     general: bool,
     human: bool,
+    month: bool,
     printable: bool,
     numeric: bool,
     reverse: bool,
@@ -32,6 +33,7 @@ impl Order {
             'g' => self.general = true,
             'h' => self.human = true,
             'i' => self.printable = true,
+            'M' => self.month = true,
             'n' => self.numeric = true,
             'r' => self.reverse = true,
             'V' => self.version = true,
@@ -81,6 +83,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             Arg::Long("general-numeric-sort") => global.general = true,
             Arg::Long("human-numeric-sort") => global.human = true,
             Arg::Long("ignore-nonprinting") => global.printable = true,
+            Arg::Long("month-sort") => global.month = true,
             Arg::Long("numeric-sort") => global.numeric = true,
             Arg::Long("reverse") => global.reverse = true,
             Arg::Long("version-sort") => global.version = true,
@@ -365,6 +368,8 @@ fn compare_with(order: Order, a: &[u8], b: &[u8]) -> Ordering {
         general(a, b)
     } else if order.human {
         human(a).partial_cmp(&human(b)).unwrap_or(Ordering::Equal)
+    } else if order.month {
+        month(a).cmp(&month(b))
     } else if order.version {
         version(a, b)
     } else if order.dictionary || order.fold || order.printable {
@@ -434,6 +439,24 @@ fn general(a: &[u8], b: &[u8]) -> Ordering {
             .partial_cmp(&y)
             .unwrap_or_else(|| x.is_nan().cmp(&y.is_nan()).reverse()),
     }
+}
+
+/// GNU -M: JAN < FEB < … < DEC by the first three letters after leading blanks, any case;
+/// anything else comes before JAN.
+fn month(text: &[u8]) -> u8 {
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"JAN", b"FEB", b"MAR", b"APR", b"MAY", b"JUN", b"JUL", b"AUG", b"SEP", b"OCT", b"NOV",
+        b"DEC",
+    ];
+    let text = trim_blanks(text);
+    let Some(head) = text.get(..3) else {
+        return 0;
+    };
+    let upper = head.to_ascii_uppercase();
+    MONTHS
+        .iter()
+        .position(|m| m[..] == upper[..])
+        .map_or(0, |i| i as u8 + 1)
 }
 
 /// GNU -h: the number scaled by its SI suffix (K M G T P E Z Y).

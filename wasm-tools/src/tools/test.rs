@@ -16,22 +16,40 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         }
         words.pop();
     }
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    Ok(if by_count(&words)? { 0 } else { 1 })
+}
+
+/// POSIX decides by the number of arguments before any grammar: with up to four, a binary
+/// operator in the middle of three wins over `!` and `(` (`test '!' = '!'` compares strings),
+/// and a leading `!` negates what the rest would say.
+fn by_count(words: &[&str]) -> Result<bool, ToolError> {
+    match words {
+        [] => Ok(false),
+        [one] => Ok(!one.is_empty()),
+        [left, operator, right] if is_binary(operator) => binary(left, operator, right),
+        ["!", rest @ ..] if words.len() <= 4 => Ok(!by_count(rest)?),
+        ["(", inner, ")"] => Ok(!inner.is_empty()),
+        ["(", first, second, ")"] => by_count(&[first, second]),
+        _ => grammar(words),
+    }
+}
+
+/// The full grammar (`-a`, `-o`, `!`, parentheses) for longer expressions.
+fn grammar(words: &[&str]) -> Result<bool, ToolError> {
+    let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
     let mut parser = Parser {
         words: &words,
         at: 0,
     };
-    let result = if words.is_empty() {
-        false
-    } else {
-        parser.or()?
-    };
+    let result = parser.or()?;
     if parser.at < words.len() {
         return Err(ToolError::usage(format!(
             "{}: unexpected argument",
             words[parser.at]
         )));
     }
-    Ok(if result { 0 } else { 1 })
+    Ok(result)
 }
 
 struct Parser<'a> {

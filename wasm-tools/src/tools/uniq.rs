@@ -89,7 +89,8 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         }
         start = end;
     }
-    match operands.get(1) {
+    // An output of `-` is standard output, as GNU's.
+    match operands.get(1).filter(|output| *output != "-") {
         Some(output) => std::fs::write(output, &rendered)
             .map_err(|e| ToolError::failure(format!("{output}: {}", describe(&e))))?,
         None => out(&rendered)?,

@@ -80,6 +80,9 @@ struct Machine<'a> {
     settings: &'a Settings,
     hold: Vec<u8>,
     ranges: Vec<Option<usize>>,
+    /// Ranges starting at a line number that have run (GNU starts such a range on the first
+    /// line at or past the number, once, even when that line never reached the command).
+    closed: Vec<bool>,
     last_regex: Option<Regex>,
     line_number: usize,
     output: Vec<u8>,
@@ -122,6 +125,7 @@ pub fn run(
         settings,
         hold: Vec::new(),
         ranges: vec![None; program.len()],
+        closed: vec![false; program.len()],
         last_regex: None,
         line_number: 0,
         output: Vec::new(),
@@ -140,6 +144,7 @@ pub fn run(
         if settings.separate {
             machine.line_number = 0;
             machine.ranges.iter_mut().for_each(|r| *r = None);
+            machine.closed.iter_mut().for_each(|c| *c = false);
         }
         machine.process(&mut input)?;
         match &settings.in_place {
@@ -537,16 +542,19 @@ impl Machine<'_> {
             };
             if ends {
                 self.ranges[index] = None;
+                self.closed[index] = true;
             }
             return true;
         }
         let starts = match first {
             Address::Zero => line == 1,
+            Address::Line(n) => !self.closed[index] && line >= *n,
             other => self.address_matches(other, pattern, input).unwrap_or(false),
         };
         if !starts {
             return false;
         }
+        self.closed[index] = true;
         let continues = match second {
             Address::Line(n) => *n > line,
             Address::Following(n) => *n > 0,
