@@ -130,7 +130,7 @@ impl Printer {
 
     /// Writes one conversion; returns true when a `%b` argument held `\c`.
     fn convert(&mut self, parsed: cformat::Parsed) -> bool {
-        let mut spec = self.sized(parsed);
+        let spec = self.sized(parsed);
         let arg = self.take();
         let text = match spec.conversion {
             b's' => cformat::text(&spec, arg.as_deref().unwrap_or("")),
