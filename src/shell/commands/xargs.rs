@@ -21,6 +21,10 @@ pub(crate) struct XargsPlan<'a, A> {
     pub(crate) replace: Option<Option<String>>,
     pub(crate) no_run_if_empty: bool,
     pub(crate) trace: bool,
+    /// `-E STR`, `-e[STR]`: input from the item that equals STR on is ignored.
+    pub(crate) eof: Option<String>,
+    /// `-s N`: the most bytes a command line takes (each word and its terminating NUL).
+    pub(crate) max_chars: Option<usize>,
     /// The command and its first arguments, as given (xargs runs [`XARGS_DEFAULT`] when it
     /// is empty).
     pub(crate) command: &'a [A],
@@ -67,6 +71,8 @@ impl<'a, A: Arg> XargsPlan<'a, A> {
             replace: None,
             no_run_if_empty: false,
             trace: false,
+            eof: None,
+            max_chars: None,
             command: &[],
         };
         let mut index = 0;
@@ -161,7 +167,14 @@ impl<'a, A: Arg> XargsPlan<'a, A> {
             '0' => self.delimiter = Some(0),
             'r' => self.no_run_if_empty = true,
             't' => self.trace = true,
-            'x' | 'P' | 's' => {}
+            'x' | 'P' => {}
+            's' => self.max_chars = number(value, "-s")?,
+            'E' | 'e' => {
+                self.eof = value
+                    .flatten()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+            }
             'n' => self.max_args = number(value, "-n")?,
             'L' => self.max_lines = number(value, "-L")?,
             'l' => self.max_lines = number(value.or(Some(Some("1"))), "-l")?,

@@ -126,9 +126,12 @@ pub(crate) async fn run(
     if estimate.is_none_or(|bytes| held.grow(bytes).is_err()) {
         return Err(interp.out_of_memory());
     }
+    // `-E STR`: the input ends at the item (or, with `-I`, the line) that equals STR.
+    let before_eof = |item: &str| plan.eof.as_deref() != Some(item);
     let batches: Vec<Vec<String>> = if let Some(replace) = &replace {
         text.split('\n')
             .map(|l| l.trim_start_matches([' ', '\t']))
+            .take_while(|l| before_eof(l))
             .filter(|l| !l.is_empty())
             .map(|line| {
                 command
@@ -161,14 +164,29 @@ pub(crate) async fn run(
         let mut batches: Vec<Vec<String>> = Vec::new();
         let mut batch: Vec<String> = Vec::new();
         let mut first_line = None;
-        for (item, line) in items {
+        // `-s`: the bytes of the command line so far, each word with its NUL, as GNU counts.
+        let command_size: usize = command.iter().map(|w| w.len() + 1).sum();
+        let mut size = command_size;
+        for (item, line) in items.into_iter().take_while(|(item, _)| before_eof(item)) {
             let line_start = *first_line.get_or_insert(line);
+            if plan
+                .max_chars
+                .is_some_and(|max| command_size + item.len() + 1 > max)
+            {
+                io.report("xargs: argument line too long\n");
+                return Ok(1);
+            }
             let full = plan.max_args.is_some_and(|n| batch.len() >= n)
-                || plan.max_lines.is_some_and(|n| line >= line_start + n);
+                || plan.max_lines.is_some_and(|n| line >= line_start + n)
+                || plan
+                    .max_chars
+                    .is_some_and(|max| size + item.len() + 1 > max);
             if full && !batch.is_empty() {
                 batches.push(std::mem::take(&mut batch));
                 first_line = Some(line);
+                size = command_size;
             }
+            size += item.len() + 1;
             batch.push(item);
         }
         if !batch.is_empty() || (batches.is_empty() && !plan.no_run_if_empty) {
