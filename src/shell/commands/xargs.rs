@@ -266,7 +266,8 @@ mod tests {
             "--bogus",
             "-n 0 echo",
             "-n",
-            "-E x echo",
+            "-a file echo",
+            "-s 0 echo",
             "--null=1",
         ] {
             assert!(
