@@ -70,14 +70,17 @@ pub fn to_unix_seconds(c: Civil) -> i64 {
     days * 86_400 + i64::from(c.hour) * 3600 + i64::from(c.minute) * 60 + i64::from(c.second)
 }
 
-/// Parses `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM[:SS]` or `@SECONDS` as UTC.
+/// Parses `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM[:SS]` or `@SECONDS`: in the
+/// zone `TZ` names, as GNU date reads it, unless the text ends with its own zone (`Z`, `UTC`,
+/// `GMT`, `+HHMM`, `-HH:MM`, `+HH`).
 pub fn parse_date(text: &str) -> Option<i64> {
     let text = text.trim();
     if let Some(seconds) = text.strip_prefix('@') {
         return seconds.parse().ok();
     }
+    let (text, offset) = split_zone(text);
     let (date, clock) = match text.split_once([' ', 'T']) {
-        Some((date, clock)) => (date, Some(clock.trim_end_matches('Z'))),
+        Some((date, clock)) => (date, Some(clock.trim())),
         None => (text, None),
     };
     let mut parts = date.splitn(3, '-');
@@ -98,16 +101,95 @@ pub fn parse_date(text: &str) -> Option<i64> {
         && hour < 24
         && minute < 60
         && second < 61;
-    valid.then(|| {
-        to_unix_seconds(Civil {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-        })
-    })
+    if !valid {
+        return None;
+    }
+    let civil = Civil {
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+    };
+    match offset {
+        Some(offset) => Some(to_unix_seconds(civil) - offset),
+        None => Some(local_to_unix_seconds(civil)),
+    }
+}
+
+/// The text without a trailing zone, and that zone's offset east of UTC in seconds.
+fn split_zone(text: &str) -> (&str, Option<i64>) {
+    for (suffix, offset) in [("Z", 0), (" UTC", 0), (" GMT", 0), ("UTC", 0), ("GMT", 0)] {
+        if let Some(rest) = text.strip_suffix(suffix)
+            && rest.contains(':')
+        {
+            return (rest.trim_end(), Some(offset));
+        }
+    }
+    // `+HHMM`, `-HH:MM`, `+HH` after a clock (a date's own `-` are not offsets).
+    let Some(at) = text.rfind(['+', '-']) else {
+        return (text, None);
+    };
+    let (rest, zone) = text.split_at(at);
+    if !rest.contains(':') {
+        return (text, None);
+    }
+    let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
+    let (hours, minutes) = match digits.len() {
+        2 => (digits.parse::<i64>().ok(), Some(0)),
+        4 => (
+            digits[..2].parse::<i64>().ok(),
+            digits[2..].parse::<i64>().ok(),
+        ),
+        _ => (None, None),
+    };
+    match (hours, minutes, digits.chars().all(|c| c.is_ascii_digit())) {
+        (Some(h), Some(m), true) if h < 24 && m < 60 => {
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            (rest.trim_end(), Some(sign * (h * 3600 + m * 60)))
+        }
+        _ => (text, None),
+    }
+}
+
+/// A wall-clock time in the zone `TZ` names, as Unix seconds (UTC when `TZ` names none; a
+/// time a change skips or repeats takes jiff's compatible choice, as mktime does).
+fn local_to_unix_seconds(c: Civil) -> i64 {
+    let utc = to_unix_seconds(c);
+    let Some(zone) = tz() else {
+        return utc;
+    };
+    let Ok(month) = i8::try_from(c.month) else {
+        return utc;
+    };
+    let fields = (
+        i16::try_from(c.year).ok(),
+        i8::try_from(c.day).ok(),
+        i8::try_from(c.hour).ok(),
+        i8::try_from(c.minute).ok(),
+        i8::try_from(c.second.min(59)).ok(),
+    );
+    let (Some(year), Some(day), Some(hour), Some(minute), Some(second)) = fields else {
+        return utc;
+    };
+    jiff::civil::DateTime::new(year, month, day, hour, minute, second, 0)
+        .and_then(|dt| dt.to_zoned(zone))
+        .map_or(utc, |zoned| zoned.timestamp().as_second())
+}
+
+/// The zone `TZ` names (an IANA name, with or without a leading `:`, or a POSIX rule);
+/// `None` when it is unset, empty or names nothing.
+fn tz() -> Option<jiff::tz::TimeZone> {
+    let name = std::env::var("TZ").ok()?;
+    let name = name.strip_prefix(':').unwrap_or(&name);
+    if name.is_empty() {
+        return None;
+    }
+    jiff::tz::db()
+        .get(name)
+        .or_else(|_| jiff::tz::TimeZone::posix(name))
+        .ok()
 }
 
 #[cfg(test)]
@@ -130,9 +212,22 @@ mod tests {
                 second: 0
             }
         );
-        assert_eq!(parse_date("2024-03-01 12:30"), Some(1_709_296_200));
+        // Without a zone of its own the text is read in TZ's zone (UTC when TZ is unset).
+        if std::env::var_os("TZ").is_none() {
+            assert_eq!(parse_date("2024-03-01 12:30"), Some(1_709_296_200));
+        }
         assert_eq!(parse_date("@42"), Some(42));
         assert_eq!(parse_date("2024-13-01"), None);
+        assert_eq!(
+            parse_date("2024-03-01 12:30 +0100"),
+            Some(1_709_296_200 - 3600)
+        );
+        assert_eq!(
+            parse_date("2024-03-01 12:30-05:30"),
+            Some(1_709_296_200 + 19_800)
+        );
+        assert_eq!(parse_date("2024-03-01T12:30:00Z"), Some(1_709_296_200));
+        assert_eq!(parse_date("2024-03-01 12:30 UTC"), Some(1_709_296_200));
     }
 }
 
@@ -155,17 +250,7 @@ impl Zone {
 /// The zone `TZ` names at `seconds` (an IANA name, with or without a leading `:`, or a POSIX
 /// rule such as `EST5EDT`); UTC when `TZ` is unset, empty or names nothing, as glibc reads it.
 pub fn local_zone(seconds: i64) -> Zone {
-    let Ok(name) = std::env::var("TZ") else {
-        return Zone::utc();
-    };
-    let name = name.strip_prefix(':').unwrap_or(&name);
-    if name.is_empty() {
-        return Zone::utc();
-    }
-    let zone = jiff::tz::db()
-        .get(name)
-        .or_else(|_| jiff::tz::TimeZone::posix(name));
-    let (Ok(zone), Ok(moment)) = (zone, jiff::Timestamp::from_second(seconds)) else {
+    let (Some(zone), Ok(moment)) = (tz(), jiff::Timestamp::from_second(seconds)) else {
         return Zone::utc();
     };
     let info = zone.to_offset_info(moment);

@@ -105,6 +105,10 @@ struct Comparison<'a> {
 
 impl Comparison<'_> {
     fn paths(&mut self, left: &str, right: &str, top: bool) -> Result<bool, ToolError> {
+        // `diff - -`: standard input against itself, the same, as GNU's.
+        if left == "-" && right == "-" {
+            return Ok(false);
+        }
         let (left_dir, right_dir) = (Path::new(left).is_dir(), Path::new(right).is_dir());
         if left_dir && right_dir {
             return self.directories(left, right);
