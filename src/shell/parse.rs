@@ -378,11 +378,14 @@ fn out_of_range_number(line: &str) -> Option<usize> {
         let after = &line[at..];
         // File descriptors are 32-bit in the parser, brace ranges and `~N` 64-bit.
         let descriptor = before.ends_with(['&', '<', '>']) || after.starts_with(['<', '>']);
-        // A range's ends sit between `{` or `..` and `..` or `}`: a decimal fraction
-        // (`12345678901234567890.5`, for bc) is no range.
-        let range = (before.ends_with('{') && after.starts_with(".."))
-            || (before.ends_with("..") && (after.starts_with('}') || after.starts_with("..")))
-            || before.ends_with('~');
+        // Ranges, `~N` and `${N}`: after `{`, `..` or `~`, or before `..` or `}`. A decimal
+        // point between digits (`12345678901234567890.5`, for bc) is neither.
+        let decimal_point =
+            after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit());
+        let range = before.ends_with(['{', '~'])
+            || before.ends_with("..")
+            || after.starts_with('}')
+            || (after.starts_with('.') && !decimal_point);
         if (descriptor && digits.parse::<i32>().is_err())
             || (range && digits.parse::<i64>().is_err())
         {
@@ -543,6 +546,13 @@ mod tests {
         assert!(parse("echo 99999999999999999999999 {1..3}").is_ok());
         assert!(parse("echo 'x=12345678901234567890.12345; x' | bc").is_ok());
         assert!(parse("echo 12345678901234567890.5 .12345678901234567890").is_ok());
+        for line in [
+            "echo ${99999999999999999999999999#x}",
+            "echo {1..9999999999999999999999\\999}",
+            "echo {99999999999999999999.5..1}",
+        ] {
+            assert!(parse(line).is_err(), "{line}");
+        }
     }
 
     #[test]
