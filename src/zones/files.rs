@@ -99,10 +99,21 @@ impl ZoneFs {
     /// Opens a file for a redirect; a symbolic link into another zone is followed in the
     /// guest's view.
     pub(crate) fn open(&self, guest: &str, how: OpenFor) -> io::Result<std::fs::File> {
-        match self.open_in_zone(guest, how) {
+        self.across_links(guest, true, |path| self.open_in_zone(path, how))
+    }
+
+    /// `act` on the guest path; when a zone's handle refuses a link on the way (cap-std's
+    /// escape error), again on the path with its links resolved in the guest's view.
+    fn across_links<T>(
+        &self,
+        guest: &str,
+        follow_last: bool,
+        act: impl Fn(&str) -> io::Result<T>,
+    ) -> io::Result<T> {
+        match act(guest) {
             Err(error) if error.kind() == io::ErrorKind::PermissionDenied => {
-                match self.through_links(guest, true) {
-                    Some(resolved) => self.open_in_zone(&resolved, how),
+                match self.through_links(guest, follow_last) {
+                    Some(resolved) => act(&resolved),
                     None => Err(error),
                 }
             }
@@ -155,15 +166,7 @@ impl ZoneFs {
     /// A guest path's metadata (symlinks followed, into other zones in the guest's view);
     /// `lstat` when not `follow`.
     pub(crate) fn metadata(&self, guest: &str, follow: bool) -> io::Result<cap_std::fs::Metadata> {
-        match self.metadata_in_zone(guest, follow) {
-            Err(error) if error.kind() == io::ErrorKind::PermissionDenied => {
-                match self.through_links(guest, follow) {
-                    Some(resolved) => self.metadata_in_zone(&resolved, follow),
-                    None => Err(error),
-                }
-            }
-            other => other,
-        }
+        self.across_links(guest, follow, |path| self.metadata_in_zone(path, follow))
     }
 
     fn metadata_in_zone(&self, guest: &str, follow: bool) -> io::Result<cap_std::fs::Metadata> {
@@ -269,11 +272,7 @@ impl ZoneFs {
     /// the zone that holds the end in the guest's view (its index among the mounts) and the
     /// path inside it. `None` when resolving changes nothing.
     pub(crate) fn across_zones(&self, guest: &str, follow_last: bool) -> Option<(usize, String)> {
-        let normal = super::mounts::normalize("/", guest);
-        let resolved = self.resolved(&normal, follow_last);
-        if resolved == normal {
-            return None;
-        }
+        let resolved = self.through_links(guest, follow_last)?;
         let (zone, inside) = self.locate(&resolved)?;
         let index = self.zones.iter().position(|z| std::ptr::eq(z, zone))?;
         Some((index, inside.to_string()))
@@ -316,20 +315,16 @@ impl ZoneFs {
 
     /// The names in a guest directory (unsorted), for globbing; empty when unreadable.
     pub(crate) fn list(&self, guest: &str) -> Vec<String> {
-        match self.open_dir_in_zone(guest) {
-            Err(error) if error.kind() == io::ErrorKind::PermissionDenied => self
-                .through_links(guest, true)
-                .and_then(|resolved| self.open_dir_in_zone(&resolved).ok()),
-            other => other.ok(),
-        }
-        .and_then(|dir| dir.entries().ok())
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter_map(|e| e.file_name().into_string().ok())
-                .collect()
-        })
-        .unwrap_or_default()
+        self.across_links(guest, true, |path| self.open_dir_in_zone(path))
+            .ok()
+            .and_then(|dir| dir.entries().ok())
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn open_dir_in_zone(&self, guest: &str) -> io::Result<cap_std::fs::Dir> {

@@ -497,15 +497,8 @@ impl<'a> Interp<'a> {
                         return Ok(1);
                     };
                     let result = self.run_compound(state, &inner, compound).await;
-                    if made.is_empty() {
-                        return result;
-                    }
                     // What `cmd` prints goes where the compound's own output would have gone.
-                    let finished = self.finish_substitutions(state, io, made).await;
-                    match (result, finished) {
-                        (Err(unwind), _) | (Ok(_), Err(unwind)) => Err(unwind),
-                        (Ok(status), Ok(())) => Ok(status),
-                    }
+                    self.after_substitutions(state, io, made, result).await
                 }
                 Command::Function(definition) => {
                     let name = definition.fname.value.clone();

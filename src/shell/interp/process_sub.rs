@@ -161,6 +161,25 @@ impl Interp<'_> {
         Ok(Some(rewritten))
     }
 
+    /// A command's status once its substitutions are done: the files go whatever the command
+    /// did, and each `>(…)` reads what was written for it (its output on `io`).
+    pub(super) async fn after_substitutions(
+        &self,
+        state: &ShellState,
+        io: &Io,
+        made: Substitutions<'_>,
+        result: super::exec::Status,
+    ) -> super::exec::Status {
+        if made.is_empty() {
+            return result;
+        }
+        let finished = self.finish_substitutions(state, io, made).await;
+        match (result, finished) {
+            (Err(unwind), _) | (Ok(_), Err(unwind)) => Err(unwind),
+            (Ok(status), Ok(())) => Ok(status),
+        }
+    }
+
     /// After the command: each `>(…)` reads what was written for it; then the files go.
     pub(super) async fn finish_substitutions(
         &self,

@@ -123,15 +123,7 @@ impl Interp<'_> {
         }
         let mut made = Substitutions::default();
         let result = self.run_simple_made(state, io, simple, &mut made).await;
-        if made.is_empty() {
-            return result;
-        }
-        // The substitutions' files go whatever the command did, and `>(…)` reads its file.
-        let finished = self.finish_substitutions(state, io, made).await;
-        match (result, finished) {
-            (Err(unwind), _) | (Ok(_), Err(unwind)) => Err(unwind),
-            (Ok(status), Ok(())) => Ok(status),
-        }
+        self.after_substitutions(state, io, made, result).await
     }
 
     /// A simple command whose process substitutions' files are kept in `made`.
