@@ -102,6 +102,58 @@ pub fn call(interp: &mut Interp, name: &'static str, args: &[Expr]) -> Fallible<
             let x = interp.eval(&args[1])?.to_num();
             num(y.atan2(x))
         }
+        "and" | "or" | "xor" => {
+            if args.len() < 2 {
+                return Err(fatal(format!(
+                    "{name}: called with less than two arguments"
+                )));
+            }
+            let mut result: Option<u64> = None;
+            for (position, arg) in args.iter().enumerate() {
+                let value = interp.eval(arg)?.to_num();
+                if value < 0.0 {
+                    return Err(fatal(format!(
+                        "{name}: argument {} negative value {} is not allowed",
+                        position + 1,
+                        interp.text(&Value::Num(value))
+                    )));
+                }
+                let operand = bits::unsigned(value);
+                result = Some(match (result, name) {
+                    (None, _) => operand,
+                    (Some(r), "and") => r & operand,
+                    (Some(r), "or") => r | operand,
+                    (Some(r), _) => r ^ operand,
+                });
+            }
+            num(bits::to_awk_number(result.unwrap_or(0)))
+        }
+        "lshift" | "rshift" => {
+            arity(2, 2)?;
+            let value = interp.eval(&args[0])?.to_num();
+            let count = interp.eval(&args[1])?.to_num();
+            if value < 0.0 || count < 0.0 {
+                return Err(fatal(format!(
+                    "{name}({value:.6}, {count:.6}): negative values are not allowed"
+                )));
+            }
+            let (value, count) = (bits::unsigned(value), bits::unsigned(count) as u32);
+            num(bits::to_awk_number(if name == "lshift" {
+                value.wrapping_shl(count)
+            } else {
+                value.wrapping_shr(count)
+            }))
+        }
+        "compl" => {
+            arity(1, 1)?;
+            let value = interp.eval(&args[0])?.to_num();
+            if value < 0.0 {
+                return Err(fatal(format!(
+                    "compl({value:.6}): negative value is not allowed"
+                )));
+            }
+            num(bits::to_awk_number(!bits::unsigned(value)))
+        }
         "rand" => {
             arity(0, 0)?;
             num(interp.random.next())
@@ -676,5 +728,40 @@ mod tests {
         assert!(compile_regex("a\\/b").unwrap().is_match("a/b"));
         assert!(compile_regex("a\\.b").unwrap().is_match("a.b"));
         assert!(!compile_regex("a\\.b").unwrap().is_match("axb"));
+    }
+}
+
+/// gawk's bit functions work on unsigned 64-bit integers and hand back what a double can hold.
+mod bits {
+    /// Bits a double holds exactly.
+    const DOUBLE_BITS: u32 = 53;
+
+    /// A non-negative awk number as an unsigned integer, its fraction dropped (saturating).
+    pub fn unsigned(value: f64) -> u64 {
+        value.trunc() as u64
+    }
+
+    /// As gawk's `adjust_uint`: a value too wide for a double keeps its low bits — as many as a
+    /// double holds, plus its trailing zero bits — so the low bits come back exactly.
+    pub fn to_awk_number(value: u64) -> f64 {
+        let width = DOUBLE_BITS + value.trailing_zeros();
+        if value >> DOUBLE_BITS.min(63) == 0 || width >= 64 {
+            return value as f64;
+        }
+        (value & ((1u64 << width) - 1)) as f64
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn wide_values_keep_their_low_bits_as_gawk() {
+            assert_eq!(to_awk_number(!0), 9007199254740991.0);
+            assert_eq!(to_awk_number(!1), 18014398509481982.0);
+            assert_eq!(to_awk_number(!(1 << 52)), 4503599627370495.0);
+            assert_eq!(to_awk_number(1 << 60), 1152921504606846976.0);
+            assert_eq!(to_awk_number(12), 12.0);
+        }
     }
 }

@@ -467,6 +467,10 @@ impl<'p> Interp<'p> {
         if var == Var::Global(NF) {
             return self.set_nf(value.to_num());
         }
+        if var == Var::Global(FS) {
+            // The current record keeps the fields of the FS it was read with.
+            self.ensure_fields()?;
+        }
         let name = self.name_of(var);
         let cell = self.cell(var);
         if let Cell::Array(_) = cell {

@@ -26,7 +26,8 @@ const KEYWORDS: &[&str] = &[
 pub const BUILTINS: &[&str] = &[
     "length", "substr", "index", "split", "sub", "gsub", "match", "sprintf", "sin", "cos", "atan2",
     "exp", "log", "sqrt", "int", "rand", "srand", "tolower", "toupper", "system", "close",
-    "fflush", "gensub", "systime", "strftime", "asort", "asorti",
+    "fflush", "gensub", "systime", "strftime", "asort", "asorti", "and", "or", "xor", "lshift",
+    "rshift", "compl",
 ];
 
 /// Longest first, so `**=` wins over `**` and `*`.

@@ -37,12 +37,30 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     interp.run()
 }
 
-const USAGE: &str = "usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]";
+const USAGE: &str =
+    "usage: awk [-F fs][-v var=value][prog | -f progfile | -e prog-text ...][file ...]";
+
+/// One piece of the program, in the order the options gave them (gawk joins them so).
+enum ProgramPart {
+    Text(String),
+    File(String),
+}
+
+/// gawk's long names for the options this awk has.
+fn short_option(long: &str) -> Option<&'static str> {
+    Some(match long {
+        "--field-separator" => "-F",
+        "--assign" => "-v",
+        "--file" => "-f",
+        "--source" => "-e",
+        _ => return None,
+    })
+}
 
 /// gawk options this awk does not have: refused by name (exit 2), never ignored.
 const GAWK_ONLY_OPTIONS: &[&str] = &[
-    "-b", "-c", "-C", "-d", "-D", "-e", "-E", "-g", "-h", "-i", "-I", "-k", "-l", "-L", "-M", "-n",
-    "-N", "-o", "-O", "-p", "-P", "-r", "-s", "-S", "-t", "-V", "-W",
+    "-b", "-c", "-C", "-d", "-D", "-E", "-g", "-h", "-i", "-I", "-k", "-l", "-L", "-M", "-n", "-N",
+    "-o", "-O", "-p", "-P", "-r", "-s", "-S", "-t", "-V", "-W",
 ];
 
 struct Invocation {
@@ -64,7 +82,7 @@ fn parse_arguments(argv: Vec<OsString>) -> Result<Invocation, ToolError> {
         assignments: Vec::new(),
         operands: Vec::new(),
     };
-    let mut program_files = Vec::new();
+    let mut program_parts = Vec::new();
     let mut i = 0;
     while i < args.len() {
         let arg = &args[i];
@@ -75,7 +93,14 @@ fn parse_arguments(argv: Vec<OsString>) -> Result<Invocation, ToolError> {
         if !arg.starts_with('-') || arg == "-" {
             break;
         }
-        let (option, glued) = arg.split_at(2);
+        let (name, long_value) = match arg.split_once('=') {
+            Some((name, value)) if arg.starts_with("--") => (name, Some(value)),
+            _ => (arg.as_str(), None),
+        };
+        let (option, glued) = match short_option(name) {
+            Some(short) => (short, long_value.unwrap_or("")),
+            None => arg.split_at(2),
+        };
         let mut value = || -> Result<String, ToolError> {
             if !glued.is_empty() {
                 return Ok(glued.to_string());
@@ -102,7 +127,8 @@ fn parse_arguments(argv: Vec<OsString>) -> Result<Invocation, ToolError> {
                 })?;
                 invocation.assignments.push((name, value));
             }
-            "-f" => program_files.push(value()?),
+            "-f" => program_parts.push(ProgramPart::File(value()?)),
+            "-e" => program_parts.push(ProgramPart::Text(value()?)),
             _ if GAWK_ONLY_OPTIONS.contains(&option) || arg.starts_with("--") => {
                 return Err(ToolError::usage(format!("option '{arg}' is not supported")));
             }
@@ -114,24 +140,37 @@ fn parse_arguments(argv: Vec<OsString>) -> Result<Invocation, ToolError> {
         }
         i += 1;
     }
-    if program_files.is_empty() {
+    if program_parts.is_empty() {
         invocation.source = args
             .get(i)
             .cloned()
             .ok_or_else(|| ToolError::failure(USAGE))?;
         i += 1;
-    } else {
-        for path in program_files {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                ToolError::usage(format!(
-                    "fatal: cannot open source file '{path}': {}",
-                    crate::common::io::describe(&e)
-                ))
-            })?;
-            invocation.source.push_str(&text);
-            invocation.source.push('\n');
-        }
+    }
+    for part in program_parts {
+        let text = match part {
+            ProgramPart::Text(text) => text,
+            ProgramPart::File(path) => read_program_file(&path)?,
+        };
+        invocation.source.push_str(&text);
+        invocation.source.push('\n');
     }
     invocation.operands = args[i..].to_vec();
     Ok(invocation)
+}
+
+/// The text of `-f FILE`; `-f -` reads the program from standard input.
+fn read_program_file(path: &str) -> Result<String, ToolError> {
+    let read = if path == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text)
+    } else {
+        std::fs::read_to_string(path)
+    };
+    read.map_err(|e| {
+        ToolError::usage(format!(
+            "fatal: cannot open source file '{path}': {}",
+            crate::common::io::describe(&e)
+        ))
+    })
 }
