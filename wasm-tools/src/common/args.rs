@@ -92,11 +92,12 @@ pub struct DirectoryArgs {
     pub operands: Vec<String>,
 }
 
-/// Reads [`DirectoryArgs`]; `own` is offered every other option first and says whether it
-/// was the tool's own (an error refuses it).
+/// Reads [`DirectoryArgs`]; `own` is offered every other option first, by its name as written
+/// (`-m`, `--mode`), with the parser for its value, and says whether it was the tool's own (an
+/// error refuses it).
 pub fn directory_args(
     argv: Vec<OsString>,
-    mut own: impl FnMut(&Arg<'_>) -> Result<bool, ToolError>,
+    mut own: impl FnMut(&str, &mut Parser) -> Result<bool, ToolError>,
 ) -> Result<DirectoryArgs, ToolError> {
     let mut parser = parser(argv);
     let mut read = DirectoryArgs {
@@ -109,8 +110,17 @@ pub fn directory_args(
             Arg::Short('p') | Arg::Long("parents") => read.parents = true,
             Arg::Short('v') | Arg::Long("verbose") => read.verbose = true,
             Arg::Value(value) => read.operands.push(text(value)),
-            other if own(&other)? => {}
-            other => return Err(unknown(other)),
+            other => {
+                let name = match &other {
+                    Arg::Short(c) => format!("-{c}"),
+                    Arg::Long(long) => format!("--{long}"),
+                    Arg::Value(_) => String::new(),
+                };
+                let error = unknown(other);
+                if !own(&name, &mut parser)? {
+                    return Err(error);
+                }
+            }
         }
     }
     if read.operands.is_empty() {

@@ -1,23 +1,32 @@
-//! mkdir: make directories (-p -v). File modes (-m) do not exist in the sandbox and are refused.
+//! mkdir: make directories (-p -v -m MODE; the mode is the last directory's, as GNU's).
 
-use crate::common::args::{self, Arg};
+use crate::common::ToolResult;
+use crate::common::args;
 use crate::common::io::{describe, outf, warn};
-use crate::common::{ToolError, ToolResult};
+use crate::common::mode_change::{apply, parse_mode};
+use crate::common::modes::set_mode;
 use std::ffi::OsString;
 use std::fs;
 use std::path::Path;
 
 pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
+    let mut mode_text = None;
     let args::DirectoryArgs {
         parents,
         verbose,
         operands,
-    } = args::directory_args(argv, |arg| match arg {
-        Arg::Short('m') | Arg::Long("mode") => Err(ToolError::usage(
-            "option '-m' is not supported: the sandbox's files have no modes",
-        )),
+    } = args::directory_args(argv, |name, parser| match name {
+        "-m" | "--mode" => {
+            mode_text = Some(args::value_text(parser)?);
+            Ok(true)
+        }
         _ => Ok(false),
     })?;
+    // A mode applies to the a=rwx a new directory starts from, as GNU mkdir applies it.
+    let mode = match &mode_text {
+        Some(text) => Some(apply(&parse_mode(text)?, 0o777, true)),
+        None => None,
+    };
     let mut status = 0;
     for name in operands {
         let result = if parents {
@@ -25,6 +34,10 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         } else {
             create_one(&name, verbose)
         };
+        let result = result.and_then(|()| match mode {
+            Some(mode) => set_mode(Path::new(&name), mode),
+            None => Ok(()),
+        });
         if let Err(error) = result {
             warn(
                 tool,

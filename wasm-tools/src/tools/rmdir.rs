@@ -1,7 +1,7 @@
 //! rmdir: remove empty directories (-p -v --ignore-fail-on-non-empty).
 
 use crate::common::ToolResult;
-use crate::common::args::{self, Arg};
+use crate::common::args;
 use crate::common::io::{describe, outf, warn};
 use std::ffi::OsString;
 use std::fs;
@@ -13,8 +13,8 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         parents,
         verbose,
         operands,
-    } = args::directory_args(argv, |arg| {
-        let ours = matches!(arg, Arg::Long("ignore-fail-on-non-empty"));
+    } = args::directory_args(argv, |name, _| {
+        let ours = name == "--ignore-fail-on-non-empty";
         ignore_non_empty |= ours;
         Ok(ours)
     })?;
