@@ -47,7 +47,9 @@ struct ShellNames {
 pub(super) struct Walker<'a> {
     policy: &'a Policy,
     files: &'a dyn ScriptFiles,
-    cwd: String,
+    /// Where the shell will be when the command being walked runs, as far as the line's `cd`s
+    /// tell: `None` after a `cd` that may not run or goes somewhere known only at run time.
+    cwd: Option<String>,
     /// The functions and aliases of the shell being walked.
     names: ShellNames,
     found: Vec<RoutedCommand>,
@@ -83,7 +85,7 @@ impl<'a> Walker<'a> {
         Walker {
             policy,
             files: context.files,
-            cwd: context.cwd.to_string(),
+            cwd: Some(context.cwd.to_string()),
             names: ShellNames {
                 functions,
                 aliases: context.aliases.clone(),
@@ -132,19 +134,64 @@ impl<'a> Walker<'a> {
 
     fn and_or(&mut self, list: &AndOrList, certain: bool) {
         self.pipeline(&list.first, certain);
-        for next in &list.additional {
-            let (brush_parser::ast::AndOr::And(pipeline) | brush_parser::ast::AndOr::Or(pipeline)) =
-                next;
-            self.pipeline(pipeline, false);
-        }
+        // What follows `&&` or `||` may not run: a `cd` there leaves the directory unknown
+        // after the list (within the list, what follows it runs there).
+        self.conditional_cwd(|walker| {
+            for next in &list.additional {
+                let (brush_parser::ast::AndOr::And(pipeline)
+                | brush_parser::ast::AndOr::Or(pipeline)) = next;
+                walker.pipeline(pipeline, false);
+            }
+        });
     }
 
     fn pipeline(&mut self, pipeline: &Pipeline, certain: bool) {
         // Each stage of a longer pipeline runs in a subshell: its definitions do not last.
         let certain = certain && pipeline.seq.len() == 1;
-        for command in &pipeline.seq {
-            stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.command(command, certain));
+        let walk = |walker: &mut Self| {
+            for command in &pipeline.seq {
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || walker.command(command, certain));
+            }
+        };
+        if pipeline.seq.len() > 1 {
+            self.isolated_cwd(walk);
+        } else {
+            walk(self);
         }
+    }
+
+    /// Walks what runs in a subshell: its `cd`s end with it.
+    fn isolated_cwd(&mut self, walk: impl FnOnce(&mut Self)) {
+        let outer = self.cwd.clone();
+        walk(self);
+        self.cwd = outer;
+    }
+
+    /// Walks what may or may not run (a branch, a loop body, what follows `&&`): if it moves
+    /// the shell, where the shell is afterwards is not known.
+    fn conditional_cwd(&mut self, walk: impl FnOnce(&mut Self)) {
+        let outer = self.cwd.clone();
+        walk(self);
+        if self.cwd != outer {
+            self.cwd = None;
+        }
+    }
+
+    /// `cd DIR` in the shell being walked: the commands after it run in DIR.
+    fn change_directory(&mut self, args: &[Field]) {
+        let operands: Vec<&Field> = args
+            .iter()
+            .skip_while(|a| matches!(a.literal.as_deref(), Some("-L" | "-P" | "-e" | "-@")))
+            .skip_while(|a| a.literal.as_deref() == Some("--"))
+            .collect();
+        self.cwd = match (operands.first(), &self.cwd) {
+            (Some(target), Some(cwd)) => match target.literal.as_deref() {
+                Some("-") | None => None,
+                Some(dir) => Some(normalize(cwd, dir)),
+            },
+            // `cd` alone goes to $HOME, which the router does not read.
+            _ => None,
+        };
     }
 
     fn command(&mut self, command: &Command, certain: bool) {
@@ -187,15 +234,17 @@ impl<'a> Walker<'a> {
                 {
                     self.word(&expr.value);
                 }
-                self.list(&clause.body.list, false);
+                self.conditional_cwd(|walker| walker.list(&clause.body.list, false));
             }
             CompoundCommand::BraceGroup(group) => self.list(&group.list, certain),
-            CompoundCommand::Subshell(subshell) => self.list(&subshell.list, false),
+            CompoundCommand::Subshell(subshell) => {
+                self.isolated_cwd(|walker| walker.list(&subshell.list, false))
+            }
             CompoundCommand::ForClause(clause) => {
                 for value in clause.values.iter().flatten() {
                     self.word(&value.value);
                 }
-                self.list(&clause.body.list, false);
+                self.conditional_cwd(|walker| walker.list(&clause.body.list, false));
             }
             CompoundCommand::CaseClause(clause) => {
                 self.word(&clause.value.value);
@@ -204,23 +253,30 @@ impl<'a> Walker<'a> {
                         self.word(&pattern.value);
                     }
                     if let Some(list) = &case.cmd {
-                        self.list(list, false);
+                        self.conditional_cwd(|walker| walker.list(list, false));
                     }
                 }
             }
             CompoundCommand::IfClause(clause) => {
+                // The first condition always runs; the rest may not.
                 self.list(&clause.condition, false);
-                self.list(&clause.then, false);
+                self.conditional_cwd(|walker| {
+                    walker.list(&clause.then, false);
+                });
                 for branch in clause.elses.iter().flatten() {
-                    if let Some(condition) = &branch.condition {
-                        self.list(condition, false);
-                    }
-                    self.list(&branch.body, false);
+                    self.conditional_cwd(|walker| {
+                        if let Some(condition) = &branch.condition {
+                            walker.list(condition, false);
+                        }
+                        walker.list(&branch.body, false);
+                    });
                 }
             }
             CompoundCommand::WhileClause(clause) | CompoundCommand::UntilClause(clause) => {
-                self.list(&clause.0, false);
-                self.list(&clause.1.list, false);
+                self.conditional_cwd(|walker| {
+                    walker.list(&clause.0, false);
+                    walker.list(&clause.1.list, false);
+                });
             }
             CompoundCommand::Coprocess(coprocess) => {
                 self.shell_feature("coproc");
@@ -405,7 +461,9 @@ impl<'a> Walker<'a> {
 
     fn substituted(&mut self, programs: Vec<String>) {
         for program in programs {
-            self.nested("$(…)", |walker| walker.text(&program, false));
+            self.isolated_cwd(|walker| {
+                walker.nested("$(…)", |walker| walker.text(&program, false))
+            });
         }
     }
 
@@ -450,13 +508,17 @@ impl<'a> Walker<'a> {
         self.names = outer;
     }
 
+    /// A function's body, routed once where it is first called: a `cd` in it leaves the
+    /// directory unknown for what follows.
     fn function_body(&mut self, name: &str, body: &FunctionBody) {
         let label = format!("function {name}");
-        self.nested(&label, |walker| {
-            walker.compound(&body.0, false);
-            for redirect in body.1.iter().flat_map(|r| r.0.iter()) {
-                walker.redirect(redirect, false);
-            }
+        self.conditional_cwd(|walker| {
+            walker.nested(&label, |walker| {
+                walker.compound(&body.0, false);
+                for redirect in body.1.iter().flat_map(|r| r.0.iter()) {
+                    walker.redirect(redirect, false);
+                }
+            })
         });
     }
 
@@ -532,6 +594,12 @@ impl<'a> Walker<'a> {
         if start.shell_names && name == "alias" {
             self.define_aliases(&fields[1..]);
         }
+        if start.shell_names && matches!(name.as_str(), "cd" | "pushd") {
+            self.change_directory(&fields[1..]);
+        }
+        if start.shell_names && name == "popd" {
+            self.cwd = None;
+        }
         if wrappers::is_wrapper(&lookup) {
             self.wrapped(&lookup, &fields[1..], start);
         }
@@ -540,7 +608,7 @@ impl<'a> Walker<'a> {
     /// A command given as a path: inside a zone, its shebang or binary decides; elsewhere its
     /// basename. `None` when the path was routed here (a script or a binary).
     fn path(&mut self, path: &str) -> Option<String> {
-        let guest = normalize(&self.cwd, path);
+        let guest = self.guest_path(path)?;
         let base = script::basename(path).to_string();
         let Some(head) = self.files.head(&guest, script::HEAD_BYTES) else {
             return Some(base);
@@ -564,9 +632,31 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// A path as the guest will see it when the command runs; `None` (routed as dynamic) when it
+    /// is relative and a `cd` left the directory unknown.
+    fn guest_path(&mut self, path: &str) -> Option<String> {
+        match &self.cwd {
+            Some(cwd) => Some(normalize(cwd, path)),
+            None if path.starts_with('/') => Some(normalize("/", path)),
+            None => {
+                self.record_dynamic(
+                    path,
+                    &format!(
+                        "{path} is relative and the line's `cd` (one that may not run, or to a \
+                         directory known only at run time) leaves the directory unknown when \
+                         the line is routed"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     /// Reads a script from the zones and routes it (`sh FILE`, `source FILE`, `./run.sh`).
     fn script_file(&mut self, path: &str, shell_names: bool) {
-        let guest = normalize(&self.cwd, path);
+        let Some(guest) = self.guest_path(path) else {
+            return;
+        };
         let label = format!("script {path}");
         match self.files.head(&guest, MAX_SCRIPT_BYTES + 1) {
             None => self.record_dynamic(

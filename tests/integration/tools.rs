@@ -12,7 +12,7 @@ const CASES: &[(&str, &str, i32)] = &[
     ("pwd -P", "/workspace\n", 0),
     ("env -u HOME -u LANG -u PWD", "", 0),
     ("rmdir /workspace", "", 1),
-    ("mkdir -m 700 /tmp/x", "", 2),
+    ("mkdir -m 700 /tmp/x && stat -c %a /tmp/x", "700\n", 0),
     ("ls --bogus", "", 2),
     ("cat -z lines.txt", "", 2),
     ("ls --color=always", "", 2),
@@ -315,14 +315,22 @@ fn archives_round_trip_in_a_read_write_zone() {
 /// A one-file ustar archive whose entry is named `name`, written byte by byte, as no
 /// well-behaved tool would write `../` names.
 fn tar_with_entry(name: &str, content: &[u8]) -> Vec<u8> {
+    let mut archive = tar_member(name, b'0', "", content);
+    archive.extend_from_slice(&[0u8; 1024]);
+    archive
+}
+
+/// One ustar member: `kind` is the type flag (`0` file, `2` symbolic link), `link` its target.
+fn tar_member(name: &str, kind: u8, link: &str, content: &[u8]) -> Vec<u8> {
     let mut header = [0u8; 512];
     header[..name.len()].copy_from_slice(name.as_bytes());
+    header[157..157 + link.len()].copy_from_slice(link.as_bytes());
     header[100..107].copy_from_slice(b"0000644");
     header[108..115].copy_from_slice(b"0000000");
     header[116..123].copy_from_slice(b"0000000");
     header[124..135].copy_from_slice(format!("{:011o}", content.len()).as_bytes());
     header[136..147].copy_from_slice(b"00000000000");
-    header[156] = b'0';
+    header[156] = kind;
     header[257..263].copy_from_slice(b"ustar\0");
     header[263..265].copy_from_slice(b"00");
     header[148..156].copy_from_slice(b"        ");
@@ -332,8 +340,26 @@ fn tar_with_entry(name: &str, content: &[u8]) -> Vec<u8> {
     let mut body = vec![0u8; content.len().div_ceil(512) * 512];
     body[..content.len()].copy_from_slice(content);
     archive.extend_from_slice(&body);
-    archive.extend_from_slice(&[0u8; 1024]);
     archive
+}
+
+#[test]
+fn tar_does_not_extract_through_the_archives_own_links() {
+    let host = Host::new();
+    fs::create_dir(host.out().join("into")).unwrap();
+    let mut archive = tar_member("up", b'2', "..", b"");
+    archive.extend(tar_member("up/escaped.txt", b'0', "", b"evil\n"));
+    archive.extend_from_slice(&[0u8; 1024]);
+    fs::write(host.out().join("links.tar"), archive).unwrap();
+    let sandbox = host.sandbox();
+    let output = run(&sandbox, "tar xf /out/links.tar -C /out/into");
+    assert_eq!(output.exit_code, 2, "{}", output.stderr_text());
+    assert!(
+        output.stderr_text().contains("a symbolic link is on the way"),
+        "{}",
+        output.stderr_text()
+    );
+    assert!(!host.out().join("escaped.txt").exists());
 }
 
 #[test]
@@ -366,7 +392,7 @@ fn tar_refuses_entries_that_climb_out_of_the_target() {
     assert!(
         output
             .stderr_text()
-            .contains("refusing to extract outside the target directory"),
+            .contains("../escape.txt: Member name contains '..'"),
         "{}",
         output.stderr_text()
     );

@@ -34,7 +34,9 @@ pub(crate) fn add_to_linker(linker: &mut Linker<RunState>) -> Result<(), Error> 
             "chmod",
             |mut caller: Caller<'_, RunState>, path: i32, len: i32, mode: i32| -> i32 {
                 match guest_path(&mut caller, path, len) {
-                    Ok(path) => errno(set_mode(&caller.data().zones, &path, mode as u32)),
+                    Ok(path) => errno(in_guest_view(&caller.data().zones, &path, |zones, path| {
+                        set_mode(zones, path, mode as u32)
+                    })),
                     Err(code) => code,
                 }
             },
@@ -49,7 +51,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<RunState>) -> Result<(), Error> 
                     Ok(path) => path,
                     Err(code) => return code,
                 };
-                match mode_of(&caller.data().zones, &path) {
+                match in_guest_view(&caller.data().zones, &path, mode_of) {
                     Ok(mode) => write_u32(&mut caller, out, mode),
                     Err(e) => errno(Err(e)),
                 }
@@ -179,6 +181,26 @@ fn relative(inside: &Path) -> &Path {
         Path::new(".")
     } else {
         inside
+    }
+}
+
+/// `act` on the guest path; when a zone's handle refuses a symbolic link on the way (one into
+/// another zone, written as an absolute guest path), again on the path with its links resolved
+/// in the guest's view, so the target's own zone and its rights decide.
+fn in_guest_view<T>(
+    zones: &std::sync::Arc<[Mount]>,
+    path: &str,
+    act: impl Fn(&[Mount], &str) -> Result<T, HostError>,
+) -> Result<T, HostError> {
+    match act(zones, path) {
+        Err(HostError::Io(error)) if error.kind() == std::io::ErrorKind::PermissionDenied => {
+            let resolved = crate::zones::ZoneFs::of(zones.clone()).resolved(path, true);
+            if resolved == normalize("/", path) {
+                return Err(HostError::Io(error));
+            }
+            act(zones, &resolved)
+        }
+        other => other,
     }
 }
 

@@ -130,7 +130,7 @@ pub(crate) async fn run(
     let before_eof = |item: &str| plan.eof.as_deref() != Some(item);
     let batches: Vec<Vec<String>> = if let Some(replace) = &replace {
         text.split('\n')
-            .map(|l| l.trim_start_matches([' ', '\t']))
+            .map(|l| l.trim_start_matches([' ', '\t', '\x0b', '\x0c', '\r']))
             .take_while(|l| before_eof(l))
             .filter(|l| !l.is_empty())
             .map(|line| {

@@ -244,12 +244,13 @@ impl<'a> Copier<'a> {
     /// The mode a copy gets: the source's with `preserve_mode`; else a file or directory the
     /// copy created gets the source's less the umask (022), and one that was there keeps its own.
     fn keep_mode(&self, source: &Path, dest: &Path, created: bool) -> io::Result<()> {
-        const UMASK: u32 = 0o022;
         if self.options.preserve_mode {
             super::modes::set_mode(dest, super::modes::mode(source)?)
-        } else if created {
-            super::modes::set_mode(dest, super::modes::mode(source)? & !UMASK)
         } else {
+            // Best effort, as the mode a new file is opened with: the copy stands either way.
+            if created && let Ok(mode) = super::modes::mode(source) {
+                let _ = super::modes::set_mode(dest, mode & !super::mode_change::UMASK);
+            }
             Ok(())
         }
     }

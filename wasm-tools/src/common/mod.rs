@@ -10,6 +10,7 @@ pub mod glob;
 pub mod headers;
 pub mod io;
 pub mod locale;
+pub mod lzw;
 pub mod mode_change;
 pub mod modes;
 pub mod nesting;

@@ -66,7 +66,17 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
     }
     let mut status = 0;
     let mut listed = Vec::new();
-    for name in files {
+    for mut name in files {
+        // As gzip -d: a name that does not exist is tried with the known suffixes added.
+        if mode != Mode::Compress && std::fs::metadata(&name).is_err() {
+            let found = [suffix.as_str(), ".gz", ".z", ".Z"]
+                .iter()
+                .map(|known| format!("{name}{known}"))
+                .find(|candidate| std::fs::metadata(candidate).is_ok_and(|m| m.is_file()));
+            if let Some(found) = found {
+                name = found;
+            }
+        }
         let data = match std::fs::read(&name) {
             Ok(data) => data,
             Err(error) => {
@@ -105,21 +115,14 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
                         )
                     })
             }
-            Mode::Decompress => match name
-                .strip_suffix(&suffix)
-                .or_else(|| name.strip_suffix(".tgz").map(|_| ""))
-            {
+            Mode::Decompress => match decompressed_name(&name, &suffix) {
                 None if !to_stdout => {
                     warn(tool, format!("{name}: unknown suffix -- ignored"));
                     status = 2.max(status);
                     continue;
                 }
-                stem => {
-                    let target = match (stem, name.strip_suffix(".tgz")) {
-                        (Some(""), Some(base)) => format!("{base}.tar"),
-                        (Some(stem), _) => stem.to_string(),
-                        (None, _) => name.clone(),
-                    };
+                target => {
+                    let target = target.unwrap_or_else(|| name.clone());
                     decompress(&data)
                         .and_then(|plain| finish(&name, &target, &plain, to_stdout, keep, force))
                 }
@@ -150,7 +153,24 @@ fn compress(data: &[u8], level: u32, name: Option<&str>) -> Result<Vec<u8>, Tool
     Ok(encoder.finish()?)
 }
 
+/// The name a compressed file decompresses to, from the suffixes gunzip knows: `-S`'s (`.gz`
+/// by default), `-gz .z -z _z .Z`, and `.tgz`/`.taz` for `.tar`.
+fn decompressed_name(name: &str, suffix: &str) -> Option<String> {
+    for tar_suffix in [".tgz", ".taz"] {
+        if let Some(base) = name.strip_suffix(tar_suffix).filter(|b| !b.is_empty()) {
+            return Some(format!("{base}.tar"));
+        }
+    }
+    [suffix, "-gz", ".z", "-z", "_z", ".Z"]
+        .iter()
+        .find_map(|known| name.strip_suffix(known).filter(|stem| !stem.is_empty()))
+        .map(str::to_string)
+}
+
 fn decompress(data: &[u8]) -> Result<Vec<u8>, String> {
+    if data.starts_with(&crate::common::lzw::MAGIC) {
+        return crate::common::lzw::decode(data);
+    }
     if data.len() < 2 || data[..2] != [0x1f, 0x8b] {
         return Err("not in gzip format".into());
     }

@@ -201,42 +201,159 @@ impl Printer {
     }
 
     fn integer(&mut self, text: &str) -> i128 {
+        if let Some(code) = self.char_constant(text) {
+            return i128::from(code);
+        }
         match parse_integer(text) {
             Some(value) => value,
             None => {
-                self.invalid(text);
-                // GNU prints the digits it could read.
-                text.trim()
-                    .chars()
-                    .take_while(|c| c.is_ascii_digit() || *c == '-')
-                    .collect::<String>()
-                    .parse()
-                    .unwrap_or(0)
+                // As C's strtoimax: the number at the start counts, the rest is reported.
+                let (value, used) = integer_prefix(text.trim_start());
+                self.not_converted(text, used);
+                value
             }
         }
     }
 
     fn float(&mut self, text: &str) -> f64 {
-        if let Some(quoted) = char_constant(text) {
-            return f64::from(quoted);
+        if let Some(code) = self.char_constant(text) {
+            return f64::from(code);
         }
-        match text.trim().parse::<f64>() {
-            Ok(value) => value,
-            Err(_) => match parse_integer(text) {
-                Some(value) => value as f64,
-                None => {
-                    self.invalid(text);
-                    0.0
-                }
-            },
+        if text.is_empty() {
+            return 0.0;
         }
+        let trimmed = text.trim_start();
+        let (value, used) = float_prefix(trimmed);
+        if used < trimmed.len() {
+            self.not_converted(text, used);
+        }
+        value
     }
 
-    fn invalid(&mut self, text: &str) {
+    /// `'c` (or `"c`): the character's code; characters after it are ignored with GNU's warning.
+    fn char_constant(&mut self, text: &str) -> Option<u32> {
+        let code = char_constant(text)?;
+        let rest = text
+            .get(1..)
+            .and_then(|r| r.char_indices().nth(1).map(|(at, _)| &r[at..]))
+            .unwrap_or("");
+        if !rest.is_empty() {
+            let _ = out(&std::mem::take(&mut self.output));
+            warn(
+                self.tool,
+                format!(
+                    "warning: {rest}: character(s) following character constant have been ignored"
+                ),
+            );
+        }
+        Some(code)
+    }
+
+    /// GNU printf's complaints about an argument that is not (wholly) a number; exit status 1.
+    fn not_converted(&mut self, text: &str, used: usize) {
         let _ = out(&std::mem::take(&mut self.output));
-        warn(self.tool, format!("'{text}': expected a numeric value"));
+        if used == 0 {
+            warn(self.tool, format!("'{text}': expected a numeric value"));
+        } else {
+            warn(
+                self.tool,
+                format!("'{text}': value not completely converted"),
+            );
+        }
         self.status = 1;
     }
+}
+
+/// The integer at the start of `text` as C's `strtoimax` reads it (sign, `0x` hex, `0` octal,
+/// decimal) and the bytes it used (0 when there is no number).
+fn integer_prefix(text: &str) -> (i128, usize) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let negative = match bytes.first() {
+        Some(b'-') => {
+            at = 1;
+            true
+        }
+        Some(b'+') => {
+            at = 1;
+            false
+        }
+        _ => false,
+    };
+    let (radix, digits_at) = if bytes[at..].starts_with(b"0x") || bytes[at..].starts_with(b"0X") {
+        if bytes.get(at + 2).is_some_and(u8::is_ascii_hexdigit) {
+            (16, at + 2)
+        } else {
+            // `0x` with no hex digit is the number 0, and the `x` is left over.
+            return (0, at + 1);
+        }
+    } else if bytes.get(at) == Some(&b'0') {
+        (8, at)
+    } else {
+        (10, at)
+    };
+    let mut end = digits_at;
+    let mut value: i128 = 0;
+    while let Some(digit) = bytes.get(end).and_then(|b| (*b as char).to_digit(radix)) {
+        value = value
+            .saturating_mul(i128::from(radix))
+            .saturating_add(i128::from(digit));
+        end += 1;
+    }
+    if end == digits_at {
+        return (0, 0);
+    }
+    (if negative { -value } else { value }, end)
+}
+
+/// The floating-point number at the start of `text` as C's `strtod` reads it (sign, digits with
+/// a point, an exponent only when digits follow it, `inf`, `infinity`, `nan`, hex with `p`) and
+/// the bytes it used (0 when there is none).
+fn float_prefix(text: &str) -> (f64, usize) {
+    let bytes = text.as_bytes();
+    let mut at = usize::from(matches!(bytes.first(), Some(b'+' | b'-')));
+    let lower = text[at..].to_ascii_lowercase();
+    for word in ["infinity", "inf", "nan"] {
+        if lower.starts_with(word) {
+            let end = at + word.len();
+            let value = if word == "nan" {
+                f64::NAN
+            } else {
+                f64::INFINITY
+            };
+            let negative = bytes.first() == Some(&b'-');
+            return (if negative { -value } else { value }, end);
+        }
+    }
+    if lower.starts_with("0x") {
+        let (value, used) = integer_prefix(text);
+        return (value as f64, used);
+    }
+    let digits = |at: &mut usize| {
+        let start = *at;
+        while bytes.get(*at).is_some_and(u8::is_ascii_digit) {
+            *at += 1;
+        }
+        *at - start
+    };
+    let mut count = digits(&mut at);
+    if bytes.get(at) == Some(&b'.') {
+        at += 1;
+        count += digits(&mut at);
+    }
+    if count == 0 {
+        return (0.0, 0);
+    }
+    if matches!(bytes.get(at), Some(b'e' | b'E')) {
+        let mut exponent = at + 1;
+        if matches!(bytes.get(exponent), Some(b'+' | b'-')) {
+            exponent += 1;
+        }
+        if digits(&mut exponent) > 0 {
+            at = exponent;
+        }
+    }
+    (text[..at].parse().unwrap_or(0.0), at)
 }
 
 /// `%[flags][width][.precision](FORMAT)T` after its `%`: the flags and amounts, the strftime

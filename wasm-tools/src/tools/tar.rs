@@ -427,6 +427,23 @@ fn excluded(patterns: &[String], path: &str) -> bool {
     })
 }
 
+/// Whether a directory on the way from `target` to `destination` (not the last name) is a
+/// symbolic link.
+fn link_on_the_way(target: &Path, destination: &Path) -> bool {
+    let Ok(relative) = destination.strip_prefix(target) else {
+        return false;
+    };
+    let mut path = target.to_path_buf();
+    let components: Vec<_> = relative.components().collect();
+    for component in components.iter().take(components.len().saturating_sub(1)) {
+        path.push(component);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return true;
+        }
+    }
+    false
+}
+
 /// The permission bits an extracted file gets: the archive's, without set-id and sticky bits.
 fn extracted_mode(entry: &tar::Entry<'_, &[u8]>) -> Option<u32> {
     entry.header().mode().ok().map(|mode| mode & 0o777)
@@ -442,6 +459,11 @@ fn unpack(
 ) -> Result<Option<u32>, String> {
     let kind = entry.header().entry_type();
     let cannot_open = |e: &std::io::Error| format!("Cannot open: {}", describe(e));
+    if link_on_the_way(target, destination) {
+        // An archive's own symbolic link must not carry a later member out of the target
+        // (`l -> ../..`, then `l/x`), as GNU tar guards against it.
+        return Err("Cannot open: a symbolic link is on the way (not extracted through it)".into());
+    }
     if let Some(parent) = destination.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| cannot_open(&e))?;
     }

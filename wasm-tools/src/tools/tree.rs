@@ -1,7 +1,10 @@
-//! tree: a directory tree drawn with line characters, as tree(1) draws it (-a -d -L -f
-//! --noreport), names in byte order.
+//! tree: a directory tree drawn with line characters, as tree(1) draws it (-a -d -l -L -f
+//! --noreport), names in byte order. A link to a directory counts as one; `-l` follows such
+//! links unless the link's directory was drawn already (`[recursive, not followed]`); a real
+//! directory is always drawn, as tree(1) draws it.
 
 use crate::common::args::{self, Arg};
+use crate::common::fileinfo;
 use crate::common::io::{describe, out, warn};
 use crate::common::{ToolError, ToolResult};
 use std::ffi::OsString;
@@ -13,6 +16,7 @@ struct Options {
     max_depth: Option<usize>,
     full_path: bool,
     report: bool,
+    follow_links: bool,
 }
 
 /// The drawing characters: box-drawing ones in a UTF-8 locale, ASCII otherwise (as tree does).
@@ -44,6 +48,16 @@ impl Lines {
 struct Counts {
     directories: usize,
     files: usize,
+    /// The directories drawn so far (device, inode), so `-l` never draws one twice.
+    visited: std::collections::HashSet<(u64, u64)>,
+}
+
+/// Whether the directory is new to the drawing (and now remembered).
+fn first_visit(counts: &mut Counts, dir: &Path) -> bool {
+    match fileinfo::identity(dir, true) {
+        Ok(identity) => counts.visited.insert((identity.device, identity.inode)),
+        Err(_) => true,
+    }
 }
 
 pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
@@ -54,6 +68,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         max_depth: None,
         full_path: false,
         report: true,
+        follow_links: false,
     };
     let mut roots = Vec::new();
     while let Some(arg) = parser.next()? {
@@ -61,6 +76,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             Arg::Short('a') => options.all = true,
             Arg::Short('d') => options.dirs_only = true,
             Arg::Short('f') => options.full_path = true,
+            Arg::Short('l') => options.follow_links = true,
             Arg::Short('L') => {
                 let text = args::value_text(&mut parser)?;
                 let depth = text.parse().ok().filter(|d| *d > 0).ok_or_else(|| {
@@ -86,6 +102,7 @@ pub fn main(tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         }
         out(format!("{root}\n").as_bytes())?;
         counts.directories += 1;
+        first_visit(&mut counts, Path::new(root));
         draw(tool, &options, Path::new(root), root, "", 1, &mut counts)?;
     }
     if options.report {
@@ -128,7 +145,7 @@ fn draw(
         }
     };
     if options.dirs_only {
-        entries.retain(|(_, path)| path.is_dir() && !path.is_symlink());
+        entries.retain(|(_, path)| path.is_dir());
     }
     entries.sort();
     for (i, (name, path)) in entries.iter().enumerate() {
@@ -143,14 +160,24 @@ fn draw(
         if is_link && let Ok(target) = std::fs::read_link(path) {
             label.push_str(&format!(" -> {}", target.display()));
         }
+        let is_dir = path.is_dir();
+        let descend = is_dir && (!is_link || options.follow_links);
+        // Every directory drawn is remembered; only a followed link to one already drawn stops.
+        let new_directory = descend && first_visit(counts, path);
+        let repeated = descend && is_link && !new_directory;
+        if repeated {
+            label.push_str("  [recursive, not followed]");
+        }
         let lines = Lines::for_locale();
         out(format!(
             "{prefix}{}{label}\n",
             if last { lines.last } else { lines.branch }
         )
         .as_bytes())?;
-        if path.is_dir() && !is_link {
+        if is_dir {
             counts.directories += 1;
+        }
+        if descend && !repeated {
             let deeper = format!("{prefix}{}", if last { "    " } else { lines.through });
             draw(
                 tool,
@@ -161,7 +188,7 @@ fn draw(
                 depth + 1,
                 counts,
             )?;
-        } else {
+        } else if !is_dir {
             counts.files += 1;
         }
     }

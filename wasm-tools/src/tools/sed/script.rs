@@ -343,13 +343,21 @@ impl Cursor<'_> {
     }
 
     /// The text of a, i, c: `a text` (GNU) or `a\` then lines ending in `\` to continue.
-    fn text_argument(&mut self) -> Vec<u8> {
+    /// The text of `a`, `i` and `c`: one-line (`a text`) or after `\` and a newline. `a\` that
+    /// ends the script has no text at all (nothing is added, not even a newline), as in GNU sed.
+    fn text_argument(&mut self) -> Parsed<Vec<u8>> {
         self.skip(|c| c == b' ' || c == b'\t');
-        if self.peek() == Some(b'\\') {
-            self.at += 1;
-            if self.peek() == Some(b'\n') {
+        match self.peek() {
+            None => return Err(self.error("expected \\ after `a', `c' or `i'")),
+            Some(b'\\') => {
                 self.at += 1;
+                match self.peek() {
+                    None => return Ok(Vec::new()),
+                    Some(b'\n') => self.at += 1,
+                    Some(_) => {}
+                }
             }
+            Some(_) => {}
         }
         let mut text = Vec::new();
         while let Some(c) = self.peek() {
@@ -367,7 +375,7 @@ impl Cursor<'_> {
             }
         }
         text.push(b'\n');
-        text
+        Ok(text)
     }
 
     fn exit_code(&mut self) -> i32 {
@@ -431,9 +439,9 @@ impl Cursor<'_> {
             b'x' => Command::Exchange,
             b'=' => Command::LineNumber,
             b'l' => Command::List,
-            b'a' => return Ok(Command::Append(self.text_argument())),
-            b'i' => return Ok(Command::Insert(self.text_argument())),
-            b'c' => return Ok(Command::Change(self.text_argument())),
+            b'a' => return Ok(Command::Append(self.text_argument()?)),
+            b'i' => return Ok(Command::Insert(self.text_argument()?)),
+            b'c' => return Ok(Command::Change(self.text_argument()?)),
             b'q' => Command::Quit(self.exit_code()),
             b'Q' => Command::QuitSilently(self.exit_code()),
             b'b' => return Ok(Command::Branch(self.label())),
