@@ -1,6 +1,8 @@
-//! patch: apply a unified diff (from stdin or -i) to the files it names (-p N, -R, -o,
-//! --dry-run, -s), finding each hunk at its line or nearby (exact context, no fuzz). Hunks that
-//! do not apply go to FILE.rej; the exit status is 1 then, 2 on trouble.
+//! patch: apply a unified diff (from stdin or -i) to the files it names (-p N, -R, -o, -d,
+//! --dry-run, -s), finding each hunk at its line or nearby, with up to `-F` (2) context lines at
+//! its edges ignored (fuzz), as GNU patch. A patch that applies only reversed is reported as GNU
+//! words it and skipped (-N, and without a terminal), applied reversed (-t) or tried anyway (-f).
+//! Hunks that do not apply go to FILE.rej; the exit status is 1 then, 2 on trouble.
 
 use crate::common::args::{self, Arg};
 use crate::common::io::{describe, open_input, out};
@@ -20,6 +22,8 @@ struct Hunk {
 struct FilePatch {
     old_name: String,
     new_name: String,
+    /// The `---`/`+++` lines as written (times included), for the reject file.
+    headers: String,
     hunks: Vec<Hunk>,
 }
 
@@ -30,6 +34,30 @@ struct Options {
     silent: bool,
     output: Option<String>,
     target: Option<String>,
+    /// Context lines a hunk may have ignored at each edge (-F; GNU's default is 2).
+    max_fuzz: usize,
+    /// What to do with a patch that applies only reversed.
+    reversed: WhenReversed,
+    /// When the original is kept as FILE.orig.
+    backup: Backup,
+}
+
+/// GNU patch keeps FILE.orig when a hunk needed fuzz or an offset or failed (unless
+/// `--no-backup-if-mismatch`), or always with `-b`.
+#[derive(Clone, Copy, PartialEq)]
+enum Backup {
+    IfMismatch,
+    Always,
+    Never,
+}
+
+/// `-N`, `-t`, `-f`, or none of them (GNU asks, and without a terminal the answer is no).
+#[derive(Clone, Copy, PartialEq)]
+enum WhenReversed {
+    Ask,
+    Skip,
+    Reverse,
+    Force,
 }
 
 pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
@@ -41,6 +69,9 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
         silent: false,
         output: None,
         target: None,
+        max_fuzz: 2,
+        reversed: WhenReversed::Ask,
+        backup: Backup::IfMismatch,
     };
     let mut input = "-".to_string();
     let mut operands = Vec::new();
@@ -65,12 +96,18 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
                     ToolError::usage(format!("can't change to directory {dir}: {}", describe(&e)))
                 })?;
             }
-            Arg::Short('N')
-            | Arg::Long("forward")
-            | Arg::Short('t')
-            | Arg::Long("batch")
-            | Arg::Short('f')
-            | Arg::Long("force") => {}
+            Arg::Short('N') | Arg::Long("forward") => options.reversed = WhenReversed::Skip,
+            Arg::Short('t') | Arg::Long("batch") => options.reversed = WhenReversed::Reverse,
+            Arg::Short('f') | Arg::Long("force") => options.reversed = WhenReversed::Force,
+            Arg::Short('b') | Arg::Long("backup") => options.backup = Backup::Always,
+            Arg::Long("backup-if-mismatch") => options.backup = Backup::IfMismatch,
+            Arg::Long("no-backup-if-mismatch") => options.backup = Backup::Never,
+            Arg::Short('F') | Arg::Long("fuzz") => {
+                let text = args::value_text(&mut parser)?;
+                options.max_fuzz = text
+                    .parse()
+                    .map_err(|_| ToolError::usage(format!("fuzz factor {text} is not a number")))?;
+            }
             Arg::Value(value) => operands.push(args::text(value)),
             other => return Err(args::unknown(other)),
         }
@@ -107,23 +144,33 @@ fn parse(text: &str) -> Result<Vec<FilePatch>, ToolError> {
     let mut patches = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        if lines[i].starts_with("--- ") && lines.get(i + 1).is_some_and(|l| l.starts_with("+++ ")) {
-            let name = |l: &str| l[4..].split('\t').next().unwrap_or("").trim().to_string();
-            let mut patch = FilePatch {
-                old_name: name(lines[i]),
-                new_name: name(lines[i + 1]),
-                hunks: Vec::new(),
-            };
-            i += 2;
-            while i < lines.len() && lines[i].starts_with("@@ ") {
-                let (hunk, next) = parse_hunk(&lines, i)?;
-                patch.hunks.push(hunk);
-                i = next;
-            }
-            patches.push(patch);
-        } else {
+        let with_headers =
+            lines[i].starts_with("--- ") && lines.get(i + 1).is_some_and(|l| l.starts_with("+++ "));
+        // Hunks with no file headers patch the file named on the command line.
+        let bare_hunks = lines[i].starts_with("@@ -");
+        if !with_headers && !bare_hunks {
             i += 1;
+            continue;
         }
+        let name = |l: &str| l[4..].split('\t').next().unwrap_or("").trim().to_string();
+        let mut patch = FilePatch {
+            old_name: String::new(),
+            new_name: String::new(),
+            headers: String::new(),
+            hunks: Vec::new(),
+        };
+        if with_headers {
+            patch.old_name = name(lines[i]);
+            patch.new_name = name(lines[i + 1]);
+            patch.headers = format!("{}\n{}\n", lines[i], lines[i + 1]);
+            i += 2;
+        }
+        while i < lines.len() && lines[i].starts_with("@@ ") {
+            let (hunk, next) = parse_hunk(&lines, i)?;
+            patch.hunks.push(hunk);
+            i = next;
+        }
+        patches.push(patch);
     }
     Ok(patches)
 }
@@ -229,7 +276,11 @@ fn apply(options: &Options, patch: &FilePatch) -> Result<i32, ToolError> {
         } else {
             "patching"
         };
-        out(format!("{verb} file {target}\n").as_bytes())?;
+        let read_from = match &options.output {
+            Some(output) => format!("{output} (read from {target})"),
+            None => target.clone(),
+        };
+        out(format!("{verb} file {read_from}\n").as_bytes())?;
     }
     let original = if creating {
         String::new()
@@ -246,49 +297,93 @@ fn apply(options: &Options, patch: &FilePatch) -> Result<i32, ToolError> {
     let mut missing_final_newline = !ends_with_newline;
     let mut offset: isize = 0;
     let mut rejects = Vec::new();
+    let mut reverse = options.reverse;
+    let mut skipping = false;
+    // A hunk that needed fuzz or an offset, or failed: the original is kept (FILE.orig).
+    let mut mismatch = false;
     for (number, hunk) in patch.hunks.iter().enumerate() {
-        let (from, to): (Vec<&HunkLine>, Vec<&HunkLine>) = if options.reverse {
-            (
-                hunk.lines.iter().filter(|l| l.0 != b'-').collect(),
-                hunk.lines.iter().filter(|l| l.0 != b'+').collect(),
-            )
-        } else {
-            (
-                hunk.lines.iter().filter(|l| l.0 != b'+').collect(),
-                hunk.lines.iter().filter(|l| l.0 != b'-').collect(),
-            )
-        };
-        let wanted: Vec<&str> = from.iter().map(|l| l.1.as_str()).collect();
-        let expected = (hunk.old_start.max(1) as isize - 1 + offset).max(0) as usize;
-        let expected = if wanted.is_empty() && hunk.old_start == 0 {
-            0
-        } else {
-            expected
-        };
-        match find(&lines, &wanted, expected) {
-            Some(at) => {
-                let replacement: Vec<String> = to.iter().map(|l| l.1.clone()).collect();
+        if skipping {
+            rejects.push(hunk);
+            continue;
+        }
+        let mut placed = place(&lines, hunk, reverse, offset, options.max_fuzz);
+        if placed.is_none() && number == 0 && !creating && options.reversed != WhenReversed::Force {
+            // The first hunk fits only the other way round: already applied, or reversed.
+            if place(&lines, hunk, !reverse, offset, options.max_fuzz).is_some() {
+                let detected = if reverse {
+                    "Unreversed (or previously applied) patch detected!"
+                } else {
+                    "Reversed (or previously applied) patch detected!"
+                };
+                let answer = if reverse { "Ignore -R?" } else { "Assume -R?" };
+                match options.reversed {
+                    WhenReversed::Reverse => {
+                        out(format!("{detected}  Assuming -R.\n").as_bytes())?;
+                        reverse = !reverse;
+                        placed = place(&lines, hunk, reverse, offset, options.max_fuzz);
+                    }
+                    WhenReversed::Force => {}
+                    WhenReversed::Skip => {
+                        out(format!("{detected}  Skipping patch.\n").as_bytes())?;
+                        skipping = true;
+                    }
+                    WhenReversed::Ask => {
+                        out(format!(
+                            "{detected}  {answer} [n] \nApply anyway? [n] \nSkipping patch.\n"
+                        )
+                        .as_bytes())?;
+                        skipping = true;
+                    }
+                }
+                if skipping {
+                    rejects.push(hunk);
+                    continue;
+                }
+            }
+        }
+        match placed {
+            Some(Placement {
+                at,
+                expected,
+                fuzz,
+                from,
+                to,
+            }) => {
                 if to.last().is_some_and(|l| l.2) {
-                    missing_final_newline = at + wanted.len() >= lines.len();
-                } else if at + wanted.len() >= lines.len() {
+                    missing_final_newline = at + from.len() >= lines.len();
+                } else if at + from.len() >= lines.len() {
                     missing_final_newline = false;
                 }
-                let added = replacement.len() as isize - wanted.len() as isize;
-                lines.splice(at..at + wanted.len(), replacement);
-                if at != expected && !options.silent {
-                    let moved = at as isize - expected as isize;
+                let added = to.len() as isize - from.len() as isize;
+                let replacement: Vec<String> = to.iter().map(|l| l.1.clone()).collect();
+                lines.splice(at..at + from.len(), replacement);
+                let start = at - fuzz.0;
+                let expected_start = expected;
+                mismatch |= start != expected_start || fuzz != (0, 0);
+                if (start != expected_start || fuzz != (0, 0)) && !options.silent {
+                    let moved = start as isize - expected_start as isize;
                     let plural = if moved.abs() == 1 { "" } else { "s" };
+                    let fuzz_text = match fuzz.0.max(fuzz.1) {
+                        0 => String::new(),
+                        f => format!(" with fuzz {f}"),
+                    };
+                    let offset_text = if moved == 0 {
+                        String::new()
+                    } else {
+                        format!(" (offset {moved} line{plural})")
+                    };
                     out(format!(
-                        "Hunk #{} succeeded at {} (offset {moved} line{plural}).\n",
+                        "Hunk #{} succeeded at {}{fuzz_text}{offset_text}.\n",
                         number + 1,
-                        at + 1
+                        start + 1
                     )
                     .as_bytes())?;
                 }
-                offset += at as isize - expected as isize + added;
+                offset += start as isize - expected_start as isize + added;
             }
             None => {
                 out(format!("Hunk #{} FAILED at {}.\n", number + 1, hunk.old_start).as_bytes())?;
+                mismatch = true;
                 rejects.push(hunk);
             }
         }
@@ -297,13 +392,14 @@ fn apply(options: &Options, patch: &FilePatch) -> Result<i32, ToolError> {
         let total = patch.hunks.len();
         let reject_name = format!("{}.rej", options.output.as_deref().unwrap_or(&target));
         out(format!(
-            "{} out of {total} hunk{} FAILED -- saving rejects to file {reject_name}\n",
+            "{} out of {total} hunk{} {} -- saving rejects to file {reject_name}\n",
             rejects.len(),
-            if total == 1 { "" } else { "s" }
+            if total == 1 { "" } else { "s" },
+            if skipping { "ignored" } else { "FAILED" }
         )
         .as_bytes())?;
         if !options.dry_run {
-            let mut text = format!("--- {}\n+++ {}\n", patch.old_name, patch.new_name);
+            let mut text = patch.headers.clone();
             for hunk in &rejects {
                 text.push_str(&hunk.header);
                 text.push('\n');
@@ -317,10 +413,20 @@ fn apply(options: &Options, patch: &FilePatch) -> Result<i32, ToolError> {
                 .map_err(|e| ToolError::usage(format!("{reject_name}: {}", describe(&e))))?;
         }
     }
-    if options.dry_run {
+    if options.dry_run || skipping {
         return Ok(i32::from(!rejects.is_empty()));
     }
     let destination = options.output.clone().unwrap_or(target.clone());
+    let keep_original = match options.backup {
+        Backup::Always => true,
+        Backup::IfMismatch => mismatch,
+        Backup::Never => false,
+    };
+    if keep_original && options.output.is_none() && !creating {
+        let backup = format!("{target}.orig");
+        std::fs::write(&backup, &original)
+            .map_err(|e| ToolError::usage(format!("{backup}: {}", describe(&e))))?;
+    }
     if deleting && lines.is_empty() && options.output.is_none() {
         std::fs::remove_file(&destination)
             .map_err(|e| ToolError::usage(format!("{destination}: {}", describe(&e))))?;
@@ -342,21 +448,86 @@ fn apply(options: &Options, patch: &FilePatch) -> Result<i32, ToolError> {
     Ok(i32::from(!rejects.is_empty()))
 }
 
+/// Where a hunk goes: `at` is where its kept lines start (after the context fuzz ignored),
+/// `expected` where the whole hunk was to start, `fuzz` the context lines ignored before and
+/// after, `from` the lines replaced and `to` what replaces them.
+struct Placement<'h> {
+    at: usize,
+    expected: usize,
+    fuzz: (usize, usize),
+    from: Vec<&'h HunkLine>,
+    to: Vec<&'h HunkLine>,
+}
+
+/// Finds where a hunk applies, as GNU patch: with no fuzz first, then ignoring up to
+/// `max_fuzz` context lines at its edges; at each fuzz, the nearest place to where the hunk
+/// says (shifted by what earlier hunks added) wins. A hunk for the file's first line with less
+/// context before than after must apply at the start, and one with less after at the end.
+fn place<'h>(
+    lines: &[String],
+    hunk: &'h Hunk,
+    reverse: bool,
+    offset: isize,
+    max_fuzz: usize,
+) -> Option<Placement<'h>> {
+    let (drop_mark, keep_mark) = if reverse { (b'-', b'+') } else { (b'+', b'-') };
+    let from: Vec<&HunkLine> = hunk.lines.iter().filter(|l| l.0 != drop_mark).collect();
+    let to: Vec<&HunkLine> = hunk.lines.iter().filter(|l| l.0 != keep_mark).collect();
+    let wanted: Vec<&str> = from.iter().map(|l| l.1.as_str()).collect();
+    let expected = if wanted.is_empty() && hunk.old_start == 0 {
+        0
+    } else {
+        (hunk.old_start.max(1) as isize - 1 + offset).max(0) as usize
+    };
+    let leading = hunk.lines.iter().take_while(|l| l.0 == b' ').count();
+    let trailing = hunk.lines.iter().rev().take_while(|l| l.0 == b' ').count();
+    let leading = leading.min(from.len());
+    let trailing = trailing.min(from.len() - leading);
+    let context = leading.max(trailing);
+    for fuzz in 0..=max_fuzz.min(context) {
+        let before = (fuzz + leading).checked_sub(context);
+        let after = (fuzz + trailing).checked_sub(context);
+        let (before, after) = (before.unwrap_or(0), after.unwrap_or(0));
+        let kept = &wanted[before..wanted.len() - after];
+        let anchored_start = fuzz + leading < context && hunk.old_start <= 1;
+        let anchored_end = trailing < context && fuzz + trailing < context;
+        let found = if anchored_start {
+            fits(lines, kept, 0).then_some(0)
+        } else if anchored_end {
+            let at = lines.len().checked_sub(kept.len())?;
+            fits(lines, kept, at).then_some(at)
+        } else {
+            find(lines, kept, expected + before)
+        };
+        if let Some(at) = found {
+            return Some(Placement {
+                at,
+                expected,
+                fuzz: (before, after),
+                from: from[before..from.len() - after].to_vec(),
+                to: to[before..to.len() - after].to_vec(),
+            });
+        }
+    }
+    None
+}
+
+fn fits(lines: &[String], wanted: &[&str], at: usize) -> bool {
+    at + wanted.len() <= lines.len()
+        && lines[at..at + wanted.len()]
+            .iter()
+            .zip(wanted)
+            .all(|(a, b)| a == b)
+}
+
 /// Where the lines are found, searching outward from where the hunk says.
 fn find(lines: &[String], wanted: &[&str], expected: usize) -> Option<usize> {
-    let fits = |at: usize| {
-        at + wanted.len() <= lines.len()
-            && lines[at..at + wanted.len()]
-                .iter()
-                .zip(wanted)
-                .all(|(a, b)| a == b)
-    };
     let limit = lines.len().max(expected);
     for distance in 0..=limit {
-        if expected >= distance && fits(expected - distance) {
+        if expected >= distance && fits(lines, wanted, expected - distance) {
             return Some(expected - distance);
         }
-        if distance > 0 && fits(expected + distance) {
+        if distance > 0 && fits(lines, wanted, expected + distance) {
             return Some(expected + distance);
         }
     }
