@@ -58,10 +58,16 @@ pub fn main(_tool: &'static str, argv: Vec<OsString>) -> ToolResult {
             None => format!("{value:.decimals$}"),
         }
     };
+    // As GNU: the widest of the first and last values, as printed or as written (leading
+    // zeros count: `seq -w 008 011` is three wide).
+    let written = |text: &str| {
+        let integer_part = text.split(['.', 'e', 'E']).next().unwrap_or(text).len();
+        integer_part + if decimals > 0 { 1 + decimals } else { 0 }
+    };
     let width = if equal_width && format.is_none() {
-        [start, end]
+        [(start, first), (end, last)]
             .iter()
-            .map(|v| render(*v).len())
+            .map(|(value, text)| render(*value).len().max(written(text)))
             .max()
             .unwrap_or(0)
     } else {
