@@ -3,6 +3,7 @@
 use crate::backend::Backend;
 use crate::line::LimitKind;
 use crate::router::Decision;
+use serde::Serialize;
 use std::borrow::Cow;
 use std::time::Duration;
 
@@ -38,4 +39,32 @@ impl Output {
     pub fn success(&self) -> bool {
         self.exit_code == 0
     }
+
+    /// The run as `zonebox run --json` and the server show it: text streams (invalid UTF-8
+    /// replaced), the status, the backend, the time, the limit and the router's decision.
+    pub fn report(&self) -> RunReport<'_> {
+        RunReport {
+            stdout: self.stdout_text(),
+            stderr: self.stderr_text(),
+            exit_code: self.exit_code,
+            backend: self.backend,
+            duration_ms: self.duration.as_secs_f64() * 1000.0,
+            truncated: self.truncated,
+            limit: self.limit,
+            decision: self.decision.as_ref(),
+        }
+    }
+}
+
+/// One run's fields as JSON clients read them (see [`Output::report`]).
+#[derive(Debug, Serialize)]
+pub struct RunReport<'a> {
+    pub stdout: Cow<'a, str>,
+    pub stderr: Cow<'a, str>,
+    pub exit_code: i32,
+    pub backend: Backend,
+    pub duration_ms: f64,
+    pub truncated: bool,
+    pub limit: Option<LimitKind>,
+    pub decision: Option<&'a Decision>,
 }

@@ -9,6 +9,36 @@ use crate::shell::interp::ShellState;
 use crate::zones::ZoneMounts;
 
 impl Sandbox {
+    /// Runs a line in a shell that lives across lines (a [`Session`]'s, or a server's session).
+    pub(crate) async fn run_in_shell(
+        &self,
+        state: &mut ShellState,
+        mounts: &ZoneMounts,
+        line: &str,
+        stdin: Vec<u8>,
+    ) -> Result<Output> {
+        let program = shell::parse(line)?;
+        let decision = self.decide(state, mounts, &program);
+        let line = Line {
+            text: line,
+            program: &program,
+            stdin,
+            whole_shell: false,
+        };
+        self.run_routed(state, mounts, line, decision).await
+    }
+
+    /// Where a line would run in a shell that lives across lines.
+    pub(crate) fn decide_line(
+        &self,
+        state: &ShellState,
+        mounts: &ZoneMounts,
+        line: &str,
+    ) -> Result<Decision> {
+        let program = shell::parse(line)?;
+        Ok(self.decide(state, mounts, &program))
+    }
+
     /// A session: lines run one after another in one shell, which keeps its working directory,
     /// variables, functions and `$?`, and its scratch zones, until the session is dropped.
     pub fn session(&self) -> Result<Session<'_>> {
@@ -51,24 +81,15 @@ impl Session<'_> {
     }
 
     pub async fn run_async(&mut self, line: &str, stdin: Vec<u8>) -> Result<Output> {
-        let program = shell::parse(line)?;
-        let decision = self.sandbox.decide(&self.state, &self.mounts, &program);
-        let line = Line {
-            text: line,
-            program: &program,
-            stdin,
-            whole_shell: false,
-        };
         self.sandbox
-            .run_routed(&mut self.state, &self.mounts, line, decision)
+            .run_in_shell(&mut self.state, &self.mounts, line, stdin)
             .await
     }
 
     /// Where a line would run in this session (its functions, aliases and working directory
     /// count), without running it.
     pub fn route(&self, line: &str) -> Result<Decision> {
-        let program = shell::parse(line)?;
-        Ok(self.sandbox.decide(&self.state, &self.mounts, &program))
+        self.sandbox.decide_line(&self.state, &self.mounts, line)
     }
 
     /// The session's working directory (a guest path).

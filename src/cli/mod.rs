@@ -6,6 +6,7 @@ mod policy_cmd;
 mod progress;
 mod route;
 mod run;
+mod serve;
 mod shell;
 mod tools;
 
@@ -40,6 +41,9 @@ enum Command {
     /// A shell session: lines from stdin (a prompt on a terminal) keep cwd, variables,
     /// functions and $? between them; exits with the last line's status.
     Shell(shell::ShellArgs),
+    /// A long-lived JSON-RPC server (one message a line) on stdio or a Unix socket: sessions,
+    /// runs, routes and files, with warm instances and containers across calls.
+    Serve(serve::ServeArgs),
     /// Work with policy files.
     #[command(subcommand)]
     Policy(policy_cmd::PolicyCommand),
@@ -78,6 +82,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Shell(args) => shell::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Route(args) => route::run(args),
         Command::Policy(command) => policy_cmd::run(command),
         Command::Tools(args) => tools::run(args),

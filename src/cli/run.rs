@@ -2,7 +2,6 @@
 //! and zonebox exits with the command's status.
 
 use super::{PolicyChoice, progress};
-use serde::Serialize;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -29,18 +28,6 @@ pub(crate) struct RunArgs {
     extra: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct JsonOutput<'a> {
-    stdout: &'a str,
-    stderr: &'a str,
-    exit_code: i32,
-    backend: zonebox::Backend,
-    duration_ms: f64,
-    truncated: bool,
-    limit: Option<zonebox::LimitKind>,
-    decision: Option<&'a zonebox::Decision>,
-}
-
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(refusal) = super::one_line_refusal(&args.line, &args.extra, "run") {
         return Ok(refusal);
@@ -58,19 +45,8 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     sandbox.close_for_exit();
     if args.json {
-        let stdout = output.stdout_text();
-        let stderr = output.stderr_text();
-        let json = JsonOutput {
-            stdout: &stdout,
-            stderr: &stderr,
-            exit_code: output.exit_code,
-            backend: output.backend,
-            duration_ms: output.duration.as_secs_f64() * 1000.0,
-            truncated: output.truncated,
-            limit: output.limit,
-            decision: output.decision.as_ref(),
-        };
-        super::out::print(&format!("{}\n", serde_json::to_string(&json)?))?;
+        let json = serde_json::to_string(&output.report())?;
+        super::out::print(&format!("{json}\n"))?;
     } else {
         // A closed stdout (e.g. `| head`) is not zonebox's failure: ignore write errors here.
         let _ = std::io::stdout().write_all(&output.stdout);

@@ -15,6 +15,7 @@ mod library;
 mod limits;
 mod policy;
 mod routing;
+mod server;
 mod session;
 mod shell;
 mod shell_hostile;

@@ -355,7 +355,9 @@ fn tar_does_not_extract_through_the_archives_own_links() {
     let output = run(&sandbox, "tar xf /out/links.tar -C /out/into");
     assert_eq!(output.exit_code, 2, "{}", output.stderr_text());
     assert!(
-        output.stderr_text().contains("a symbolic link is on the way"),
+        output
+            .stderr_text()
+            .contains("a symbolic link is on the way"),
         "{}",
         output.stderr_text()
     );

@@ -39,3 +39,4 @@ pub(crate) use exec::{Interp, Unwind, status_of};
 pub(crate) use expand::{Escaped, ansi_c, escape};
 pub(crate) use redirect::Fds;
 pub(crate) use state::ShellState;
+pub(crate) use state::is_name;
