@@ -11,6 +11,7 @@ use crate::line::{LimitKind, LineBudget, Stopped, ToolCall, exit};
 use crate::output::Output;
 use crate::policy::Policy;
 use crate::router::{self, Decision, Route};
+use crate::run_options::RunOptions;
 use crate::shell;
 use crate::shell::interp::{Budget, Fds, Interp, ShellState, Unwind};
 use crate::stdio::{self, CapturedOutput, Input};
@@ -170,7 +171,20 @@ impl Sandbox {
 
     /// Runs a command line from async code (needs a Tokio runtime with the time driver).
     pub async fn run_async(&self, line: &str, stdin: Vec<u8>) -> Result<Output> {
-        self.run_fresh(line, stdin, None).await
+        self.run_fresh(line, stdin, None, &RunOptions::default())
+            .await
+    }
+
+    /// Runs a command line with [`RunOptions`]: a shorter wall clock, output as it arrives, a
+    /// cancel handle.
+    pub fn run_with_options(
+        &self,
+        line: &str,
+        stdin: impl Into<Vec<u8>>,
+        options: &RunOptions,
+    ) -> Result<Output> {
+        self.runtime
+            .block_on(self.run_fresh(line, stdin.into(), None, options))
     }
 
     /// Runs a line in a fresh shell on the backend the router chooses, or on `forced` (a denied
@@ -180,6 +194,7 @@ impl Sandbox {
         line: &str,
         stdin: Vec<u8>,
         forced: Option<Backend>,
+        options: &RunOptions,
     ) -> Result<Output> {
         let program = shell::parse(line)?;
         let mounts = ZoneMounts::prepare(&self.policy.zones, &self.scratch, &self.root)?;
@@ -195,6 +210,7 @@ impl Sandbox {
             program: &program,
             stdin,
             whole_shell: true,
+            options,
         };
         let output = self.run_routed(&mut state, &mounts, line, decision).await;
         // Scratch zones go before the run is reported done.
@@ -233,11 +249,21 @@ impl Sandbox {
     ) -> Result<Output> {
         let mut output = match decision.route {
             Route::Wasm => {
-                self.run_program(state, mounts, line.program, line.stdin, line.whole_shell)
-                    .await
+                self.run_program(
+                    state,
+                    mounts,
+                    line.program,
+                    line.stdin,
+                    line.whole_shell,
+                    line.options,
+                )
+                .await
             }
             Route::Deny => self.denied(state, &decision),
-            Route::Container => self.run_in_container(state, line.text, line.stdin).await?,
+            Route::Container => {
+                self.run_in_container(state, line.text, line.stdin, line.options)
+                    .await?
+            }
         };
         output.decision = Some(decision);
         Ok(output)
@@ -251,6 +277,7 @@ impl Sandbox {
         state: &mut ShellState,
         line: &str,
         stdin: Vec<u8>,
+        options: &RunOptions,
     ) -> Result<Output> {
         let Some(policy) = &self.policy.container else {
             return Err(ContainerError::NoContainerSection {
@@ -270,9 +297,11 @@ impl Sandbox {
             &state.environment(),
             &self.id,
         )?;
+        let mut spec = spec;
+        spec.timeout = self.run_timeout(options);
         tracing::debug!(runtime = %runtime.describe(), image = %spec.image, "container line");
         let started = Instant::now();
-        let (stdout, stderr) = self.captures();
+        let (stdout, stderr) = self.captures(options);
         let end = runtime
             .run(
                 &spec,
@@ -317,8 +346,12 @@ impl Sandbox {
         line: &str,
         stdin: impl Into<Vec<u8>>,
     ) -> Result<Output> {
-        self.runtime
-            .block_on(self.run_fresh(line, stdin.into(), Some(backend)))
+        self.runtime.block_on(self.run_fresh(
+            line,
+            stdin.into(),
+            Some(backend),
+            &RunOptions::default(),
+        ))
     }
 
     /// A denied line: nothing runs; exit 126 with the reason on stderr.
@@ -350,11 +383,12 @@ impl Sandbox {
         program: &brush_parser::ast::Program,
         stdin: Vec<u8>,
         whole_shell: bool,
+        options: &RunOptions,
     ) -> Output {
         let started = Instant::now();
         let limits = &self.policy.limits;
-        let deadline = started + limits.timeout;
-        let (stdout, stderr) = self.captures();
+        let deadline = started + self.run_timeout(options);
+        let (stdout, stderr) = self.captures(options);
         let io = Fds::new(
             Input::bytes(stdin),
             stdio::Output::capture(stdout.clone()),
@@ -380,9 +414,20 @@ impl Sandbox {
             }
             status
         };
-        let (exit_code, stopped) = match tokio::time::timeout_at(deadline.into(), run).await {
-            Err(_elapsed) => (exit::TIMED_OUT, Some(LimitKind::WallClock.into())),
-            Ok(status) => {
+        let cancelled = async {
+            match &options.cancel {
+                Some(cancel) => cancel.cancelled().await,
+                None => std::future::pending().await,
+            }
+        };
+        let ended = tokio::select! {
+            ended = tokio::time::timeout_at(deadline.into(), run) => Some(ended),
+            () = cancelled => None,
+        };
+        let (exit_code, stopped) = match ended {
+            None => (exit::CANCELLED, Some(LimitKind::Cancelled.into())),
+            Some(Err(_elapsed)) => (exit::TIMED_OUT, Some(LimitKind::WallClock.into())),
+            Some(Ok(status)) => {
                 let code = crate::shell::interp::status_of(status);
                 (
                     line.aborted_status().unwrap_or(code),
@@ -412,12 +457,23 @@ impl Sandbox {
         self.report(&stdout, &stderr, exit_code, stopped, note, started)
     }
 
-    fn captures(&self) -> (CapturedOutput, CapturedOutput) {
+    fn captures(&self, options: &RunOptions) -> (CapturedOutput, CapturedOutput) {
         let limit = self.policy.limits.max_output_bytes;
-        (
-            CapturedOutput::new("stdout", limit),
-            CapturedOutput::new("stderr", limit),
-        )
+        let stdout = CapturedOutput::new("stdout", limit);
+        let stderr = CapturedOutput::new("stderr", limit);
+        match &options.on_output {
+            Some(tap) => (
+                stdout.tapped(crate::Stream::Stdout, tap.clone(), limit),
+                stderr.tapped(crate::Stream::Stderr, tap.clone(), limit),
+            ),
+            None => (stdout, stderr),
+        }
+    }
+
+    /// A run's wall clock: the policy's, or the caller's when shorter.
+    fn run_timeout(&self, options: &RunOptions) -> std::time::Duration {
+        let policy = self.policy.limits.timeout;
+        options.timeout.map_or(policy, |asked| asked.min(policy))
     }
 
     /// Compiles a WASI program (a `wasm32-wasip1` module) to run under this sandbox's policy.
@@ -475,7 +531,7 @@ impl Sandbox {
     ) -> Result<Output> {
         let started = Instant::now();
         let mounts = ZoneMounts::prepare(&self.policy.zones, &self.scratch, &self.root)?;
-        let (stdout, stderr) = self.captures();
+        let (stdout, stderr) = self.captures(&RunOptions::default());
         let request = RunRequest {
             call: ToolCall {
                 argv,
@@ -576,4 +632,5 @@ pub(crate) struct Line<'a> {
     pub(crate) stdin: Vec<u8>,
     /// A one-line run (its EXIT trap runs at its end), not a session's line.
     pub(crate) whole_shell: bool,
+    pub(crate) options: &'a RunOptions,
 }

@@ -3,6 +3,7 @@
 use crate::error::Result;
 use crate::output::Output;
 use crate::router::Decision;
+use crate::run_options::RunOptions;
 use crate::sandbox::{Line, Sandbox};
 use crate::shell;
 use crate::shell::interp::ShellState;
@@ -16,6 +17,7 @@ impl Sandbox {
         mounts: &ZoneMounts,
         line: &str,
         stdin: Vec<u8>,
+        options: &RunOptions,
     ) -> Result<Output> {
         let program = shell::parse(line)?;
         let decision = self.decide(state, mounts, &program);
@@ -24,6 +26,7 @@ impl Sandbox {
             program: &program,
             stdin,
             whole_shell: false,
+            options,
         };
         self.run_routed(state, mounts, line, decision).await
     }
@@ -82,8 +85,32 @@ impl Session<'_> {
 
     pub async fn run_async(&mut self, line: &str, stdin: Vec<u8>) -> Result<Output> {
         self.sandbox
-            .run_in_shell(&mut self.state, &self.mounts, line, stdin)
+            .run_in_shell(
+                &mut self.state,
+                &self.mounts,
+                line,
+                stdin,
+                &RunOptions::default(),
+            )
             .await
+    }
+
+    /// Runs a line with [`RunOptions`]: a shorter wall clock, output as it arrives, a cancel
+    /// handle.
+    pub fn run_with_options(
+        &mut self,
+        line: &str,
+        stdin: impl Into<Vec<u8>>,
+        options: &RunOptions,
+    ) -> Result<Output> {
+        let runtime = &self.sandbox.runtime;
+        runtime.block_on(self.sandbox.run_in_shell(
+            &mut self.state,
+            &self.mounts,
+            line,
+            stdin.into(),
+            options,
+        ))
     }
 
     /// Where a line would run in this session (its functions, aliases and working directory

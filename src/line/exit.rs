@@ -15,6 +15,8 @@ pub(crate) const CANNOT_RUN: i32 = 126;
 pub(crate) const NOT_FOUND: i32 = 127;
 /// A memory, CPU, stack, open-files, instances or shell-memory limit stopped it (as SIGKILL).
 pub(crate) const KILLED: i32 = 137;
+/// A run its caller cancelled (128 + SIGINT, as a shell reports Ctrl-C).
+pub(crate) const CANCELLED: i32 = 130;
 /// The program crashed (a trap that is no limit; as SIGABRT).
 pub(crate) const CRASHED: i32 = 134;
 /// The exit status of a denied line, as a shell's for a command it cannot execute.

@@ -23,6 +23,8 @@ crate::named_enum::named_enum! {
         Instances = "instances",
         /// A shell value (a variable, a word, an expansion) grew past what the shell holds.
         ShellMemory = "shell_memory",
+        /// The caller cancelled the run ([`crate::CancelHandle`]).
+        Cancelled = "cancelled",
     }
 }
 
@@ -63,6 +65,7 @@ impl Stopped {
                     | LimitKind::Cpu
                     | LimitKind::Instances
                     | LimitKind::ShellMemory
+                    | LimitKind::Cancelled
             )
         )
     }
@@ -114,6 +117,7 @@ impl LimitKind {
                  variables, words and copies held on the host)",
                 limits.shell_memory_bytes / MIB
             ),
+            LimitKind::Cancelled => "cancelled by the caller".to_string(),
         }
     }
 }

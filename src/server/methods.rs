@@ -28,6 +28,19 @@ pub struct RunParams {
     pub session_id: Option<String>,
     #[serde(default)]
     pub stdin: Option<String>,
+    /// A wall clock shorter than the policy's, in milliseconds.
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+    /// Send `output` notifications as the output arrives.
+    #[serde(default)]
+    pub stream: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelParams {
+    /// The `id` of the run request.
+    pub run_id: Value,
 }
 
 #[derive(Deserialize)]
@@ -134,14 +147,14 @@ pub fn call(connection: &Connection, method: &str, raw: Value) -> Result<Value, 
             Ok(list_sessions(sessions))
         }
         "fs.read" | "fs.write" | "fs.list" | "fs.stat" => files::call(sessions, method, raw),
-        "run" => Err(RpcError::new(
+        "run" | "cancel" => Err(RpcError::new(
             code::INTERNAL,
-            "run is answered by the connection",
+            "run and cancel are answered by the connection",
         )),
         other => Err(RpcError::new(
             code::METHOD_NOT_FOUND,
             format!(
-                "no method '{other}': the methods are initialize, tools, route, run, \
+                "no method '{other}': the methods are initialize, tools, route, run, cancel, \
                  session.create, session.close, session.list, fs.read, fs.write, fs.list, fs.stat"
             ),
         )),

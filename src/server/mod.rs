@@ -34,6 +34,8 @@ pub struct ServerOptions {
     pub max_message_bytes: usize,
     /// Lines running at once over the whole server; more wait for one to end.
     pub max_running: usize,
+    /// Lines a connection may have running or waiting; more are refused.
+    pub max_queued: usize,
 }
 
 impl Default for ServerOptions {
@@ -43,6 +45,7 @@ impl Default for ServerOptions {
             idle_timeout: Duration::from_secs(30 * 60),
             max_message_bytes: 16 << 20,
             max_running: 64,
+            max_queued: 1024,
         }
     }
 }
@@ -75,6 +78,7 @@ impl Server {
             outbox: Outbox::new(output),
             running: self.running.clone(),
             in_flight: Arc::new(InFlight::default()),
+            cancels: Mutex::new(std::collections::HashMap::new()),
         });
         let done = Arc::new(AtomicBool::new(false));
         let reaper = {
@@ -158,6 +162,8 @@ pub(crate) struct Connection {
     outbox: Outbox,
     running: Arc<Slots>,
     in_flight: Arc<InFlight>,
+    /// The cancel handles of this connection's runs, by their request ids.
+    cancels: Mutex<std::collections::HashMap<String, crate::CancelHandle>>,
 }
 
 impl Connection {
@@ -170,6 +176,16 @@ impl Connection {
         let notification = request.id.is_none();
         if request.method == "run" {
             return self.run(id, notification, request.params);
+        }
+        if request.method == "cancel" {
+            let result = self.cancel(request.params);
+            if !notification {
+                match result {
+                    Ok(value) => self.outbox.result(id, value),
+                    Err(error) => self.outbox.error(id, &error),
+                }
+            }
+            return;
         }
         let result = methods::call(self, &request.method, request.params);
         if notification {
@@ -203,8 +219,30 @@ impl Connection {
             },
             Some(Err(error)) => return self.outbox.error(id, &error),
         };
+        if !self.in_flight.try_enter(self.options.max_queued) {
+            return self.outbox.error(
+                id,
+                &RpcError::new(
+                    code::TOO_MANY_RUNS,
+                    format!(
+                        "this connection has {} lines running or waiting: wait for results \
+                         before sending more",
+                        self.options.max_queued
+                    ),
+                ),
+            );
+        }
+        let cancel = crate::CancelHandle::new();
+        let run_key = id.to_string();
+        self.cancels_map().insert(run_key.clone(), cancel.clone());
+        let options = crate::RunOptions {
+            timeout: params.timeout_ms.map(Duration::from_millis),
+            on_output: params
+                .stream
+                .then(|| stream_to(self.outbox.clone(), id.clone())),
+            cancel: Some(cancel),
+        };
         let connection = self.clone();
-        self.in_flight.enter();
         std::thread::spawn(move || {
             let _slot = connection.running.take();
             let stdin = params.stdin.unwrap_or_default().into_bytes();
@@ -219,15 +257,18 @@ impl Connection {
                         &shell.mounts,
                         &params.command,
                         stdin,
+                        &options,
                     ));
                     session.set_cwd(&shell.state.cwd);
                     output.map_err(|e| methods::library_error(&e))
                 }
                 None => sandbox
-                    .run_with_stdin(&params.command, stdin)
+                    .run_with_options(&params.command, stdin, &options)
                     .map_err(|e| methods::library_error(&e)),
             };
             drop(busy);
+            drop(options);
+            connection.cancels_map().remove(&run_key);
             if !notification {
                 match result {
                     Ok(output) => match serde_json::to_value(output.report()) {
@@ -247,6 +288,31 @@ impl Connection {
             }
             connection.in_flight.leave();
         });
+    }
+
+    fn cancels_map(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, crate::CancelHandle>> {
+        self.cancels.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `cancel {run_id}`: ends a running line of this connection (wasm lines; a container
+    /// line runs to its end or its wall clock).
+    fn cancel(&self, raw: Value) -> Result<Value, RpcError> {
+        let params: methods::CancelParams = methods::params("cancel", raw)?;
+        match self.cancels_map().get(&params.run_id.to_string()) {
+            Some(handle) => {
+                handle.cancel();
+                Ok(json!({ "cancelled": params.run_id }))
+            }
+            None => Err(RpcError::new(
+                code::UNKNOWN_RUN,
+                format!(
+                    "no run {} is running on this connection (it ended, or its id differs)",
+                    params.run_id
+                ),
+            )),
+        }
     }
 
     /// Closes idle sessions until the connection ends.
@@ -270,8 +336,14 @@ struct InFlight {
 }
 
 impl InFlight {
-    fn enter(&self) {
-        *self.count.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+    /// Counts one more run, unless `max` are in flight already.
+    fn try_enter(&self, max: usize) -> bool {
+        let mut count = self.count.lock().unwrap_or_else(|p| p.into_inner());
+        if *count >= max {
+            return false;
+        }
+        *count += 1;
+        true
     }
 
     fn leave(&self) {
@@ -320,5 +392,68 @@ impl Drop for Slot<'_> {
     fn drop(&mut self) {
         *self.0.free.lock().unwrap_or_else(|p| p.into_inner()) += 1;
         self.0.released.notify_one();
+    }
+}
+
+/// A run's output as `output` notifications: `{run_id, stream, data}`, `data` as text (a UTF-8
+/// sequence split between two writes is sent whole with the second; invalid bytes become
+/// U+FFFD).
+fn stream_to(outbox: Outbox, run_id: Value) -> crate::OutputTap {
+    let pending: Mutex<[Vec<u8>; 2]> = Mutex::new([Vec::new(), Vec::new()]);
+    Arc::new(move |stream, bytes| {
+        let slot = usize::from(stream == crate::Stream::Stderr);
+        let text = {
+            let mut pending = pending.lock().unwrap_or_else(|p| p.into_inner());
+            let buffer = &mut pending[slot];
+            buffer.extend_from_slice(bytes);
+            let complete = complete_utf8_prefix(buffer);
+            let text = String::from_utf8_lossy(&buffer[..complete]).into_owned();
+            buffer.drain(..complete);
+            text
+        };
+        if !text.is_empty() {
+            outbox.notify(
+                "output",
+                json!({"run_id": run_id, "stream": stream, "data": text}),
+            );
+        }
+    })
+}
+
+/// How much of `bytes` to send now: all of it, less an incomplete UTF-8 sequence at its end.
+fn complete_utf8_prefix(bytes: &[u8]) -> usize {
+    let tail_start = bytes.len().saturating_sub(3);
+    for at in (tail_start..bytes.len()).rev() {
+        let byte = bytes[at];
+        if byte & 0xc0 == 0x80 {
+            continue;
+        }
+        let needed = match byte {
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf7 => 4,
+            _ => 1,
+        };
+        return if bytes.len() - at < needed {
+            at
+        } else {
+            bytes.len()
+        };
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::complete_utf8_prefix;
+
+    #[test]
+    fn a_split_utf8_sequence_waits_for_its_end() {
+        let e_acute = "é".as_bytes();
+        assert_eq!(complete_utf8_prefix(b"abc"), 3);
+        assert_eq!(complete_utf8_prefix(&[b'a', e_acute[0]]), 1);
+        assert_eq!(complete_utf8_prefix(&[b'a', e_acute[0], e_acute[1]]), 3);
+        assert_eq!(complete_utf8_prefix(&[0xf0, 0x9f, 0x98]), 0);
+        assert_eq!(complete_utf8_prefix(&[0xff]), 1);
     }
 }

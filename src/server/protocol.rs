@@ -25,6 +25,10 @@ pub mod code {
     pub const SESSION_BUSY: i64 = -32011;
     /// The server holds its maximum number of sessions.
     pub const TOO_MANY_SESSIONS: i64 = -32012;
+    /// cancel: no run of this connection has that id (it ended, or never was).
+    pub const UNKNOWN_RUN: i64 = -32013;
+    /// The connection has its maximum of runs waiting or running.
+    pub const TOO_MANY_RUNS: i64 = -32014;
     /// The command line does not parse.
     pub const COMMAND_LINE: i64 = -32020;
     /// The policy is invalid.
@@ -210,6 +214,10 @@ impl Outbox {
 
     pub fn result(&self, id: Value, result: Value) {
         self.send(&serde_json::json!({"jsonrpc": "2.0", "id": id, "result": result}));
+    }
+
+    pub fn notify(&self, method: &str, params: Value) {
+        self.send(&serde_json::json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
     pub fn error(&self, id: Value, error: &RpcError) {

@@ -9,6 +9,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 pub(crate) struct CapturedOutput {
     name: &'static str,
     inner: Arc<Mutex<Capture>>,
+    /// Who sees the bytes as they are written, and how many more it may be shown.
+    tap: Option<Arc<Tap>>,
+}
+
+struct Tap {
+    stream: crate::Stream,
+    see: crate::OutputTap,
+    left: std::sync::atomic::AtomicU64,
 }
 
 struct Capture {
@@ -34,7 +42,23 @@ impl CapturedOutput {
         CapturedOutput {
             name,
             inner: Arc::new(Mutex::new(capture)),
+            tap: None,
         }
+    }
+
+    /// The same capture, with `see` shown its bytes as they come (at most `limit` of them).
+    pub(crate) fn tapped(
+        mut self,
+        stream: crate::Stream,
+        see: crate::OutputTap,
+        limit: u64,
+    ) -> Self {
+        self.tap = Some(Arc::new(Tap {
+            stream,
+            see,
+            left: std::sync::atomic::AtomicU64::new(limit),
+        }));
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, Capture> {
@@ -45,6 +69,15 @@ impl CapturedOutput {
     }
 
     pub(crate) fn write(&self, mut bytes: &[u8]) {
+        if let Some(tap) = &self.tap {
+            use std::sync::atomic::Ordering;
+            let left = tap.left.load(Ordering::Acquire);
+            let shown = (bytes.len() as u64).min(left) as usize;
+            if shown > 0 {
+                tap.left.fetch_sub(shown as u64, Ordering::AcqRel);
+                (tap.see)(tap.stream, &bytes[..shown]);
+            }
+        }
         let mut capture = self.lock();
         let room = capture.head_limit.saturating_sub(capture.head.len());
         let into_head = room.min(bytes.len());

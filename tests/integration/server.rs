@@ -506,3 +506,66 @@ fn a_unix_socket_serves_each_connection() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[test]
+fn output_streams_then_the_result_and_runs_can_be_cancelled() {
+    let host = Host::new();
+    let scratch = tempfile::tempdir().unwrap();
+    let mut client = Client::start(&host, scratch.path(), &[]);
+    let session = client.result("session.create", json!({}))["session_id"].clone();
+    let id = client.send(
+        "run",
+        json!({"session_id": session, "stream": true,
+               "command": "for i in 1 2 3; do echo out$i; echo err$i >&2; done; printf 'é'"}),
+    );
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    let result = loop {
+        let message = client.receive();
+        if message.get("method").is_some() {
+            assert_eq!(message["method"], "output");
+            assert_eq!(message["params"]["run_id"], json!(id));
+            let data = message["params"]["data"].as_str().unwrap();
+            match message["params"]["stream"].as_str().unwrap() {
+                "stdout" => stdout.push_str(data),
+                _ => stderr.push_str(data),
+            }
+            continue;
+        }
+        break message;
+    };
+    assert_eq!(stdout, "out1\nout2\nout3\né");
+    assert_eq!(stderr, "err1\nerr2\nerr3\n");
+    assert_eq!(
+        result["result"]["stdout"],
+        stdout.as_str(),
+        "the result comes last, whole"
+    );
+
+    // A shorter wall clock than the policy's.
+    let timed = client.result("run", json!({"command": "sleep 5", "timeout_ms": 300}));
+    assert_eq!(timed["exit_code"], 124);
+    assert_eq!(timed["limit"], "wall_clock");
+
+    // cancel ends a running line; the session lives on.
+    let run = client.send(
+        "run",
+        json!({"session_id": session, "command": "echo started; sleep 20"}),
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let cancel = client.send("cancel", json!({"run_id": run}));
+    let mut answers = std::collections::HashMap::new();
+    for _ in 0..2 {
+        let response = client.receive();
+        answers.insert(response["id"].as_u64().unwrap(), response);
+    }
+    assert_eq!(answers[&cancel]["result"]["cancelled"], json!(run));
+    assert_eq!(answers[&run]["result"]["exit_code"], 130);
+    assert_eq!(answers[&run]["result"]["limit"], "cancelled");
+    assert_eq!(
+        client.error_code("cancel", json!({"run_id": run})),
+        zonebox::server::error_code::UNKNOWN_RUN
+    );
+    let after = client.result("run", json!({"session_id": session, "command": "echo $?"}));
+    assert_eq!(after["stdout"], "130\n");
+    client.finish();
+}
