@@ -46,6 +46,9 @@ pub struct CancelParams {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SessionCreateParams {
+    /// A name makes a session kept beyond the connection (any client of the server reaches it).
+    #[serde(default)]
+    name: Option<String>,
     #[serde(default)]
     workdir: Option<String>,
     #[serde(default)]
@@ -110,32 +113,37 @@ pub fn call(connection: &Connection, method: &str, raw: Value) -> Result<Value, 
         }
         "session.create" => {
             let p: SessionCreateParams = params(method, raw)?;
-            let session = sessions.create(sandbox, |state, zones| {
-                for (name, value) in &p.env {
-                    if !crate::shell::interp::is_name(name) {
-                        return Err(RpcError::invalid_params(format!(
-                            "session.create: env: '{name}' is not a variable name (letters, \
+            let session =
+                sessions.create(sandbox, connection.id, p.name.clone(), |state, zones| {
+                    for (name, value) in &p.env {
+                        if !crate::shell::interp::is_name(name) {
+                            return Err(RpcError::invalid_params(format!(
+                                "session.create: env: '{name}' is not a variable name (letters, \
                              digits and _, not starting with a digit)"
-                        )));
+                            )));
+                        }
+                        state.set_scalar(name, value.clone());
+                        state.export(name);
                     }
-                    state.set_scalar(name, value.clone());
-                    state.export(name);
-                }
-                if let Some(workdir) = &p.workdir {
-                    let guest = crate::zones::normalize(&state.cwd, workdir);
-                    if !zones.is_dir(&guest) {
-                        return Err(RpcError::new(
-                            code::NOT_FOUND,
-                            format!(
-                                "session.create: workdir '{guest}' is not a directory in a zone"
-                            ),
-                        ));
+                    if let Some(workdir) = &p.workdir {
+                        let guest = crate::zones::normalize(&state.cwd, workdir);
+                        if !zones.is_dir(&guest) {
+                            return Err(RpcError::new(
+                                code::NOT_FOUND,
+                                format!(
+                                    "session.create: workdir '{guest}' is not a directory in a zone"
+                                ),
+                            ));
+                        }
+                        state.cwd = guest;
                     }
-                    state.cwd = guest;
-                }
-                Ok(())
-            })?;
-            Ok(json!({ "session_id": session.id, "cwd": session.cwd() }))
+                    Ok(())
+                })?;
+            Ok(json!({
+                "session_id": session.id,
+                "cwd": session.cwd(),
+                "kept": Sessions::is_named(&session),
+            }))
         }
         "session.close" => {
             let p: SessionIdParams = params(method, raw)?;
@@ -144,7 +152,7 @@ pub fn call(connection: &Connection, method: &str, raw: Value) -> Result<Value, 
         }
         "session.list" => {
             let NoParams {} = params(method, raw)?;
-            Ok(list_sessions(sessions))
+            Ok(list_sessions(sessions, connection.id))
         }
         "fs.read" | "fs.write" | "fs.list" | "fs.stat" => files::call(sessions, method, raw),
         "run" | "cancel" => Err(RpcError::new(
@@ -191,15 +199,16 @@ fn tools(sandbox: &Sandbox) -> Result<Value, RpcError> {
     }))
 }
 
-fn list_sessions(sessions: &Sessions) -> Value {
+fn list_sessions(sessions: &Sessions, connection: u64) -> Value {
     let list: Vec<Value> = sessions
-        .list()
+        .list_for(connection)
         .iter()
         .map(|s| {
             json!({
                 "session_id": s.id,
                 "cwd": s.cwd(),
                 "busy": s.is_busy(),
+                "kept": Sessions::is_named(s),
                 "idle_ms": s.idle_for().as_millis() as u64,
             })
         })

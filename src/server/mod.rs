@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use sessions::Sessions;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -54,17 +54,21 @@ impl Default for ServerOptions {
 pub struct Server {
     sandbox: Arc<Sandbox>,
     options: ServerOptions,
-    sessions_total: Arc<AtomicUsize>,
+    sessions: Arc<Sessions>,
     running: Arc<Slots>,
+    next_connection: AtomicU64,
 }
 
 impl Server {
     pub fn new(sandbox: Sandbox, options: ServerOptions) -> Server {
+        let sessions = Arc::new(Sessions::new(options.max_sessions));
+        spawn_idle_reaper(Arc::downgrade(&sessions), options.idle_timeout);
         Server {
             sandbox: Arc::new(sandbox),
             running: Arc::new(Slots::new(options.max_running.max(1))),
             options,
-            sessions_total: Arc::new(AtomicUsize::new(0)),
+            sessions,
+            next_connection: AtomicU64::new(1),
         }
     }
 
@@ -72,20 +76,15 @@ impl Server {
     /// lines still running are waited for (their results are dropped).
     pub fn serve(&self, input: impl BufRead, output: impl Write + Send + 'static) {
         let connection = Arc::new(Connection {
+            id: self.next_connection.fetch_add(1, Ordering::Relaxed),
             sandbox: self.sandbox.clone(),
             options: self.options.clone(),
-            sessions: Sessions::new(self.sessions_total.clone(), self.options.max_sessions),
+            sessions: self.sessions.clone(),
             outbox: Outbox::new(output),
             running: self.running.clone(),
             in_flight: Arc::new(InFlight::default()),
             cancels: Mutex::new(std::collections::HashMap::new()),
         });
-        let done = Arc::new(AtomicBool::new(false));
-        let reaper = {
-            let connection = connection.clone();
-            let done = done.clone();
-            std::thread::spawn(move || connection.close_idle_sessions_until(&done))
-        };
         let mut frames = FrameReader::new(input, self.options.max_message_bytes);
         loop {
             match frames.next_frame() {
@@ -104,11 +103,8 @@ impl Server {
                 Ok(None) | Err(_) => break,
             }
         }
-        connection.sessions.close_all();
+        connection.sessions.close_owned_by(connection.id);
         connection.in_flight.wait_idle();
-        done.store(true, Ordering::Release);
-        reaper.thread().unpark();
-        let _ = reaper.join();
     }
 
     /// Listens on a Unix socket (made 0600) and serves each connection on its own thread. A
@@ -156,9 +152,10 @@ impl Drop for RemoveOnDrop {
 
 /// One client's connection.
 pub(crate) struct Connection {
+    id: u64,
     sandbox: Arc<Sandbox>,
     options: ServerOptions,
-    sessions: Sessions,
+    sessions: Arc<Sessions>,
     outbox: Outbox,
     running: Arc<Slots>,
     in_flight: Arc<InFlight>,
@@ -314,18 +311,22 @@ impl Connection {
             )),
         }
     }
+}
 
-    /// Closes idle sessions until the connection ends.
-    fn close_idle_sessions_until(&self, done: &AtomicBool) {
-        let tick = (self.options.idle_timeout / 4)
-            .clamp(Duration::from_millis(50), Duration::from_secs(5));
-        while !done.load(Ordering::Acquire) {
-            std::thread::park_timeout(tick);
-            for id in self.sessions.close_idle(self.options.idle_timeout) {
+/// Closes idle sessions (named ones too) while the server's sessions exist.
+fn spawn_idle_reaper(sessions: std::sync::Weak<Sessions>, idle: Duration) {
+    let tick = (idle / 4).clamp(Duration::from_millis(50), Duration::from_secs(5));
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(tick);
+            let Some(sessions) = sessions.upgrade() else {
+                return;
+            };
+            for id in sessions.close_idle(idle) {
                 tracing::info!(session = %id, "closed an idle session");
             }
         }
-    }
+    });
 }
 
 /// A count of lines running on a connection, to wait for at its end.

@@ -29,6 +29,8 @@ pub mod code {
     pub const UNKNOWN_RUN: i64 = -32013;
     /// The connection has its maximum of runs waiting or running.
     pub const TOO_MANY_RUNS: i64 = -32014;
+    /// session.create: a session of that name exists.
+    pub const SESSION_EXISTS: i64 = -32015;
     /// The command line does not parse.
     pub const COMMAND_LINE: i64 = -32020;
     /// The policy is invalid.

@@ -1,6 +1,7 @@
-//! The sessions of one client connection: each a shell that lives across lines (cwd,
-//! variables, functions, `$?`, scratch zones), its busy flag, and when it was last used. The
-//! count of sessions is shared by every connection of a server, under its maximum.
+//! A server's sessions: each a shell that lives across lines (cwd, variables, functions, `$?`,
+//! scratch zones), its busy flag, when it was last used, and the connection that owns it — an
+//! unnamed session ends with its connection; a named one is kept for any client of the server
+//! until it is closed or idle too long.
 
 use super::protocol::{RpcError, code};
 use crate::Sandbox;
@@ -20,6 +21,8 @@ pub struct Shell {
 
 pub struct ServerSession {
     pub id: String,
+    /// The connection whose end ends the session; `None` for a named (kept) session.
+    owner: Option<u64>,
     shell: Mutex<Shell>,
     /// The session's zones, for fs.* while a line runs.
     pub files: ZoneFs,
@@ -99,21 +102,30 @@ impl ServerSession {
     }
 }
 
-/// One connection's sessions.
+/// Every session of a server.
 pub struct Sessions {
     by_id: Mutex<BTreeMap<String, Arc<ServerSession>>>,
     next: AtomicUsize,
-    /// Sessions of the whole server, every connection's.
-    server_total: Arc<AtomicUsize>,
     max_sessions: usize,
 }
 
+/// Whether a session name can be used: 1 to 64 of letters, digits, `.`, `_` and `-`, not the
+/// shape of the server's own ids (`s` and digits).
+fn valid_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && !(name.starts_with('s')
+            && name.len() > 1
+            && name[1..].bytes().all(|b| b.is_ascii_digit()))
+}
+
 impl Sessions {
-    pub fn new(server_total: Arc<AtomicUsize>, max_sessions: usize) -> Self {
+    pub fn new(max_sessions: usize) -> Self {
         Sessions {
             by_id: Mutex::new(BTreeMap::new()),
             next: AtomicUsize::new(1),
-            server_total,
             max_sessions,
         }
     }
@@ -122,18 +134,24 @@ impl Sessions {
         self.by_id.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// A new session of `sandbox`, with `prepare` applied to its fresh shell.
+    /// A new session of `sandbox`, with `prepare` applied to its fresh shell: named and kept
+    /// when `name` is given, else owned by the connection `owner`.
     pub fn create(
         &self,
         sandbox: &Sandbox,
+        owner: u64,
+        name: Option<String>,
         prepare: impl FnOnce(&mut ShellState, &ZoneFs) -> Result<(), RpcError>,
     ) -> Result<Arc<ServerSession>, RpcError> {
-        let reserved = self
-            .server_total
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < self.max_sessions).then_some(n + 1)
-            });
-        if reserved.is_err() {
+        if let Some(name) = &name
+            && !valid_name(name)
+        {
+            return Err(RpcError::invalid_params(format!(
+                "session.create: name '{name}' is not 1 to 64 letters, digits, '.', '_' or '-' \
+                 (and not s followed by digits, the server's own ids)"
+            )));
+        }
+        if self.map().len() >= self.max_sessions {
             return Err(RpcError::new(
                 code::TOO_MANY_SESSIONS,
                 format!(
@@ -143,33 +161,39 @@ impl Sessions {
                 ),
             ));
         }
-        let release = || {
-            self.server_total.fetch_sub(1, Ordering::AcqRel);
-        };
-        let mounts =
-            match ZoneMounts::prepare(&sandbox.policy.zones, &sandbox.scratch, &sandbox.root) {
-                Ok(mounts) => mounts,
-                Err(error) => {
-                    release();
-                    return Err(super::methods::library_error(&error));
-                }
-            };
+        let mounts = ZoneMounts::prepare(&sandbox.policy.zones, &sandbox.scratch, &sandbox.root)
+            .map_err(|error| super::methods::library_error(&error))?;
         let files = ZoneFs::new(&mounts);
         let mut state = sandbox.fresh_shell();
-        if let Err(error) = prepare(&mut state, &files) {
-            release();
-            return Err(error);
-        }
-        let id = format!("s{}", self.next.fetch_add(1, Ordering::Relaxed));
+        prepare(&mut state, &files)?;
+        let owner = if name.is_some() { None } else { Some(owner) };
+        let id = name.unwrap_or_else(|| format!("s{}", self.next.fetch_add(1, Ordering::Relaxed)));
         let session = Arc::new(ServerSession {
             id: id.clone(),
+            owner,
             cwd: Mutex::new(state.cwd.clone()),
             shell: Mutex::new(Shell { state, mounts }),
             files,
             busy: AtomicBool::new(false),
             last_used: Mutex::new(Instant::now()),
         });
-        self.map().insert(id, session.clone());
+        let mut map = self.map();
+        if map.len() >= self.max_sessions {
+            return Err(RpcError::new(
+                code::TOO_MANY_SESSIONS,
+                format!(
+                    "the server holds its maximum of {} sessions",
+                    self.max_sessions
+                ),
+            ));
+        }
+        if map.contains_key(&id) {
+            return Err(RpcError::new(
+                code::SESSION_EXISTS,
+                format!("a session named '{id}' exists: run in it, or close it first"),
+            ));
+        }
+        map.insert(id, session.clone());
         Ok(session)
     }
 
@@ -188,14 +212,8 @@ impl Sessions {
     /// Ends a session: its scratch zones go when the last run holding it ends.
     pub fn close(&self, id: &str) -> Result<(), RpcError> {
         self.get(id)?;
-        if self.map().remove(id).is_some() {
-            self.server_total.fetch_sub(1, Ordering::AcqRel);
-        }
+        self.map().remove(id);
         Ok(())
-    }
-
-    pub fn list(&self) -> Vec<Arc<ServerSession>> {
-        self.map().values().cloned().collect()
     }
 
     /// Closes the sessions idle (and not running a line) for longer than `idle`.
@@ -212,11 +230,22 @@ impl Sessions {
         stale
     }
 
-    /// Ends every session (the client went away).
-    pub fn close_all(&self) {
-        let ids: Vec<String> = self.map().keys().cloned().collect();
-        for id in ids {
-            let _ = self.close(&id);
-        }
+    /// Ends the sessions a connection owns (it went away); named sessions stay.
+    pub fn close_owned_by(&self, connection: u64) {
+        self.map().retain(|_, s| s.owner != Some(connection));
+    }
+
+    /// The sessions a connection owns, and the named ones.
+    pub fn list_for(&self, connection: u64) -> Vec<Arc<ServerSession>> {
+        self.map()
+            .values()
+            .filter(|s| s.owner.is_none_or(|owner| owner == connection))
+            .cloned()
+            .collect()
+    }
+
+    /// Whether the session is named (kept beyond its connection).
+    pub fn is_named(session: &ServerSession) -> bool {
+        session.owner.is_none()
     }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 /// A running `zonebox serve` and the pipes to it.
 struct Client {
-    child: Child,
+    child: KillOnDrop,
     input: Option<ChildStdin>,
     output: BufReader<ChildStdout>,
     next_id: u64,
@@ -32,7 +32,7 @@ impl Client {
         let input = child.stdin.take();
         let output = BufReader::new(child.stdout.take().unwrap());
         Client {
-            child,
+            child: KillOnDrop(child),
             input,
             output,
             next_id: 1,
@@ -90,7 +90,7 @@ impl Client {
         drop(self.input.take());
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.child.0.try_wait().unwrap() {
                 assert!(status.success(), "serve ended with {status}");
                 return;
             }
@@ -461,14 +461,16 @@ fn a_unix_socket_serves_each_connection() {
         .output()
         .unwrap();
     assert_ne!(refused.status.code(), Some(0));
-    let mut server = zonebox(host.root.path())
-        .args(["serve", "--policy"])
-        .arg(&policy)
-        .arg("--socket")
-        .arg(&socket)
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let server = KillOnDrop(
+        zonebox(host.root.path())
+            .args(["serve", "--policy"])
+            .arg(&policy)
+            .arg("--socket")
+            .arg(&socket)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let deadline = Instant::now() + Duration::from_secs(60);
     let stream = loop {
         if let Ok(stream) = UnixStream::connect(&socket) {
@@ -493,6 +495,40 @@ fn a_unix_socket_serves_each_connection() {
         json!({"jsonrpc": "2.0", "id": 2, "method": "run", "params": {"session_id": session, "command": "cd sub; pwd"}}),
     );
     assert_eq!(ran["result"]["stdout"], "/workspace/sub\n");
+    // The CLI sends lines to the server: a named session is made on first use and kept
+    // between the CLI's connections; another connection's session is reached by its id.
+    let cli = |extra: &[&str]| {
+        zonebox(host.root.path())
+            .args(["run", "--server"])
+            .arg(&socket)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let first = cli(&["--session", "build", "cd sub; X=7; exit 3"]);
+    assert_eq!(
+        first.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let second = cli(&["--session", "build", "pwd; echo $X"]);
+    assert_eq!(
+        String::from_utf8_lossy(&second.stdout),
+        "/workspace/sub\n7\n"
+    );
+    let other = cli(&["--session", session.as_str().unwrap(), "pwd"]);
+    assert_eq!(String::from_utf8_lossy(&other.stdout), "/workspace/sub\n");
+    let from_env = zonebox(host.root.path())
+        .args(["run", "--json", "--", "echo $((6 * 7))"])
+        .env("ZONEBOX_SERVER", &socket)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&from_env.stdout).unwrap();
+    assert_eq!(json["stdout"], "42\n");
+    let refused = cli(&["--session", "s999", "true"]);
+    assert_eq!(refused.status.code(), Some(125));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no session 's999'"));
     // A second server on the same path is refused while the first listens.
     let second = zonebox(host.root.path())
         .args(["serve", "--policy"])
@@ -503,8 +539,17 @@ fn a_unix_socket_serves_each_connection() {
         .unwrap();
     assert_ne!(second.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&second.stderr).contains("already listening"));
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
+}
+
+/// A child process killed when the test ends, passed or failed.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 #[test]
