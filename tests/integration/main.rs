@@ -14,6 +14,7 @@ mod hostile;
 mod library;
 mod limits;
 mod policy;
+mod python_client;
 mod routing;
 mod server;
 mod session;
