@@ -614,3 +614,38 @@ fn output_streams_then_the_result_and_runs_can_be_cancelled() {
     assert_eq!(after["stdout"], "130\n");
     client.finish();
 }
+
+#[test]
+fn a_flood_of_requests_is_answered_one_by_one() {
+    let host = Host::new();
+    let scratch = tempfile::tempdir().unwrap();
+    let mut client = Client::start(&host, scratch.path(), &[]);
+    let mut flood = Vec::new();
+    for n in 0..2000 {
+        flood.extend_from_slice(
+            format!("{{\"jsonrpc\":\"2.0\",\"id\":{n},\"method\":\"route\",\"params\":{{\"command\":\"ls | wc -l\"}}}}\n")
+                .as_bytes(),
+        );
+        flood.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\n");
+    }
+    // Written from another thread: the server answers while the flood is still coming.
+    let mut input = client.input.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        input.write_all(&flood).unwrap();
+        input
+    });
+    let (mut routed, mut refused) = (0, 0);
+    for _ in 0..4000 {
+        let response = client.receive();
+        if response["result"]["route"] == "wasm" {
+            routed += 1;
+        } else if response["error"]["code"] == json!(zonebox::server::error_code::PARSE_ERROR) {
+            refused += 1;
+        }
+    }
+    assert_eq!((routed, refused), (2000, 2000));
+    client.input = Some(writer.join().unwrap());
+    let ran = client.result("run", json!({"command": "echo after the flood"}));
+    assert_eq!(ran["stdout"], "after the flood\n");
+    client.finish();
+}
