@@ -27,7 +27,20 @@ pub(crate) struct ServeArgs {
     max_message_bytes: usize,
 }
 
+/// Logs go to stderr (stdout carries only the protocol), filtered as `ZONEBOX_LOG` says
+/// (tracing's filter syntax; by default `zonebox=info,warn`; `zonebox=debug` shows every run).
+fn start_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ZONEBOX_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("zonebox=info,warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}
+
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    start_logging();
     let policy = args.policy.load()?;
     if args.max_sessions == 0 {
         anyhow::bail!("--max-sessions must be at least 1");

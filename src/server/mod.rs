@@ -85,6 +85,7 @@ impl Server {
             in_flight: Arc::new(InFlight::default()),
             cancels: Mutex::new(std::collections::HashMap::new()),
         });
+        tracing::info!(connection = connection.id, "client connected");
         let mut frames = FrameReader::new(input, self.options.max_message_bytes);
         loop {
             match frames.next_frame() {
@@ -105,6 +106,10 @@ impl Server {
         }
         connection.sessions.close_owned_by(connection.id);
         connection.in_flight.wait_idle();
+        tracing::info!(
+            connection = connection.id,
+            "client gone: its sessions are closed"
+        );
     }
 
     /// Listens on a Unix socket (made 0600) and serves each connection on its own thread. A
@@ -263,6 +268,16 @@ impl Connection {
                     .run_with_options(&params.command, stdin, &options)
                     .map_err(|e| methods::library_error(&e)),
             };
+            if let Ok(output) = &result {
+                tracing::debug!(
+                    connection = connection.id,
+                    session = session.as_ref().map(|s| s.id.as_str()),
+                    backend = ?output.backend,
+                    exit = output.exit_code,
+                    ms = output.duration.as_secs_f64() * 1000.0,
+                    "run"
+                );
+            }
             drop(busy);
             drop(options);
             connection.cancels_map().remove(&run_key);
