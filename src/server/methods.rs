@@ -75,11 +75,20 @@ struct NoParams {}
 
 /// A library error as the JSON-RPC error a client matches on.
 pub fn library_error(error: &Error) -> RpcError {
+    use crate::{ContainerError, ZoneError};
     let code = match error {
         Error::Policy(_) => code::POLICY,
         Error::CommandLine(_) => code::COMMAND_LINE,
         Error::Engine { .. } | Error::Cache { .. } | Error::Program { .. } => code::ENGINE,
+        Error::Zone {
+            problem: ZoneError::NotWritableByContainer { .. },
+            ..
+        } => code::ZONE_NOT_WRITABLE,
         Error::Zone { .. } => code::ZONE,
+        Error::Container(ContainerError::NoEngine { .. } | ContainerError::AppleUnavailable) => {
+            code::NO_ENGINE
+        }
+        Error::Container(ContainerError::ImageMissing { .. }) => code::IMAGE_MISSING,
         Error::Container(_) => code::CONTAINER,
     };
     RpcError::new(code, error.to_string())

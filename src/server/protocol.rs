@@ -37,10 +37,16 @@ pub mod code {
     pub const POLICY: i64 = -32021;
     /// The wasm engine or the toolset could not start.
     pub const ENGINE: i64 = -32030;
-    /// The container runtime failed: no engine, image missing, a step that failed.
+    /// The container runtime failed (a step that failed; the two below are their own codes).
     pub const CONTAINER: i64 = -32031;
     /// A zone could not be prepared or used.
     pub const ZONE: i64 = -32032;
+    /// The line needs a container and no engine (Docker, Podman, Apple's) answers.
+    pub const NO_ENGINE: i64 = -32033;
+    /// The policy's image is not on the engine (build it, e.g. tests/images/build agent).
+    pub const IMAGE_MISSING: i64 = -32034;
+    /// A zone a container line would write is not writable by the container's user.
+    pub const ZONE_NOT_WRITABLE: i64 = -32035;
     /// fs.*: no such file or directory (or outside every zone).
     pub const NOT_FOUND: i64 = -32040;
     /// fs.*: the zone is read-only.

@@ -671,3 +671,48 @@ fn a_fifo_a_container_line_makes_never_hangs_the_next_wasm_line() {
         "alive\n"
     );
 }
+
+#[test]
+fn the_server_runs_container_lines_warm_and_names_a_missing_image() {
+    if !engine_ready("the_server_runs_container_lines_warm_and_names_a_missing_image") {
+        return;
+    }
+    let host = Host::new();
+    let scratch = tempfile::tempdir().unwrap();
+    let limits = TestLimits::default();
+    let working = host.root.path().join("container.toml");
+    std::fs::write(
+        &working,
+        container_policy(
+            &host,
+            &limits,
+            "zonebox/busybox:1",
+            "pool_size = 1\npool_idle_secs = 60\n",
+        ),
+    )
+    .unwrap();
+    let mut client = super::server::Client::start_with_policy(&host, &working, scratch.path(), &[]);
+    let session = client.result("session.create", serde_json::json!({}))["session_id"].clone();
+    for _ in 0..3 {
+        let ran = client.result(
+            "run",
+            serde_json::json!({"session_id": session, "command": "busybox echo from-container"}),
+        );
+        assert_eq!(ran["stdout"], "from-container\n", "{ran}");
+        assert_eq!(ran["backend"], "container");
+    }
+    client.finish();
+
+    let missing = host.root.path().join("missing.toml");
+    std::fs::write(
+        &missing,
+        container_policy(&host, &limits, "zonebox/not-built:1", ""),
+    )
+    .unwrap();
+    let mut client = super::server::Client::start_with_policy(&host, &missing, scratch.path(), &[]);
+    assert_eq!(
+        client.error_code("run", serde_json::json!({"command": "busybox true"})),
+        zonebox::server::error_code::IMAGE_MISSING
+    );
+    client.finish();
+}

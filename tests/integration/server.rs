@@ -8,7 +8,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running `zonebox serve` and the pipes to it.
-struct Client {
+pub(crate) struct Client {
     child: KillOnDrop,
     input: Option<ChildStdin>,
     output: BufReader<ChildStdout>,
@@ -18,10 +18,20 @@ struct Client {
 impl Client {
     fn start(host: &Host, scratch_parent: &std::path::Path, extra: &[&str]) -> Client {
         let policy = host.policy_file(&TestLimits::default());
+        Client::start_with_policy(host, &policy, scratch_parent, extra)
+    }
+
+    /// `zonebox serve` under the policy file given.
+    pub(crate) fn start_with_policy(
+        host: &Host,
+        policy: &std::path::Path,
+        scratch_parent: &std::path::Path,
+        extra: &[&str],
+    ) -> Client {
         let mut child = zonebox(host.root.path())
             .arg("serve")
             .arg("--policy")
-            .arg(&policy)
+            .arg(policy)
             .args(extra)
             .env("TMPDIR", scratch_parent)
             .stdin(Stdio::piped())
@@ -69,7 +79,7 @@ impl Client {
         response
     }
 
-    fn result(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn result(&mut self, method: &str, params: Value) -> Value {
         let response = self.call(method, params.clone());
         assert!(
             response.get("error").is_none(),
@@ -78,7 +88,7 @@ impl Client {
         response["result"].clone()
     }
 
-    fn error_code(&mut self, method: &str, params: Value) -> i64 {
+    pub(crate) fn error_code(&mut self, method: &str, params: Value) -> i64 {
         let response = self.call(method, params.clone());
         response["error"]["code"]
             .as_i64()
@@ -86,7 +96,7 @@ impl Client {
     }
 
     /// Closes stdin and waits for the server to end.
-    fn finish(mut self) {
+    pub(crate) fn finish(mut self) {
         drop(self.input.take());
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
