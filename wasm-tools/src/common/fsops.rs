@@ -126,12 +126,7 @@ impl<'a> Copier<'a> {
     }
 
     fn copy_path(&mut self, source: &Path, dest: &Path, keep_links: bool) -> bool {
-        let metadata = if keep_links {
-            fs::symlink_metadata(source)
-        } else {
-            fs::metadata(source)
-        };
-        let metadata = match metadata {
+        let metadata = match super::fileinfo::metadata(source, !keep_links) {
             Ok(metadata) => metadata,
             Err(error) => {
                 (self.report)(format!(

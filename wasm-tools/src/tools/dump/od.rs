@@ -67,10 +67,20 @@ impl OdFormat {
             OdKind::Float => {
                 let text = if self.size == 4 {
                     let float = f32::from_bits(value as u32);
-                    shortest_float(f64::from(float), &format!("{float:e}"), FLOAT_DIGITS)
+                    shortest_float(
+                        f64::from(float),
+                        &format!("{float:e}"),
+                        FLOAT_DIGITS,
+                        float.is_normal(),
+                    )
                 } else {
                     let double = f64::from_bits(value);
-                    shortest_float(double, &format!("{double:e}"), DOUBLE_DIGITS)
+                    shortest_float(
+                        double,
+                        &format!("{double:e}"),
+                        DOUBLE_DIGITS,
+                        double.is_normal(),
+                    )
                 };
                 format!("{text:>width$}")
             }
@@ -84,7 +94,7 @@ const DOUBLE_DIGITS: usize = 15;
 
 /// As GNU od prints a float: `%g` with the fewest significant digits (at least the type's
 /// digits, unless it is subnormal or zero) that read back as the same value.
-fn shortest_float(value: f64, shortest: &str, type_digits: usize) -> String {
+fn shortest_float(value: f64, shortest: &str, type_digits: usize, normal: bool) -> String {
     if !value.is_finite() {
         return if value.is_nan() {
             "nan".into()
@@ -97,7 +107,7 @@ fn shortest_float(value: f64, shortest: &str, type_digits: usize) -> String {
     // Rust's `{:e}` is the shortest text that reads back: its mantissa's digits are the count.
     let mantissa = shortest.split('e').next().unwrap_or("");
     let digits = mantissa.chars().filter(char::is_ascii_digit).count();
-    let precision = if is_normal(value, type_digits) {
+    let precision = if normal {
         digits.max(type_digits)
     } else {
         digits
@@ -108,15 +118,6 @@ fn shortest_float(value: f64, shortest: &str, type_digits: usize) -> String {
         ..Spec::default()
     };
     cformat::float(&spec, value)
-}
-
-/// Whether the value is normal for its own type (a float's range when `type_digits` is a float's).
-fn is_normal(value: f64, type_digits: usize) -> bool {
-    if type_digits == FLOAT_DIGITS {
-        (value as f32).is_normal()
-    } else {
-        value.is_normal()
-    }
 }
 
 fn od_char(byte: u8) -> String {
